@@ -1,0 +1,21 @@
+package dev.conduit.core;
+
+import org.jspecify.annotations.Nullable;
+
+/** A listener could not be bound: the address is in use, not permitted, or not valid here. */
+public final class BindFailedException extends ConduitException {
+    private static final long serialVersionUID = 1L;
+
+    private final String endpoint;
+
+    /** Creates the exception for the endpoint {@code endpoint}. */
+    public BindFailedException(String endpoint, String reason, @Nullable Throwable cause) {
+        super("cannot listen on " + endpoint + ": " + reason, cause);
+        this.endpoint = endpoint;
+    }
+
+    /** The endpoint that could not be bound, as a URI string. */
+    public String endpoint() {
+        return endpoint;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.conduit.core;
+
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+
+/**
+ * Turns messages of type {@code T} into bytes and back. Built-in codecs are in {@link Codecs}; a codec of your own
+ * is a few lines:
+ *
+ * <pre>{@code
+ * Codec<Point> points = new Codec<>() {
+ *     public void encode(Point p, WriteBuffer out) { out.writeInt(p.x()).writeInt(p.y()); }
+ *     public Point decode(ByteBuffer in) { return new Point(in.getInt(), in.getInt()); }
+ * };
+ * }</pre>
+ *
+ * <p>Codecs must be thread-safe: one codec instance serves every channel it is given to, and {@code encode} runs on
+ * whichever thread calls {@code send}. Java serialization is deliberately not offered.
+ *
+ * @param <T> the message type
+ */
+public interface Codec<T> {
+
+    /** Appends the encoding of {@code message} to {@code out}. Exceptions fail the send with {@link CodecException}. */
+    void encode(T message, WriteBuffer out);
+
+    /**
+     * Decodes one whole message from {@code in}, whose remaining bytes are exactly the message. The buffer is only
+     * valid during the call: copy what you keep. Exceptions close the channel with a {@link CodecException}.
+     */
+    T decode(ByteBuffer in);
+
+    /** An estimate of the encoded size, used to size buffers; it need not be exact. */
+    default int sizeHint(T message) {
+        return 256;
+    }
+
+    /** A codec from two functions over byte arrays; simple, at the cost of a copy each way. */
+    static <T> Codec<T> of(Function<? super T, byte[]> encoder, Function<byte[], ? extends T> decoder) {
+        return new Codec<>() {
+            @Override
+            public void encode(T message, WriteBuffer out) {
+                out.writeBytes(encoder.apply(message));
+            }
+
+            @Override
+            public T decode(ByteBuffer in) {
+                byte[] bytes = new byte[in.remaining()];
+                in.get(bytes);
+                return decoder.apply(bytes);
+            }
+        };
+    }
+}

@@ -1,0 +1,200 @@
+package dev.conduit.core;
+
+import dev.conduit.core.internal.RuntimeCore;
+import dev.conduit.core.internal.TransportRegistry;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Conduit runtime: connects and listens on endpoints, and owns the event loops, threads and buffer pool behind
+ * them.
+ *
+ * <pre>{@code
+ * try (Conduit conduit = Conduit.create();
+ *      Listener<String> server = conduit.listen("tcp://127.0.0.1:0", Codecs.text(),
+ *              ch -> ch.onMessage((c, msg) -> c.send(msg.toUpperCase())));
+ *      Channel<String> client = conduit.connect(server.endpoint(), Codecs.text())) {
+ *     client.send("hello");
+ *     System.out.println(client.receive(Duration.ofSeconds(1)));   // HELLO
+ * }
+ * }</pre>
+ *
+ * <p>Create one runtime per application and close it at the end: {@link #close()} closes every listener and channel
+ * it made, and after it returns no thread, file descriptor or pooled buffer of the runtime remains. Simple programs
+ * can use {@link #shared()}. A runtime is thread-safe.
+ */
+public final class Conduit implements AutoCloseable {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private final RuntimeCore core;
+    private final boolean isShared;
+
+    private Conduit(RuntimeCore core, boolean isShared) {
+        this.core = core;
+        this.isShared = isShared;
+    }
+
+    /** A new runtime with default settings. */
+    public static Conduit create() {
+        return builder().build();
+    }
+
+    /** A builder for a runtime with a name or a handler executor of your choice. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The JVM-wide runtime, created on first use, for programs that need only one. Its threads are daemons and it
+     * lives until the JVM exits: {@link #close()} on it does nothing.
+     */
+    public static Conduit shared() {
+        return SharedHolder.INSTANCE;
+    }
+
+    private static final class SharedHolder {
+        static final Conduit INSTANCE = new Conduit(
+                new RuntimeCore("shared", TransportRegistry.load(Conduit.class.getClassLoader()), null), true);
+    }
+
+    /**
+     * Connects to {@code uri} and waits until connected (at most the {@code connectTimeout} option, 10 s by default).
+     *
+     * @throws EndpointException if the URI or an option is not valid, or no transport serves its scheme
+     * @throws ConnectFailedException naming the endpoint if the connection cannot be made
+     */
+    public <T> Channel<T> connect(String uri, Codec<T> codec) {
+        return connect(Endpoint.parse(uri), codec);
+    }
+
+    /** Like {@link #connect(String, Codec)}, for an endpoint built in code. */
+    public <T> Channel<T> connect(Endpoint endpoint, Codec<T> codec) {
+        try {
+            return connectAsync(endpoint, codec).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                re.addSuppressed(new ConduitException("connect called here"));
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Connects without blocking. Invalid URIs and unknown schemes throw at once; connection failures fail the future
+     * with {@link ConnectFailedException}.
+     */
+    public <T> CompletableFuture<Channel<T>> connectAsync(Endpoint endpoint, Codec<T> codec) {
+        return core.connect(Objects.requireNonNull(endpoint), Objects.requireNonNull(codec));
+    }
+
+    /**
+     * Listens on {@code uri}; {@code onAccept} is called for each accepted channel (on a handler thread) before any
+     * of its messages is delivered, typically to set its handler with {@link Channel#onMessage}.
+     *
+     * @throws EndpointException if the URI or an option is not valid, or no transport serves its scheme
+     * @throws BindFailedException naming the endpoint if it cannot be bound
+     */
+    public <T> Listener<T> listen(String uri, Codec<T> codec, Consumer<Channel<T>> onAccept) {
+        return listen(Endpoint.parse(uri), codec, onAccept);
+    }
+
+    /** Like {@link #listen(String, Codec, Consumer)}, for an endpoint built in code. */
+    public <T> Listener<T> listen(Endpoint endpoint, Codec<T> codec, Consumer<Channel<T>> onAccept) {
+        return core.listen(endpoint, codec, Objects.requireNonNull(onAccept));
+    }
+
+    /** Listens on {@code uri}; accepted channels wait for {@link Listener#accept}. */
+    public <T> Listener<T> listen(String uri, Codec<T> codec) {
+        return listen(Endpoint.parse(uri), codec);
+    }
+
+    /** Like {@link #listen(String, Codec)}, for an endpoint built in code. */
+    public <T> Listener<T> listen(Endpoint endpoint, Codec<T> codec) {
+        return core.listen(Objects.requireNonNull(endpoint), Objects.requireNonNull(codec), null);
+    }
+
+    /** The URI schemes served by the transports on the classpath, sorted. */
+    public List<String> schemes() {
+        return core.transports().schemes();
+    }
+
+    /** The runtime's name, which its thread names carry: {@code conduit-<name>-...}. */
+    public String name() {
+        return core.name();
+    }
+
+    /** A snapshot of what the runtime holds: open channels and listeners, pooled buffers in use. */
+    public RuntimeStats stats() {
+        return core.stats();
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return core.isClosed();
+    }
+
+    /**
+     * Closes every listener and channel of this runtime, then stops its threads and releases its buffers. Blocks until
+     * done (at most about 10 s per stage). Idempotent. Does nothing on the {@link #shared()} runtime.
+     *
+     * @throws ConduitException listing everything that failed to close
+     */
+    @Override
+    public void close() {
+        if (!isShared) {
+            core.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Conduit(" + core.name() + ")";
+    }
+
+    /** Builds a {@link Conduit} runtime. Not thread-safe. */
+    public static final class Builder {
+        private @Nullable String name;
+        private @Nullable Executor handlerExecutor;
+        private @Nullable ClassLoader classLoader;
+
+        private Builder() {}
+
+        /** The runtime's name, used in thread names; default {@code rt<n>}. Letters, digits, '-' and '_'. */
+        public Builder name(String name) {
+            if (!name.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("runtime names are letters, digits, '-' and '_': " + name);
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The default executor for message handlers and accept callbacks; the runtime does not shut it down. By
+         * default the runtime uses its own pool of handler threads, never the I/O threads.
+         */
+        public Builder handlerExecutor(Executor executor) {
+            this.handlerExecutor = Objects.requireNonNull(executor);
+            return this;
+        }
+
+        /** The class loader in which to look for transports; default: the one that loaded Conduit. */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = Objects.requireNonNull(loader);
+            return this;
+        }
+
+        /** Creates the runtime. */
+        public Conduit build() {
+            String n = name != null ? name : "rt" + COUNT.incrementAndGet();
+            ClassLoader loader = classLoader != null ? classLoader : Conduit.class.getClassLoader();
+            return new Conduit(new RuntimeCore(n, TransportRegistry.load(loader), handlerExecutor), false);
+        }
+    }
+}

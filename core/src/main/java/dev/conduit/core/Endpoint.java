@@ -1,0 +1,272 @@
+package dev.conduit.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An endpoint named by one URI string: a scheme, an address and options.
+ *
+ * <pre>{@code
+ * tcp://127.0.0.1:7000?framing=line&maxFrame=64k
+ * \_/   \____________/ \________________________/
+ * scheme   address              options
+ * }</pre>
+ *
+ * <p>Hierarchical URIs ({@code tcp://host:port}, {@code unix:///abs/path.sock}) and opaque ones ({@code pipe:},
+ * {@code unix:@abstract}) are both accepted; the address is what follows {@code scheme://} or {@code scheme:}, up to
+ * {@code ?}. Percent-escapes ({@code %20}) are decoded in addresses and option values. Options can also be set in
+ * code with {@link #with(Option, Object)}.
+ *
+ * <p>Endpoints are immutable values, safe to share between threads.
+ */
+public final class Endpoint {
+    private final String scheme;
+    private final boolean hierarchical;
+    private final String address;
+    private final Map<String, String> options;
+
+    private Endpoint(String scheme, boolean hierarchical, String address, Map<String, String> options) {
+        this.scheme = scheme;
+        this.hierarchical = hierarchical;
+        this.address = address;
+        this.options = Collections.unmodifiableMap(options);
+    }
+
+    /**
+     * Parses a URI such as {@code tcp://127.0.0.1:7000?maxFrame=64k}.
+     *
+     * @throws EndpointException if the text is not {@code scheme://address[?name=value&...]}
+     */
+    public static Endpoint parse(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        int colon = uri.indexOf(':');
+        if (colon <= 0 || !uri.substring(0, colon).matches("[a-zA-Z][a-zA-Z0-9+.-]*")) {
+            throw malformed(uri, "it does not start with a scheme");
+        }
+        if (uri.indexOf('#') >= 0) {
+            throw malformed(uri, "fragments (#) are not allowed");
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        String rest = uri.substring(colon + 1);
+        boolean hierarchical = rest.startsWith("//");
+        if (hierarchical) {
+            rest = rest.substring(2);
+        }
+        int q = rest.indexOf('?');
+        String address = decode(uri, q < 0 ? rest : rest.substring(0, q));
+        Map<String, String> options = new LinkedHashMap<>();
+        if (q >= 0) {
+            for (String pair : rest.substring(q + 1).split("&", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0 || eq == pair.length() - 1) {
+                    throw malformed(uri, "option '" + pair + "' is not name=value");
+                }
+                String name = decode(uri, pair.substring(0, eq));
+                if (options.put(name, decode(uri, pair.substring(eq + 1))) != null) {
+                    throw malformed(uri, "option '" + name + "' is given twice");
+                }
+            }
+        }
+        return new Endpoint(scheme, hierarchical, address, options);
+    }
+
+    /** An endpoint {@code scheme://address} without options. */
+    public static Endpoint of(String scheme, String address) {
+        return parse(scheme + "://" + encode(address, false));
+    }
+
+    /** The scheme, in lower case: {@code tcp}, {@code unix}, {@code shm}, ... */
+    public String scheme() {
+        return scheme;
+    }
+
+    /** The decoded address: {@code 127.0.0.1:7000}, {@code /run/app.sock}, {@code orders}, or empty. */
+    public String address() {
+        return address;
+    }
+
+    /**
+     * The host of a {@code host:port} address, without IPv6 brackets.
+     *
+     * @throws EndpointException if the address is not {@code host:port}
+     */
+    public String host() {
+        String a = address;
+        int colon = a.lastIndexOf(':');
+        if (colon <= 0 || (a.indexOf(':') != colon && !a.startsWith("["))) {
+            throw new EndpointException(this + " expects host:port, for example " + scheme + "://127.0.0.1:7000");
+        }
+        String host = a.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return host;
+    }
+
+    /**
+     * The port of a {@code host:port} address; 0 asks for an ephemeral port when listening.
+     *
+     * @throws EndpointException if the address is not {@code host:port} with a port from 0 to 65535
+     */
+    public int port() {
+        host();
+        String p = address.substring(address.lastIndexOf(':') + 1);
+        try {
+            int port = Integer.parseInt(p);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new EndpointException(this + " has port '" + p + "'; expected a number from 0 to 65535");
+    }
+
+    /** The options given in the URI or set in code, by name, in their text form. */
+    public Map<String, String> options() {
+        return options;
+    }
+
+    /** The value of an option if the endpoint sets it. */
+    public <V> Optional<V> find(Option<V> option) {
+        String text = options.get(option.name());
+        return text == null ? Optional.empty() : Optional.of(option.parse(text));
+    }
+
+    /**
+     * The value of an option, or its default.
+     *
+     * @throws IllegalStateException if the endpoint does not set an option that has no default
+     */
+    public <V> V get(Option<V> option) {
+        V value = find(option).orElse(option.defaultValue());
+        if (value == null) {
+            throw new IllegalStateException(option.name() + " is not set on " + this + " and has no default");
+        }
+        return value;
+    }
+
+    /** A copy of this endpoint with an option set. */
+    public <V> Endpoint with(Option<V> option, V value) {
+        Map<String, String> copy = new LinkedHashMap<>(options);
+        copy.put(option.name(), option.format(value));
+        return new Endpoint(scheme, hierarchical, address, copy);
+    }
+
+    /** A copy of this endpoint without an option. */
+    public Endpoint without(Option<?> option) {
+        Map<String, String> copy = new LinkedHashMap<>(options);
+        copy.remove(option.name());
+        return new Endpoint(scheme, hierarchical, address, copy);
+    }
+
+    /** A copy of this endpoint with another address, for example the real port a listener bound. */
+    public Endpoint withAddress(String newAddress) {
+        return new Endpoint(scheme, hierarchical, newAddress, options);
+    }
+
+    /**
+     * Checks that every option is one of {@code known} and has a valid value.
+     *
+     * @throws EndpointException naming the unknown or invalid option and what was expected
+     */
+    public void validate(Collection<Option<?>> known) {
+        Map<String, Option<?>> byName = known.stream().collect(Collectors.toMap(Option::name, o -> o, (a, b) -> a));
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            Option<?> option = byName.get(e.getKey());
+            if (option == null) {
+                String names = String.join(", ", byName.keySet());
+                throw new EndpointException(
+                        "unknown option '" + e.getKey() + "' in " + this + "; " + scheme + ":// accepts " + names);
+            }
+            option.parse(e.getValue());
+        }
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof Endpoint other
+                && other.scheme.equals(scheme)
+                && other.hierarchical == hierarchical
+                && other.address.equals(address)
+                && other.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(scheme, address, options);
+    }
+
+    /** The URI form, which {@link #parse} reads back to an equal endpoint. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(scheme).append(hierarchical ? "://" : ":");
+        sb.append(encode(address, false));
+        char sep = '?';
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            sb.append(sep).append(encode(e.getKey(), true)).append('=').append(encode(e.getValue(), true));
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
+    private static EndpointException malformed(String uri, String why) {
+        return new EndpointException("malformed endpoint '" + uri + "': " + why
+                + "; expected scheme://address[?name=value&...], for example tcp://127.0.0.1:7000?maxFrame=64k");
+    }
+
+    private static String decode(String uri, String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    throw malformed(uri, "incomplete %-escape in '" + s + "'");
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw malformed(uri, "bad %-escape in '" + s + "'");
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String encode(String s, boolean inQuery) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean escape =
+                    c == '%' || c == '?' || c == '#' || c <= ' ' || c == 0x7f || (inQuery && (c == '&' || c == '='));
+            if (escape && sb == null) {
+                sb = new StringBuilder(s.substring(0, i));
+            }
+            if (escape) {
+                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                    sb.append('%').append(String.format("%02X", b & 0xff));
+                }
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.conduit.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Accepts channels on an endpoint. Created by {@link Conduit#listen}; accepted channels are either handed to the
+ * callback given there, or wait for {@link #accept(Duration)}.
+ *
+ * <p>Closing a listener stops accepting and closes every channel it accepted; for socket files it also removes the
+ * file. Thread-safe.
+ *
+ * @param <T> the message type of accepted channels
+ */
+public interface Listener<T> extends AutoCloseable {
+
+    /**
+     * The endpoint actually bound, in a form a client can connect to: a port of 0 is replaced by the real port.
+     */
+    Endpoint endpoint();
+
+    /**
+     * Waits for the next accepted channel (pull mode, when no accept callback was given).
+     *
+     * @return the channel, or {@code null} if none arrived within {@code timeout}
+     * @throws IllegalStateException if the listener was created with an accept callback
+     * @throws ChannelClosedException if the listener is closed
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    @Nullable
+    Channel<T> accept(Duration timeout) throws InterruptedException;
+
+    /** The channels accepted and still open. */
+    List<Channel<T>> channels();
+
+    /** Whether the listener still accepts. */
+    boolean isOpen();
+
+    /** Completes when the listener and all its channels are closed. */
+    CompletableFuture<Void> closeFuture();
+
+    /** Stops accepting and closes every accepted channel. Idempotent; does not wait (see {@link #closeFuture()}). */
+    @Override
+    void close();
+}

@@ -1,0 +1,563 @@
+package dev.conduit.core.internal;
+
+import dev.conduit.core.BackpressureException;
+import dev.conduit.core.Channel;
+import dev.conduit.core.ChannelClosedException;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Codec;
+import dev.conduit.core.CodecException;
+import dev.conduit.core.ConduitException;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.FrameTooLargeException;
+import dev.conduit.core.Idle;
+import dev.conduit.core.MessageHandler;
+import dev.conduit.core.Property;
+import dev.conduit.core.spi.Link;
+import dev.conduit.core.spi.LinkListener;
+import dev.conduit.core.spi.WriteCallback;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one {@link Channel} implementation, over any transport's {@link Link}. See {@code CONCURRENCY.md} for the
+ * threading design: one lock guards the inbound queue, handler state and close state; pending outbound bytes are an
+ * atomic counter; the pause state of the link is applied by whoever holds {@link #pauseWip}.
+ */
+public final class DefaultChannel<T> implements Channel<T>, LinkListener {
+    private static final Logger log = LoggerFactory.getLogger(DefaultChannel.class);
+
+    /** Bytes charged per queued message beyond its size, so that empty messages still count. */
+    private static final int MESSAGE_OVERHEAD = 32;
+    /** Messages one drain run delivers before yielding its handler thread to other channels. */
+    private static final int DRAIN_BATCH = 256;
+    /** How long {@link Idle#BACKOFF} spins and yields before it blocks. */
+    private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    private final RuntimeSupport runtime;
+    private final Codec<T> codec;
+    private final ChannelSettings settings;
+    private Link link;
+    private int headroom;
+
+    private final AtomicLong pending = new AtomicLong();
+    private volatile boolean writable = true;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<T> inbound = new ArrayDeque<>();
+    private final IntQueue weights = new IntQueue();
+    private long inboundBytes;
+    private volatile int queued;
+    private @Nullable MessageHandler<T> handler;
+    private @Nullable Executor executor;
+    private boolean drainScheduled;
+    private boolean linkClosed;
+    private boolean closeDelivered;
+    private volatile @Nullable CloseReason reason;
+    private @Nullable CompletableFuture<Void> writableFuture;
+    private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
+
+    private volatile boolean wantPaused;
+    private boolean appliedPaused;
+    private final AtomicInteger pauseWip = new AtomicInteger();
+    private final Runnable drainTask = this::drain;
+
+    public DefaultChannel(RuntimeSupport runtime, Codec<T> codec, ChannelSettings settings) {
+        this.runtime = runtime;
+        this.codec = codec;
+        this.settings = settings;
+    }
+
+    /** Attaches the transport's link; called once, by the binder, before any frame arrives. */
+    public DefaultChannel<T> attach(Link link) {
+        this.link = link;
+        this.headroom = link.headroom();
+        return this;
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+        return link.localEndpoint();
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return link.remoteEndpoint();
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    @Override
+    public CompletableFuture<Void> send(T message) {
+        Objects.requireNonNull(message, "message");
+        CloseReason r = reason;
+        if (r != null) {
+            return CompletableFuture.failedFuture(new ChannelClosedException(r));
+        }
+        ByteBuf buf = runtime.allocator().ioBuffer(headroom + Math.max(0, codec.sizeHint(message)));
+        buf.setIndex(headroom, headroom);
+        int size;
+        try {
+            codec.encode(message, new ByteBufWriteBuffer(buf));
+            size = buf.readableBytes();
+        } catch (RuntimeException e) {
+            buf.release();
+            return CompletableFuture.failedFuture(
+                    new CodecException("codec " + codec + " cannot encode " + describe(message) + ": " + e, e));
+        }
+        if (size > settings.maxFrame()) {
+            buf.release();
+            return CompletableFuture.failedFuture(new FrameTooLargeException(size, settings.maxFrame(), "message"));
+        }
+        long now = pending.addAndGet(size);
+        if (now > settings.sendLimit() && now != size) {
+            pending.addAndGet(-size);
+            buf.release();
+            return CompletableFuture.failedFuture(new BackpressureException(now - size, settings.sendLimit()));
+        }
+        if (now >= settings.highWater() && writable) {
+            updateWritability();
+        }
+        SendOp op = new SendOp(size);
+        link.write(buf, op);
+        return op;
+    }
+
+    /** The future of one send; also the transport's callback for it. */
+    private final class SendOp extends CompletableFuture<Void> implements WriteCallback {
+        private final int size;
+
+        SendOp(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void writeComplete(@Nullable Throwable error) {
+            long now = pending.addAndGet(-size);
+            if (now <= settings.lowWater() && !writable) {
+                updateWritability();
+            }
+            if (error == null) {
+                complete(null);
+            } else {
+                completeExceptionally(sendError(error));
+            }
+        }
+    }
+
+    private Throwable sendError(Throwable error) {
+        if (error instanceof ConduitException) {
+            return error;
+        }
+        CloseReason r = reason;
+        return r != null
+                ? new ChannelClosedException(r, error)
+                : new ConduitException("send on " + this + " failed: " + error, error);
+    }
+
+    private void updateWritability() {
+        CompletableFuture<Void> toComplete = null;
+        lock.lock();
+        try {
+            long now = pending.get();
+            if (writable && now >= settings.highWater()) {
+                writable = false;
+            } else if (!writable && now <= settings.lowWater()) {
+                writable = true;
+                changed.signalAll();
+                toComplete = writableFuture;
+                writableFuture = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (toComplete != null) {
+            toComplete.complete(null);
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable && reason == null;
+    }
+
+    @Override
+    public CompletableFuture<Void> whenWritable() {
+        lock.lock();
+        try {
+            CloseReason r = reason;
+            if (r != null) {
+                return CompletableFuture.failedFuture(new ChannelClosedException(r));
+            }
+            if (writable) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (writableFuture == null) {
+                writableFuture = new CompletableFuture<>();
+            }
+            return writableFuture;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean awaitWritable(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                CloseReason r = reason;
+                if (r != null) {
+                    throw new ChannelClosedException(r);
+                }
+                if (writable) {
+                    return true;
+                }
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long pendingBytes() {
+        return pending.get();
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    @Override
+    public void onFrame(ByteBuffer frame) {
+        int size = frame.remaining();
+        if (size > settings.maxFrame()) {
+            closeOnError(new FrameTooLargeException(size, settings.maxFrame(), "frame"));
+            return;
+        }
+        T message;
+        try {
+            message = Objects.requireNonNull(codec.decode(frame), "the codec returned null");
+        } catch (RuntimeException e) {
+            closeOnError(new CodecException(
+                    "codec " + codec + " cannot decode a " + size + "-byte message on " + this + ": " + e, e));
+            return;
+        }
+        Executor schedule = null;
+        boolean pause = false;
+        lock.lock();
+        try {
+            if (reason != null) {
+                return;
+            }
+            int weight = size + MESSAGE_OVERHEAD;
+            inbound.add(message);
+            weights.add(weight);
+            inboundBytes += weight;
+            queued = inbound.size();
+            if (!wantPaused && inboundBytes >= settings.receiveBuffer()) {
+                wantPaused = true;
+                pause = true;
+            }
+            if (handler == null) {
+                changed.signal();
+            } else if (!drainScheduled) {
+                drainScheduled = true;
+                schedule = executor;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (pause) {
+            applyReadPaused();
+        }
+        if (schedule != null) {
+            execute(schedule);
+        }
+    }
+
+    /** Removes the head of the inbound queue; the caller holds the lock. Returns whether reading should resume. */
+    private boolean pollLocked() {
+        inbound.poll();
+        inboundBytes -= weights.remove();
+        queued = inbound.size();
+        if (wantPaused && inboundBytes <= settings.receiveBuffer() / 2) {
+            wantPaused = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** Applies {@link #wantPaused} to the link; re-entrant calls are folded into the running one. */
+    private void applyReadPaused() {
+        if (pauseWip.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            boolean want = wantPaused;
+            if (want != appliedPaused) {
+                appliedPaused = want;
+                link.setReadPaused(want);
+            }
+        } while (pauseWip.decrementAndGet() != 0);
+    }
+
+    @Override
+    public @Nullable T receive(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (settings.idle() != Idle.BLOCK) {
+            long spinUntil = settings.idle() == Idle.SPIN ? deadline : System.nanoTime() + BACKOFF_SPIN_NANOS;
+            while (queued == 0 && reason == null && System.nanoTime() - spinUntil < 0) {
+                Thread.onSpinWait();
+            }
+        }
+        boolean resume = false;
+        lock.lockInterruptibly();
+        try {
+            if (handler != null) {
+                throw new IllegalStateException("receive() is not available: " + this + " is in push mode (onMessage)");
+            }
+            while (true) {
+                T message = inbound.peek();
+                if (message != null) {
+                    resume = pollLocked();
+                    return message;
+                }
+                CloseReason r = reason;
+                if (r != null) {
+                    throw new ChannelClosedException(r);
+                }
+                long nanos = deadline - System.nanoTime();
+                if (nanos <= 0) {
+                    return null;
+                }
+                changed.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+            if (resume) {
+                applyReadPaused();
+            }
+        }
+    }
+
+    @Override
+    public void onMessage(MessageHandler<T> handler) {
+        onMessage(handler, runtime.handlerExecutor());
+    }
+
+    @Override
+    public void onMessage(MessageHandler<T> newHandler, Executor newExecutor) {
+        Objects.requireNonNull(newHandler, "handler");
+        Objects.requireNonNull(newExecutor, "executor");
+        boolean schedule;
+        lock.lock();
+        try {
+            if (handler != null) {
+                throw new IllegalStateException("a handler is already set on " + this);
+            }
+            handler = newHandler;
+            executor = newExecutor;
+            schedule = !inbound.isEmpty() || linkClosed;
+            drainScheduled = schedule;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (schedule) {
+            execute(newExecutor);
+        }
+    }
+
+    private void execute(Executor on) {
+        try {
+            on.execute(drainTask);
+        } catch (RejectedExecutionException e) {
+            lock.lock();
+            try {
+                drainScheduled = false;
+            } finally {
+                lock.unlock();
+            }
+            closeOnError(new ConduitException("handler executor rejected delivery for " + this, e));
+        }
+    }
+
+    /** Delivers up to a batch of messages to the handler, then the close once the queue is empty. */
+    private void drain() {
+        for (int delivered = 0; ; delivered++) {
+            MessageHandler<T> h;
+            T message = null;
+            boolean resume = false;
+            boolean reschedule = false;
+            CloseReason closeToDeliver = null;
+            lock.lock();
+            try {
+                h = Objects.requireNonNull(handler);
+                if (inbound.isEmpty()) {
+                    drainScheduled = false;
+                    if (linkClosed && !closeDelivered) {
+                        closeDelivered = true;
+                        closeToDeliver = reason;
+                    }
+                } else if (delivered == DRAIN_BATCH) {
+                    reschedule = true;
+                } else {
+                    message = inbound.peek();
+                    resume = pollLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (resume) {
+                applyReadPaused();
+            }
+            if (message == null) {
+                if (closeToDeliver != null) {
+                    deliverClose(h, closeToDeliver);
+                }
+                if (reschedule) {
+                    execute(Objects.requireNonNull(executor));
+                }
+                return;
+            }
+            try {
+                h.onMessage(this, message);
+            } catch (Throwable t) {
+                log.warn("message handler failed on {}; closing the channel", this, t);
+                closeOnError(t);
+            }
+        }
+    }
+
+    private void deliverClose(MessageHandler<T> h, CloseReason r) {
+        try {
+            h.onClose(this, r);
+        } catch (Throwable t) {
+            log.warn("onClose handler failed on {}", this, t);
+        }
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    @Override
+    public boolean isOpen() {
+        return reason == null;
+    }
+
+    @Override
+    public @Nullable CloseReason closeReason() {
+        return reason;
+    }
+
+    @Override
+    public CompletableFuture<CloseReason> closeFuture() {
+        return closeFuture;
+    }
+
+    @Override
+    public void close() {
+        beginClose(CloseReason.LOCAL);
+    }
+
+    /** Closes the channel because of {@code error}, reported as the close reason. */
+    public void closeOnError(Throwable error) {
+        beginClose(CloseReason.error(error));
+    }
+
+    private void beginClose(CloseReason r) {
+        CompletableFuture<Void> toFail;
+        lock.lock();
+        try {
+            if (reason != null) {
+                return;
+            }
+            reason = r;
+            // This side decided to close: whatever has not been delivered yet is dropped.
+            inbound.clear();
+            weights.clear();
+            inboundBytes = 0;
+            queued = 0;
+            changed.signalAll();
+            toFail = writableFuture;
+            writableFuture = null;
+        } finally {
+            lock.unlock();
+        }
+        if (toFail != null) {
+            toFail.completeExceptionally(new ChannelClosedException(r));
+        }
+        if (r.kind() == CloseReason.Kind.ERROR) {
+            log.debug("{} {}", this, r);
+        }
+        link.close();
+    }
+
+    @Override
+    public void onClosed(CloseReason linkReason) {
+        CompletableFuture<Void> toFail;
+        CloseReason r;
+        Executor schedule = null;
+        lock.lock();
+        try {
+            if (reason == null) {
+                reason = linkReason;
+            }
+            r = Objects.requireNonNull(reason);
+            linkClosed = true;
+            changed.signalAll();
+            toFail = writableFuture;
+            writableFuture = null;
+            if (handler != null && !drainScheduled) {
+                drainScheduled = true;
+                schedule = executor;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (toFail != null) {
+            toFail.completeExceptionally(new ChannelClosedException(r));
+        }
+        if (r.kind() == CloseReason.Kind.ERROR && linkReason.kind() == CloseReason.Kind.ERROR) {
+            log.info("{} {}", this, r);
+        }
+        runtime.channelClosed(this);
+        closeFuture.complete(r);
+        if (schedule != null) {
+            execute(schedule);
+        }
+    }
+
+    @Override
+    public <V> Optional<V> property(Property<V> key) {
+        return Optional.ofNullable(link.property(key));
+    }
+
+    @Override
+    public String toString() {
+        Link l = link;
+        return l == null ? "channel(unattached)" : "channel(" + l.localEndpoint() + " <-> " + l.remoteEndpoint() + ")";
+    }
+
+    private static String describe(Object message) {
+        return "a " + message.getClass().getSimpleName();
+    }
+}

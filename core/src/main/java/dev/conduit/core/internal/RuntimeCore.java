@@ -1,0 +1,363 @@
+package dev.conduit.core.internal;
+
+import dev.conduit.core.Channel;
+import dev.conduit.core.Codec;
+import dev.conduit.core.ConduitException;
+import dev.conduit.core.ConnectFailedException;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.Listener;
+import dev.conduit.core.RuntimeStats;
+import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.TransportContext;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a {@link dev.conduit.core.Conduit} runtime owns: transports, buffer pool, threads, resources, and the
+ * channels and listeners made through it. Closing it closes all of them and waits until their threads have ended.
+ */
+public final class RuntimeCore implements RuntimeSupport, TransportContext, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RuntimeCore.class);
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    private final String name;
+    private final TransportRegistry transports;
+    private final PooledByteBufAllocator allocator;
+    private final ExecutorService ownedHandlerPool;
+    private final Executor handlerExecutor;
+    private final Set<DefaultChannel<?>> channels = ConcurrentHashMap.newKeySet();
+    private final Set<DefaultListener<?>> listeners = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
+    private @Nullable ScheduledThreadPoolExecutor scheduler;
+    private volatile boolean closed;
+
+    public RuntimeCore(String name, TransportRegistry transports, @Nullable Executor userHandlerExecutor) {
+        this.name = name;
+        this.transports = transports;
+        // Per-runtime pool, no thread caches for non-Netty threads, so that close() can account for every buffer.
+        this.allocator = new PooledByteBufAllocator(
+                true,
+                PooledByteBufAllocator.defaultNumHeapArena(),
+                PooledByteBufAllocator.defaultNumDirectArena(),
+                PooledByteBufAllocator.defaultPageSize(),
+                PooledByteBufAllocator.defaultMaxOrder(),
+                PooledByteBufAllocator.defaultSmallCacheSize(),
+                PooledByteBufAllocator.defaultNormalCacheSize(),
+                false);
+        this.ownedHandlerPool = new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threadFactory("handler"));
+        this.handlerExecutor = userHandlerExecutor != null ? userHandlerExecutor : ownedHandlerPool;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TransportRegistry transports() {
+        return transports;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- connect and listen
+
+    public <T> CompletableFuture<Channel<T>> connect(Endpoint endpoint, Codec<T> codec) {
+        ensureOpen();
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        DefaultChannel<T> channel = new DefaultChannel<>(this, codec, resolved.settings());
+        AtomicInteger attached = new AtomicInteger();
+        CompletableFuture<Void> connected;
+        try {
+            connected = resolved.transport().connect(endpoint, resolved.config(), this, link -> {
+                attached.set(1);
+                register(channel);
+                return channel.attach(link);
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(connectError(endpoint, e));
+        }
+        long timeoutMillis = resolved.config().connectTimeout().toMillis();
+        ScheduledFuture<?> timer = scheduler()
+                .schedule(
+                        () -> connected.completeExceptionally(new TimeoutException()),
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
+        CompletableFuture<Channel<T>> result = new CompletableFuture<>();
+        connected.whenComplete((v, e) -> {
+            timer.cancel(false);
+            if (e == null) {
+                result.complete(channel);
+                return;
+            }
+            if (attached.get() == 1) {
+                channel.close();
+            }
+            Throwable cause = unwrap(e);
+            result.completeExceptionally(
+                    cause instanceof TimeoutException
+                            ? new ConnectFailedException(
+                                    endpoint.toString(), "timed out after " + timeoutMillis + " ms", null)
+                            : connectError(endpoint, cause));
+        });
+        return result;
+    }
+
+    public <T> Listener<T> listen(Endpoint endpoint, Codec<T> codec, @Nullable Consumer<Channel<T>> onAccept) {
+        ensureOpen();
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        DefaultListener<T> listener = new DefaultListener<>(this, codec, resolved.settings(), onAccept);
+        listeners.add(listener);
+        try {
+            Binding binding = resolved.transport().listen(endpoint, resolved.config(), this, listener::accepted);
+            listener.bound(binding);
+        } catch (RuntimeException e) {
+            listeners.remove(listener);
+            throw e;
+        }
+        if (closed) {
+            listener.close();
+            ensureOpen();
+        }
+        return listener;
+    }
+
+    private static RuntimeException connectError(Endpoint endpoint, Throwable e) {
+        if (e instanceof ConduitException ce) {
+            return ce;
+        }
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        return new ConnectFailedException(endpoint.toString(), why, e);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof java.util.concurrent.CompletionException
+                        || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("runtime " + name + " is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- RuntimeSupport
+
+    @Override
+    public ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    /** The runtime's buffer pool, for leak accounting in tests and diagnostics. */
+    public PooledByteBufAllocator pooledAllocator() {
+        return allocator;
+    }
+
+    @Override
+    public Executor handlerExecutor() {
+        return handlerExecutor;
+    }
+
+    void register(DefaultChannel<?> channel) {
+        channels.add(channel);
+        if (closed) {
+            handlerExecutor.execute(channel::close);
+        }
+    }
+
+    @Override
+    public void channelClosed(DefaultChannel<?> channel) {
+        channels.remove(channel);
+    }
+
+    void listenerClosed(DefaultListener<?> listener) {
+        listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- TransportContext
+
+    @Override
+    public String runtimeName() {
+        return name;
+    }
+
+    @Override
+    public ThreadFactory threadFactory(String purpose) {
+        AtomicInteger count = new AtomicInteger();
+        String prefix = "conduit-" + name + "-" + purpose + "-";
+        return r -> {
+            Thread t = new FastThreadLocalThread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+        lock.lock();
+        try {
+            if (scheduler == null) {
+                ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, threadFactory("timer"));
+                s.setRemoveOnCancelPolicy(true);
+                s.setKeepAliveTime(10, TimeUnit.SECONDS);
+                s.allowCoreThreadTimeOut(true);
+                scheduler = s;
+            }
+            return scheduler;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R extends AutoCloseable> R resource(String key, Supplier<R> factory) {
+        lock.lock();
+        try {
+            ensureOpen();
+            AutoCloseable r = resources.get(key);
+            if (r == null) {
+                r = factory.get();
+                resources.put(key, r);
+            }
+            return (R) r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /**
+     * Closes listeners and channels, waits for them, then closes resources in reverse order of creation and stops
+     * every thread. Collects failures instead of stopping at the first.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        List<Throwable> failures = new ArrayList<>();
+        List<CompletableFuture<?>> closing = new ArrayList<>();
+        for (DefaultListener<?> l : List.copyOf(listeners)) {
+            run(failures, l::close);
+            closing.add(l.closeFuture());
+        }
+        for (DefaultChannel<?> c : List.copyOf(channels)) {
+            run(failures, c::close);
+            closing.add(c.closeFuture());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
+                    .get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            failures.add(new ConduitException("channels of runtime " + name + " did not close in time", e));
+        }
+        List<AutoCloseable> toClose;
+        lock.lock();
+        try {
+            toClose = new ArrayList<>(resources.values());
+            resources.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            AutoCloseable r = toClose.get(i);
+            run(failures, () -> {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    throw new ConduitException("closing " + r + " failed", e);
+                }
+            });
+        }
+        ScheduledThreadPoolExecutor s;
+        lock.lock();
+        try {
+            s = scheduler;
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) {
+            s.shutdownNow();
+            awaitTermination(s, failures);
+        }
+        ownedHandlerPool.shutdown();
+        awaitTermination(ownedHandlerPool, failures);
+        if (!failures.isEmpty()) {
+            ConduitException e = new ConduitException("closing runtime " + name + " failed", failures.get(0));
+            failures.subList(1, failures.size()).forEach(e::addSuppressed);
+            throw e;
+        }
+        log.debug("runtime {} closed", name);
+    }
+
+    private static void run(List<Throwable> failures, Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            failures.add(t);
+        }
+    }
+
+    private void awaitTermination(ExecutorService executor, List<Throwable> failures) {
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                failures.add(new ConduitException("threads of runtime " + name + " did not stop in time"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failures.add(e);
+        }
+    }
+
+    public RuntimeStats stats() {
+        long active = 0;
+        for (PoolArenaMetric arena : allocator.metric().directArenas()) {
+            active += arena.numActiveAllocations();
+        }
+        for (PoolArenaMetric arena : allocator.metric().heapArenas()) {
+            active += arena.numActiveAllocations();
+        }
+        return new RuntimeStats(
+                channels.size(), listeners.size(), active, allocator.metric().usedDirectMemory());
+    }
+}

@@ -1,0 +1,155 @@
+package dev.conduit.core.internal.inproc;
+
+import dev.conduit.core.ChannelClosedException;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.spi.Link;
+import dev.conduit.core.spi.LinkListener;
+import dev.conduit.core.spi.WriteCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One end of an in-memory connection. Frames written here are queued at the peer end and delivered to the peer's
+ * listener by whichever thread gets there first (the writer, or the reader resuming): a lock-free drain guarded by
+ * {@link #wip}, so delivery is serial and in order, and no lock is held while the listener runs.
+ *
+ * <p>A write completes when the peer's runtime has taken the frame, so a paused reader backs the writer up.
+ */
+final class InprocLink implements Link {
+    private static final Logger log = LoggerFactory.getLogger(InprocLink.class);
+
+    private record Pending(ByteBuf frame, WriteCallback callback) {}
+
+    private final Endpoint local;
+    private final Endpoint remote;
+    private InprocLink peer;
+    private volatile @Nullable LinkListener listener;
+    private final ConcurrentLinkedQueue<Pending> inbound = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile boolean paused;
+    private volatile boolean closeRequested;
+    private volatile boolean peerGone;
+    /** Guarded by ownership of {@link #wip}. */
+    private boolean closeDelivered;
+
+    InprocLink(Endpoint local, Endpoint remote, ByteBufAllocator allocator) {
+        this.local = local;
+        this.remote = remote;
+    }
+
+    void connect(InprocLink other) {
+        this.peer = other;
+        other.peer = this;
+    }
+
+    void bind(LinkListener l) {
+        this.listener = l;
+        drain();
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+        return local;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return remote;
+    }
+
+    @Override
+    public void write(ByteBuf frame, WriteCallback callback) {
+        if (closeRequested) {
+            frame.release();
+            callback.writeComplete(new ChannelClosedException(CloseReason.LOCAL));
+            return;
+        }
+        peer.inbound.add(new Pending(frame, callback));
+        peer.drain();
+    }
+
+    @Override
+    public void setReadPaused(boolean pause) {
+        paused = pause;
+        if (!pause) {
+            drain();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closeRequested) {
+            closeRequested = true;
+            drain();
+            peer.peerGone = true;
+            peer.drain();
+        }
+    }
+
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            LinkListener l = listener;
+            if (closeDelivered) {
+                failAll();
+            } else if (l != null) {
+                if (closeRequested) {
+                    failAll();
+                    deliverClose(l, CloseReason.LOCAL);
+                } else {
+                    Pending p;
+                    while (!paused && !closeRequested && (p = inbound.poll()) != null) {
+                        deliver(l, p);
+                    }
+                    if (!closeRequested && peerGone && inbound.isEmpty()) {
+                        deliverClose(l, CloseReason.PEER);
+                    }
+                }
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void deliver(LinkListener l, Pending p) {
+        try {
+            l.onFrame(p.frame.nioBuffer());
+        } catch (RuntimeException e) {
+            log.error("link listener failed on a frame; closing {}", this, e);
+            closeRequested = true;
+        } finally {
+            p.frame.release();
+        }
+        p.callback.writeComplete(null);
+    }
+
+    private void deliverClose(LinkListener l, CloseReason reason) {
+        closeDelivered = true;
+        if (!peerGone) {
+            peer.peerGone = true;
+            peer.drain();
+        }
+        l.onClosed(reason);
+    }
+
+    private void failAll() {
+        Pending p;
+        while ((p = inbound.poll()) != null) {
+            p.frame.release();
+            p.callback.writeComplete(new ChannelClosedException(CloseReason.PEER));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "inproc(" + local + " <-> " + remote + ")";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.conduit.core.spi;
+
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.Property;
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connection of a transport, as the runtime sees it: a pipe for frames in both directions. Thread-safe: the
+ * runtime calls {@link #write} from any thread, possibly several at once.
+ */
+public interface Link {
+
+    /** This side's endpoint. */
+    Endpoint localEndpoint();
+
+    /** The peer's endpoint. */
+    Endpoint remoteEndpoint();
+
+    /**
+     * Bytes the runtime reserves in front of each payload it passes to {@link #write}, so that a stream transport
+     * can write its frame header in place (4 for length-prefixed framing). Constant for the link's life.
+     */
+    default int headroom() {
+        return 0;
+    }
+
+    /**
+     * Writes one frame. {@code frame}'s readable bytes are the payload; {@link #headroom()} bytes before its reader
+     * index are free for a header. The link takes ownership of {@code frame} (and releases it) and calls {@code
+     * callback} exactly once, even if the link is closed.
+     */
+    void write(ByteBuf frame, WriteCallback callback);
+
+    /** Stops ({@code true}) or resumes ({@code false}) reading from the peer. Any thread; idempotent. */
+    void setReadPaused(boolean paused);
+
+    /**
+     * Closes the link: stops reading, fails writes not yet taken, releases resources, then calls {@link
+     * LinkListener#onClosed}. Idempotent; may return before the close completes.
+     */
+    void close();
+
+    /** A transport-specific fact about the link, or null if the transport does not know it. */
+    default <V> @Nullable V property(Property<V> key) {
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.conduit.core.spi;
+
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.Framing;
+import dev.conduit.core.Idle;
+import dev.conduit.core.Option;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A way of moving frames between two endpoints, serving one or more URI schemes. Found with {@link
+ * java.util.ServiceLoader}; one instance serves every runtime, so per-runtime state belongs in {@link
+ * TransportContext#resource}.
+ */
+public interface Transport {
+
+    /** The URI schemes this transport serves, in lower case, for example {@code tcp} and {@code tcps}. */
+    Set<String> schemes();
+
+    /** Options this transport accepts for {@code scheme}, beyond {@link dev.conduit.core.ChannelOptions#ALL}. */
+    default List<Option<?>> options(String scheme) {
+        return List.of();
+    }
+
+    /** The framings {@code scheme} supports; the first is its default. */
+    List<Framing> framings(String scheme);
+
+    /** The idle strategies {@code scheme} supports; the first is its default. */
+    default List<Idle> idles(String scheme) {
+        return List.of(Idle.BLOCK, Idle.BACKOFF, Idle.SPIN);
+    }
+
+    /**
+     * Connects to {@code endpoint}. Once the connection is up, calls {@code binder} with the new link, before any
+     * frame is delivered, then completes the future. Fails the future with a {@link
+     * dev.conduit.core.ConnectFailedException} that names the endpoint.
+     */
+    CompletableFuture<Void> connect(Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder);
+
+    /**
+     * Starts listening on {@code endpoint}; calls {@code binder} for every accepted connection before any frame is
+     * delivered on it.
+     *
+     * @throws dev.conduit.core.BindFailedException naming the endpoint if it cannot be bound
+     */
+    Binding listen(Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder);
+}

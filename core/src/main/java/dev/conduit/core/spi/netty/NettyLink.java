@@ -1,0 +1,262 @@
+package dev.conduit.core.spi.netty;
+
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.FramingException;
+import dev.conduit.core.Property;
+import dev.conduit.core.spi.Link;
+import dev.conduit.core.spi.LinkBinder;
+import dev.conduit.core.spi.LinkListener;
+import dev.conduit.core.spi.StreamFramer;
+import dev.conduit.core.spi.WriteCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Link} over a Netty stream channel: the last handler of the pipeline. It cuts the inbound stream into
+ * frames with a {@link StreamFramer}, delivers them to the runtime on the event loop, writes frames with their
+ * header, maps pausing to Netty's auto-read, and reports how the channel closed.
+ *
+ * <p>Used by both tcp and unix; the transport supplies how to name endpoints and which properties it knows.
+ */
+public final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
+    private static final Logger log = LoggerFactory.getLogger(NettyLink.class);
+    private static final int DISCARD_THRESHOLD = 64 << 10;
+
+    /** Names a Netty channel's two ends as Conduit endpoints. */
+    public interface Naming {
+        /** This side's endpoint. */
+        Endpoint local(Channel channel);
+
+        /** The peer's endpoint. */
+        Endpoint remote(Channel channel);
+    }
+
+    /** The transport-specific facts a link can report, such as a TLS peer certificate. */
+    public interface Properties {
+        /** The value for {@code key}, or null if unknown. Called from any thread. */
+        <V> @Nullable V get(Property<V> key, Channel channel);
+
+        /** A source that knows nothing. */
+        Properties NONE = new Properties() {
+            @Override
+            public <V> @Nullable V get(Property<V> key, Channel channel) {
+                return null;
+            }
+        };
+    }
+
+    private final StreamFramer framer;
+    private final LinkBinder binder;
+    private final Naming naming;
+    private final Properties properties;
+    private final CompletableFuture<Void> active = new CompletableFuture<>();
+    private volatile @Nullable Channel channel;
+    private volatile Endpoint local;
+    private volatile Endpoint remote;
+    private volatile boolean localClose;
+    private @Nullable LinkListener listener;
+    private @Nullable ByteBuf cumulation;
+    private @Nullable Throwable error;
+
+    public NettyLink(StreamFramer framer, LinkBinder binder, Naming naming, Properties properties) {
+        this.framer = framer;
+        this.binder = binder;
+        this.naming = naming;
+        this.properties = properties;
+    }
+
+    /**
+     * Completes once the channel is active and the link is bound to the runtime; fails if the channel closes first.
+     * A transport's {@code connect} returns this, combined with its connect result.
+     */
+    public CompletableFuture<Void> activeFuture() {
+        return active;
+    }
+
+    // ---------------------------------------------------------------- Netty side (event loop)
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        local = naming.local(ch);
+        remote = naming.remote(ch);
+        try {
+            listener = binder.bind(this);
+        } catch (RuntimeException e) {
+            log.warn("binding {} failed; closing it", ch, e);
+            error = e;
+            ctx.close();
+            return;
+        }
+        active.complete(null);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        LinkListener l = listener;
+        if (l == null || error != null || localClose) {
+            in.release();
+            return;
+        }
+        ByteBuf cum = cumulate(ctx, in);
+        try {
+            framer.decode(cum, l);
+        } catch (FramingException e) {
+            fail(ctx, e);
+            return;
+        }
+        if (!cum.isReadable()) {
+            cum.release();
+            cumulation = null;
+        } else {
+            if (cum.readerIndex() > DISCARD_THRESHOLD) {
+                cum.discardSomeReadBytes();
+            }
+            cumulation = cum;
+        }
+    }
+
+    private ByteBuf cumulate(ChannelHandlerContext ctx, ByteBuf in) {
+        ByteBuf cum = cumulation;
+        if (cum == null) {
+            return in;
+        }
+        int required = cum.readableBytes() + in.readableBytes();
+        if (cum.writableBytes() < in.readableBytes() || cum.refCnt() > 1 || cum.isReadOnly()) {
+            int capacity = ctx.alloc().calculateNewCapacity(required, Integer.MAX_VALUE);
+            ByteBuf bigger = ctx.alloc().buffer(capacity);
+            bigger.writeBytes(cum);
+            cum.release();
+            cum = bigger;
+        }
+        cum.writeBytes(in);
+        in.release();
+        return cum;
+    }
+
+    private void fail(ChannelHandlerContext ctx, Throwable cause) {
+        if (error == null) {
+            error = cause;
+        }
+        releaseCumulation();
+        ctx.close();
+    }
+
+    private void releaseCumulation() {
+        ByteBuf cum = cumulation;
+        cumulation = null;
+        if (cum != null) {
+            cum.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        fail(ctx, c);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ByteBuf cum = cumulation;
+        if (cum != null && error == null && !localClose) {
+            try {
+                framer.finish(cum);
+            } catch (FramingException e) {
+                error = e;
+            }
+        }
+        releaseCumulation();
+        CloseReason reason =
+                localClose ? CloseReason.LOCAL : error != null ? CloseReason.error(error) : CloseReason.PEER;
+        if (!active.isDone()) {
+            active.completeExceptionally(error != null ? error : new ClosedChannelException());
+        }
+        LinkListener l = listener;
+        listener = null;
+        if (l != null) {
+            l.onClosed(reason);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    // ---------------------------------------------------------------- Link side (any thread)
+
+    @Override
+    public Endpoint localEndpoint() {
+        return local;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return remote;
+    }
+
+    @Override
+    public int headroom() {
+        return framer.headroom();
+    }
+
+    @Override
+    public void write(ByteBuf frame, WriteCallback callback) {
+        try {
+            framer.encode(frame);
+        } catch (FramingException e) {
+            frame.release();
+            callback.writeComplete(e);
+            return;
+        }
+        Channel ch = channel;
+        ChannelPromise promise = ch.newPromise();
+        promise.addListener(f -> callback.writeComplete(f.isSuccess() ? null : f.cause()));
+        ch.writeAndFlush(frame, promise);
+    }
+
+    @Override
+    public void setReadPaused(boolean paused) {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.config().setAutoRead(!paused);
+        }
+    }
+
+    @Override
+    public void close() {
+        localClose = true;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    @Override
+    public <V> @Nullable V property(Property<V> key) {
+        Channel ch = channel;
+        return ch == null ? null : properties.get(key, ch);
+    }
+
+    @Override
+    public String toString() {
+        return "netty-link(" + channel + ")";
+    }
+}

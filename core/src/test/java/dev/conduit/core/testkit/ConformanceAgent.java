@@ -1,0 +1,209 @@
+package dev.conduit.core.testkit;
+
+import dev.conduit.core.Channel;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Codecs;
+import dev.conduit.core.Conduit;
+import dev.conduit.core.Listener;
+import dev.conduit.core.MessageHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The peer that the conformance suite talks to, in this JVM or in a child process. It listens on one endpoint; the
+ * first message on each channel is a UTF-8 command that sets what the channel does, and is answered {@code ok}:
+ *
+ * <ul>
+ *   <li>{@code echo <tag>}: send every later message back unchanged;
+ *   <li>{@code source <tag> <count> <size>}: send {@code count} messages of {@code size} bytes, each starting with
+ *       its sequence number as a long; with a trailing {@code close}, close the channel after them;
+ *   <li>{@code sink <tag>} / {@code gated-sink <tag>}: take messages that start with a sequence number and check
+ *       their order; the gated sink waits while the gate is shut. A sequence number of -1 ends the run and is answered
+ *       {@code sink <count> <bytes> <outOfOrder>};
+ *   <li>{@code close-after <tag> <n>}: after {@code n} more messages, send {@code bye} and close;
+ *   <li>{@code control <tag>}: later messages are {@code shut-gate}, {@code open-gate} or {@code reason <tag>},
+ *       answered with the close reason of the channel of that tag ({@code open} while it is open).
+ * </ul>
+ *
+ * <p>As a program, it prints {@code listening on <uri>} and serves until its stdin closes or it is killed.
+ */
+public final class ConformanceAgent implements AutoCloseable {
+    /** The sequence number that ends a sink run. */
+    public static final long END = -1;
+
+    private final Listener<byte[]> listener;
+    private final Map<String, Channel<byte[]>> byTag = new ConcurrentHashMap<>();
+    private final ReentrantLock gateLock = new ReentrantLock();
+    private final Condition gateOpened = gateLock.newCondition();
+    private boolean gateOpen = true;
+
+    private ConformanceAgent(Conduit conduit, String uri) {
+        this.listener = conduit.listen(uri, Codecs.bytes(), this::accepted);
+    }
+
+    /** Starts an agent listening on {@code uri} in {@code conduit}. */
+    public static ConformanceAgent start(Conduit conduit, String uri) {
+        return new ConformanceAgent(conduit, uri);
+    }
+
+    /** The endpoint the agent listens on, as a URI a client can use. */
+    public String uri() {
+        return listener.endpoint().toString();
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+
+    private void accepted(Channel<byte[]> channel) {
+        channel.onMessage(new MessageHandler<>() {
+            private MessageHandler<byte[]> mode;
+
+            @Override
+            public void onMessage(Channel<byte[]> ch, byte[] message) throws Exception {
+                if (mode == null) {
+                    mode = command(ch, new String(message, StandardCharsets.UTF_8));
+                    ch.send(text("ok"));
+                } else {
+                    mode.onMessage(ch, message);
+                }
+            }
+        });
+    }
+
+    private MessageHandler<byte[]> command(Channel<byte[]> ch, String line) {
+        String[] w = line.split(" ");
+        if (w.length > 1) {
+            byTag.put(w[1], ch);
+        }
+        return switch (w[0]) {
+            case "echo" -> (c, m) -> sendPaced(c, m);
+            case "source" -> {
+                int count = Integer.parseInt(w[2]);
+                int size = Integer.parseInt(w[3]);
+                boolean thenClose = w.length > 4 && w[4].equals("close");
+                Thread t = new Thread(() -> source(ch, count, size, thenClose), "agent-source-" + w[1]);
+                t.setDaemon(true);
+                t.start();
+                yield (c, m) -> {};
+            }
+            case "sink" -> sink(false);
+            case "gated-sink" -> sink(true);
+            case "close-after" -> {
+                AtomicInteger left = new AtomicInteger(Integer.parseInt(w[2]));
+                yield (c, m) -> {
+                    if (left.decrementAndGet() == 0) {
+                        c.send(text("bye"));
+                        c.close();
+                    }
+                };
+            }
+            case "control" -> (c, m) -> control(c, new String(m, StandardCharsets.UTF_8));
+            default -> throw new IllegalArgumentException("unknown agent command: " + line);
+        };
+    }
+
+    private static void sendPaced(Channel<byte[]> c, byte[] m) throws InterruptedException {
+        if (!c.isWritable()) {
+            c.awaitWritable(Duration.ofSeconds(30));
+        }
+        c.send(m);
+    }
+
+    private void source(Channel<byte[]> ch, int count, int size, boolean thenClose) {
+        try {
+            for (int i = 0; i < count; i++) {
+                byte[] m = new byte[size];
+                ByteBuffer.wrap(m).putLong(i);
+                sendPaced(ch, m);
+            }
+            if (thenClose) {
+                ch.close();
+            }
+        } catch (Exception e) {
+            ch.close();
+        }
+    }
+
+    private MessageHandler<byte[]> sink(boolean gated) {
+        long[] state = new long[3]; // count, bytes, out of order
+        return (c, m) -> {
+            if (gated) {
+                awaitGate();
+            }
+            long seq = ByteBuffer.wrap(m).getLong();
+            if (seq == END) {
+                c.send(text("sink " + state[0] + " " + state[1] + " " + state[2]));
+                return;
+            }
+            if (seq != state[0]) {
+                state[2]++;
+            }
+            state[0]++;
+            state[1] += m.length;
+        };
+    }
+
+    private void control(Channel<byte[]> c, String line) {
+        String[] w = line.split(" ");
+        switch (w[0]) {
+            case "shut-gate" -> setGate(false);
+            case "open-gate" -> setGate(true);
+            case "reason" -> {
+                Channel<byte[]> target = byTag.get(w[1]);
+                CloseReason r = target == null ? null : target.closeReason();
+                c.send(text(
+                        target == null
+                                ? "unknown"
+                                : r == null || !target.closeFuture().isDone() ? "open" : r.toString()));
+                return;
+            }
+            default -> throw new IllegalArgumentException("unknown control command: " + line);
+        }
+        c.send(text("ok"));
+    }
+
+    private void setGate(boolean open) {
+        gateLock.lock();
+        try {
+            gateOpen = open;
+            gateOpened.signalAll();
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    private void awaitGate() throws InterruptedException {
+        gateLock.lock();
+        try {
+            while (!gateOpen) {
+                gateOpened.await();
+            }
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Runs an agent on {@code args[0]} until stdin closes; prints {@code listening on <uri>} first. */
+    public static void main(String[] args) throws Exception {
+        try (Conduit conduit = Conduit.builder().name("agent").build();
+                ConformanceAgent agent = start(conduit, args[0])) {
+            System.out.println("listening on " + agent.uri());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the parent closes our stdin
+            }
+        }
+    }
+}

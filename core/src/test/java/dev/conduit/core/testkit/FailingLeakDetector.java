@@ -1,0 +1,54 @@
+package dev.conduit.core.testkit;
+
+import io.netty.util.ResourceLeakDetector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Netty's leak detector, recording every leak so that {@link LeakCheckExtension} fails the test that caused it.
+ * Installed for every test JVM with {@code -Dio.netty.customResourceLeakDetector=} (see the parent POM), with
+ * detection at PARANOID.
+ */
+public final class FailingLeakDetector<T> extends ResourceLeakDetector<T> {
+    private static final List<String> LEAKS = new ArrayList<>();
+
+    public FailingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+        super(resourceType, samplingInterval, maxActive);
+    }
+
+    public FailingLeakDetector(Class<?> resourceType, int samplingInterval) {
+        super(resourceType, samplingInterval);
+    }
+
+    @Override
+    protected void reportTracedLeak(String resourceType, String records) {
+        record("LEAK: " + resourceType + " was not released before it was garbage-collected." + records);
+        super.reportTracedLeak(resourceType, records);
+    }
+
+    @Override
+    protected void reportUntracedLeak(String resourceType) {
+        record("LEAK: " + resourceType + " was not released before it was garbage-collected.");
+        super.reportUntracedLeak(resourceType);
+    }
+
+    private static void record(String leak) {
+        synchronized (LEAKS) {
+            LEAKS.add(leak);
+        }
+    }
+
+    /** Leaks reported since the last call, which clears them. */
+    static List<String> drain() {
+        synchronized (LEAKS) {
+            List<String> copy = new ArrayList<>(LEAKS);
+            LEAKS.clear();
+            return copy;
+        }
+    }
+
+    /** Whether this class is the detector Netty installed (the JVM flag is present). */
+    static boolean installed() {
+        return FailingLeakDetector.class.getName().equals(System.getProperty("io.netty.customResourceLeakDetector"));
+    }
+}
