@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -75,6 +76,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private volatile boolean wantPaused;
     private boolean appliedPaused;
     private final AtomicInteger pauseWip = new AtomicInteger();
+    private final AtomicBoolean linkCloseRequested = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
 
     public DefaultChannel(RuntimeSupport runtime, Codec<T> codec, ChannelSettings settings) {
@@ -483,7 +485,23 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         beginClose(CloseReason.error(error));
     }
 
+    /**
+     * Marks the channel closed locally without touching the transport yet. A runtime or listener closing many
+     * channels marks them all first, so that each reports {@link CloseReason#LOCAL} rather than whichever end
+     * happened to be closed first reporting the other as {@link CloseReason#PEER}.
+     */
+    void markClosing() {
+        setReason(CloseReason.LOCAL);
+    }
+
     private void beginClose(CloseReason r) {
+        setReason(r);
+        if (linkCloseRequested.compareAndSet(false, true)) {
+            link.close();
+        }
+    }
+
+    private void setReason(CloseReason r) {
         CompletableFuture<Void> toFail;
         lock.lock();
         try {
@@ -508,7 +526,6 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (r.kind() == CloseReason.Kind.ERROR) {
             log.debug("{} {}", this, r);
         }
-        link.close();
     }
 
     @Override
