@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one {@link Channel} implementation, over any transport's {@link Link}. See {@code CONCURRENCY.md} for the
+ * The one {@link Channel} implementation, over any transport's {@link Link}. See {@code core/CONCURRENCY.md} for the
  * threading design: one lock guards the inbound queue, handler state and close state; pending outbound bytes are an
  * atomic counter; the pause state of the link is applied by whoever holds {@link #pauseWip}.
  */
