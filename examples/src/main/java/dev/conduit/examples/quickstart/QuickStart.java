@@ -13,8 +13,8 @@ public final class QuickStart {
     public static void main(String[] args) throws Exception {
         String uri = args.length > 0 ? args[0] : "inproc://demo";
         try (Conduit conduit = Conduit.create();
-                Listener<String> server = conduit.listen(
-                        uri, Codecs.text(), ch -> ch.onMessage((c, msg) -> c.send(msg.toUpperCase())));
+                Listener<String> server =
+                        conduit.listen(uri, Codecs.text(), ch -> ch.onMessage((c, msg) -> c.send(msg.toUpperCase())));
                 Channel<String> client = conduit.connect(server.endpoint(), Codecs.text())) {
             client.send("hello");
             System.out.println(client.receive(Duration.ofSeconds(5))); // HELLO
