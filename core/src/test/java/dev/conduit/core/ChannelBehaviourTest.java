@@ -106,6 +106,32 @@ class ChannelBehaviourTest {
     }
 
     @Test
+    void offerSendsWithoutAFutureAndReportsBackpressureAsFalse() throws Exception {
+        Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=8k");
+        Channel<String> server = server();
+        assertThat(client.offer("first")).isTrue();
+        assertThat(server.receive(WAIT)).isEqualTo("first");
+        String kib = "y".repeat(1024);
+        int accepted = 0;
+        while (client.offer(kib)) {
+            accepted++;
+            assertThat(accepted).as("offers before backpressure").isLessThan(100);
+        }
+        assertThat(client.pendingBytes()).isLessThanOrEqualTo(8192);
+        for (int i = 0; i < accepted; i++) {
+            assertThat(server.receive(WAIT)).isEqualTo(kib);
+        }
+        await().atMost(WAIT).until(() -> client.pendingBytes() == 0);
+        assertThat(client.offer("again")).isTrue();
+        assertThat(server.receive(WAIT)).isEqualTo("again");
+        assertThatThrownBy(() -> client.offer("z".repeat(17 << 20)))
+                .isInstanceOf(FrameTooLargeException.class)
+                .hasMessageContaining("16777216");
+        client.close();
+        assertThatThrownBy(() -> client.offer("late")).isInstanceOf(ChannelClosedException.class);
+    }
+
+    @Test
     void aThrowingHandlerClosesItsChannelWithThatError() throws Exception {
         Channel<String> client = pair("");
         Channel<String> server = server();

@@ -1,6 +1,7 @@
 package dev.conduit.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
@@ -47,7 +48,7 @@ class NettyLinkBadInputTest {
         DefaultChannel<String> channel = new DefaultChannel<>(
                 runtime,
                 Codecs.text(),
-                new ChannelSettings(maxFrame, 64 << 10, 32 << 10, 1 << 20, 1 << 20, Idle.BLOCK));
+                new ChannelSettings(maxFrame, 64 << 10, 32 << 10, 1 << 20, 1 << 20, Idle.BLOCK, framing));
         NettyLink link = new NettyLink(
                 StreamFramer.of(framing, maxFrame),
                 channel::attach,
@@ -147,6 +148,23 @@ class NettyLinkBadInputTest {
         bad.wire.writeInbound(text("a line that is far longer than sixteen bytes"));
         assertClosedWith(bad.channel, FrameTooLargeException.class, "line", "16");
         assertStillWorks(good);
+    }
+
+    @Test
+    void aMessageWithANewlineCannotBeSentWithLineFramingButTheChannelStaysOpen() throws Exception {
+        Pair p = open(Framing.LINE, 1024);
+        assertThatThrownBy(() -> p.channel.send("two\nlines").get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(FramingException.class)
+                .hasMessageContaining("newline (at byte 3 of 9)");
+        assertThatThrownBy(() -> p.channel.offer("a\nb")).isInstanceOf(FramingException.class);
+        p.channel.send("one line").get(5, java.util.concurrent.TimeUnit.SECONDS);
+        ByteBuf out = p.wire.readOutbound();
+        try {
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("one line\n");
+        } finally {
+            out.release();
+        }
+        assertThat(p.channel.isOpen()).isTrue();
     }
 
     @Test

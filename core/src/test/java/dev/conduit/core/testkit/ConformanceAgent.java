@@ -71,6 +71,9 @@ public final class ConformanceAgent implements AutoCloseable {
                 if (mode == null) {
                     mode = command(ch, new String(message, StandardCharsets.UTF_8));
                     ch.send(text("ok"));
+                    if (mode instanceof Source source) {
+                        source.start();
+                    }
                 } else {
                     mode.onMessage(ch, message);
                 }
@@ -85,15 +88,9 @@ public final class ConformanceAgent implements AutoCloseable {
         }
         return switch (w[0]) {
             case "echo" -> (c, m) -> sendPaced(c, m);
-            case "source" -> {
-                int count = Integer.parseInt(w[2]);
-                int size = Integer.parseInt(w[3]);
-                boolean thenClose = w.length > 4 && w[4].equals("close");
-                Thread t = new Thread(() -> source(ch, count, size, thenClose), "agent-source-" + w[1]);
-                t.setDaemon(true);
-                t.start();
-                yield (c, m) -> {};
-            }
+            case "source" ->
+                new Source(
+                        ch, w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]), w.length > 4 && w[4].equals("close"));
             case "sink" -> sink(false);
             case "gated-sink" -> sink(true);
             case "close-after" -> {
@@ -117,7 +114,20 @@ public final class ConformanceAgent implements AutoCloseable {
         c.send(m);
     }
 
-    private void source(Channel<byte[]> ch, int count, int size, boolean thenClose) {
+    /** A channel in source mode: starts sending once its {@code ok} is on its way, so that {@code ok} comes first. */
+    private record Source(Channel<byte[]> ch, String tag, int count, int size, boolean thenClose)
+            implements MessageHandler<byte[]> {
+        @Override
+        public void onMessage(Channel<byte[]> channel, byte[] message) {}
+
+        void start() {
+            Thread t = new Thread(() -> source(ch, count, size, thenClose), "agent-source-" + tag);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static void source(Channel<byte[]> ch, int count, int size, boolean thenClose) {
         try {
             for (int i = 0; i < count; i++) {
                 byte[] m = new byte[size];
