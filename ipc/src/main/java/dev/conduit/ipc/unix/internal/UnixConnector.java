@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -58,17 +59,29 @@ final class UnixConnector {
         return result;
     }
 
+    /** Says why a connect failed, from what is at the path rather than from the engine's error text. */
     private static String describe(UnixConfig config, @Nullable Throwable cause) {
         String what = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
-        String lower = what.toLowerCase(Locale.ROOT);
-        if (lower.contains("no such file")) {
-            return "no socket at " + config.path() + " (nothing listens there)";
+        if (!config.path().isAbstract()) {
+            try {
+                switch (SocketFile.inspect(config.path().file())) {
+                    case MISSING:
+                        return "no socket at " + config.path() + " (nothing listens there)";
+                    case NOT_A_SOCKET:
+                        return config.path() + " is not a socket";
+                    case STALE_SOCKET:
+                        return "nothing accepts on " + config.path()
+                                + " (a stale socket file from a listener that died?)";
+                    case LIVE_SOCKET:
+                        break;
+                }
+            } catch (IOException e) {
+                return "connecting to " + config.path() + " failed: " + what + " (and inspecting it failed: " + e + ")";
+            }
+        } else if (what.toLowerCase(Locale.ROOT).contains("refused")) {
+            return "nothing accepts on the abstract socket " + config.path();
         }
-        if (lower.contains("connection refused")) {
-            return "nothing accepts on " + config.path()
-                    + (config.path().isAbstract() ? "" : " (a stale socket file from a listener that died?)");
-        }
-        if (lower.contains("permission denied")) {
+        if (what.toLowerCase(Locale.ROOT).contains("permission denied")) {
             return "permission denied on " + config.path() + " (the socket file's mode does not admit this user)";
         }
         return "connecting to " + config.path() + " failed: " + what;
