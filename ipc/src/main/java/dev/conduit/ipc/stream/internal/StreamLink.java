@@ -1,0 +1,442 @@
+package dev.conduit.ipc.stream.internal;
+
+import dev.conduit.core.ChannelClosedException;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.FramingException;
+import dev.conduit.core.Idle;
+import dev.conduit.core.Property;
+import dev.conduit.core.spi.Link;
+import dev.conduit.core.spi.LinkBinder;
+import dev.conduit.core.spi.LinkListener;
+import dev.conduit.core.spi.StreamFramer;
+import dev.conduit.core.spi.WriteCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Link} over two blocking byte streams (a child's stdio, a FIFO pair, this process's stdio), with two
+ * threads of its own:
+ *
+ * <ul>
+ *   <li>the <b>reader</b> blocks in {@code read}, cuts what arrives into frames with a {@link StreamFramer} and hands
+ *       them to the runtime in order. While the runtime has paused reading it does not read at all, so the OS pipe
+ *       buffer fills and the peer's writes block: backpressure reaches the peer. When reading ends it closes the link
+ *       and is the one thread that reports the close;
+ *   <li>the <b>writer</b> takes frames queued by any sending thread and writes them in batches (one system call for
+ *       many small frames). A send never blocks on a full pipe; the bytes wait in the queue and count as pending in
+ *       the channel, which turns unwritable above its high-water mark. When the queue is empty the writer waits as
+ *       the endpoint's {@code idle} says: parks ({@code block}), spins then parks ({@code backoff}) or spins ({@code
+ *       spin}).
+ * </ul>
+ *
+ * <p>Closing, from any thread, fails the frames still queued, then {@link StreamEnds#abort() aborts} the ends so that
+ * the peer sees end of stream and the reader stops blocking; the reader then waits for the ends to finish (a child
+ * process to exit), releases its buffer and reports the close.
+ */
+public final class StreamLink implements Link {
+    private static final Logger log = LoggerFactory.getLogger(StreamLink.class);
+    private static final int READ_CHUNK = 64 << 10;
+    private static final int MIN_FREE = 8 << 10;
+    private static final int MAX_BATCH_FRAMES = 64;
+    private static final int MAX_BATCH_BYTES = 256 << 10;
+    private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long BACKOFF_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /** Stands for "closed by the peer" until the ends say how (a child's exit code). */
+    private static final CloseReason PEER_PENDING = new CloseReason(CloseReason.Kind.PEER, "pending", null);
+
+    private record Pending(ByteBuf frame, WriteCallback callback) {}
+
+    private final String scheme;
+    private final StreamEnds ends;
+    private final StreamFramer framer;
+    private final ByteBufAllocator allocator;
+    private final Idle idle;
+    private final Endpoint local;
+    private final Endpoint remote;
+    private final IpcThreads threads;
+
+    private final ConcurrentLinkedQueue<Pending> outbound = new ConcurrentLinkedQueue<>();
+    private volatile @Nullable Thread writer;
+    private volatile boolean writerParked;
+    private volatile boolean writerDone;
+    private volatile @Nullable Throwable writeError;
+
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile boolean closed;
+    private final AtomicReference<@Nullable CloseReason> reason = new AtomicReference<>();
+
+    private final ReentrantLock pauseLock = new ReentrantLock();
+    private final Condition resumed = pauseLock.newCondition();
+    private volatile boolean paused;
+
+    private @Nullable LinkListener listener;
+    private final LinkListener deliver = new LinkListener() {
+        @Override
+        public void onFrame(ByteBuffer frame) {
+            if (!closed) {
+                listener.onFrame(frame);
+            }
+        }
+
+        @Override
+        public void onClosed(CloseReason r) {
+            throw new IllegalStateException("not used");
+        }
+    };
+
+    /**
+     * A link over {@code ends}, not yet started.
+     *
+     * @param scheme names the link's threads: {@code <scheme>-reader}, {@code <scheme>-writer}
+     */
+    public StreamLink(
+            String scheme,
+            StreamEnds ends,
+            StreamFramer framer,
+            ByteBufAllocator allocator,
+            Idle idle,
+            Endpoint local,
+            Endpoint remote,
+            IpcThreads threads) {
+        this.scheme = scheme;
+        this.ends = ends;
+        this.framer = framer;
+        this.allocator = allocator;
+        this.idle = idle;
+        this.local = local;
+        this.remote = remote;
+        this.threads = threads;
+    }
+
+    /**
+     * Binds the link to the runtime and starts its threads; nothing is delivered before {@code binder} returns. If
+     * binding fails, the ends are aborted and released and the failure is rethrown.
+     */
+    public void start(LinkBinder binder) {
+        try {
+            listener = binder.bind(this);
+        } catch (RuntimeException e) {
+            closed = true;
+            ends.abort();
+            ends.release();
+            throw e;
+        }
+        writer = threads.start(scheme + "-writer", this::writeLoop);
+        threads.start(scheme + "-reader", this::readLoop);
+    }
+
+    // ---------------------------------------------------------------- reading (reader thread)
+
+    private void readLoop() {
+        ByteBuf buf = null;
+        Throwable error = null;
+        boolean ended = false;
+        try {
+            buf = newReadBuffer();
+            while (true) {
+                awaitResumed();
+                if (buf.writableBytes() < MIN_FREE) {
+                    buf.discardReadBytes();
+                    if (buf.writableBytes() < MIN_FREE) {
+                        buf.ensureWritable(Math.max(READ_CHUNK, buf.capacity()));
+                    }
+                }
+                if (ends.source().read(buf) < 0) {
+                    ended = true;
+                    break;
+                }
+                if (closed) {
+                    buf.clear(); // closing: keep draining so that a child blocked on a full pipe can exit
+                    continue;
+                }
+                framer.decode(buf, deliver);
+                if (!buf.isReadable()) {
+                    buf.clear();
+                    if (buf.capacity() > 4 * READ_CHUNK) {
+                        buf.release();
+                        buf = null;
+                        buf = newReadBuffer();
+                    }
+                }
+            }
+            if (!closed) {
+                framer.finish(buf);
+            }
+        } catch (FramingException e) {
+            error = e;
+        } catch (IOException e) {
+            if (!closed) {
+                error = e;
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: reading failed", this, e);
+            error = e;
+        } finally {
+            finish(buf, ended, error);
+        }
+    }
+
+    private ByteBuf newReadBuffer() {
+        return ends.source().direct() ? allocator.directBuffer(READ_CHUNK) : allocator.heapBuffer(READ_CHUNK);
+    }
+
+    private void awaitResumed() throws IOException {
+        if (!paused || closed) {
+            return;
+        }
+        pauseLock.lock();
+        try {
+            while (paused && !closed) {
+                resumed.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while paused", e);
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    /** Ends the link after reading stopped: decides the reason, waits for the ends, releases, reports. */
+    private void finish(@Nullable ByteBuf buf, boolean ended, @Nullable Throwable error) {
+        if (error != null) {
+            reason.compareAndSet(null, CloseReason.error(error));
+        } else {
+            reason.compareAndSet(null, ended ? PEER_PENDING : CloseReason.PEER);
+        }
+        beginClose();
+        String detail = null;
+        try {
+            detail = ends.awaitEnd();
+        } catch (RuntimeException e) {
+            log.warn("{}: ending failed", this, e);
+        }
+        awaitWriter();
+        if (buf != null) {
+            buf.release();
+        }
+        try {
+            ends.release();
+        } catch (RuntimeException e) {
+            log.warn("{}: releasing failed", this, e);
+        }
+        CloseReason r = reason.get();
+        if (r == PEER_PENDING) {
+            r = detail != null ? CloseReason.peer(detail) : CloseReason.PEER;
+        }
+        LinkListener l = listener;
+        listener = null;
+        if (l != null) {
+            l.onClosed(r);
+        }
+    }
+
+    private void awaitWriter() {
+        Thread w = writer;
+        if (w == null || w == Thread.currentThread()) {
+            return;
+        }
+        try {
+            w.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (w.isAlive()) {
+            log.warn("{}: the writer did not stop within 10 s", this);
+        }
+    }
+
+    // ---------------------------------------------------------------- writing (any thread, then writer thread)
+
+    @Override
+    public void write(ByteBuf frame, WriteCallback callback) {
+        if (closed) {
+            frame.release();
+            callback.writeComplete(closedError());
+            return;
+        }
+        Throwable failed = writeError;
+        if (failed != null) {
+            frame.release();
+            callback.writeComplete(failed);
+            return;
+        }
+        try {
+            framer.encode(frame);
+        } catch (FramingException e) {
+            frame.release();
+            callback.writeComplete(e);
+            return;
+        }
+        outbound.offer(new Pending(frame, callback));
+        if (writerDone) {
+            failQueued(); // the writer has exited: nobody else will see this frame
+        } else if (writerParked) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    private void writeLoop() {
+        ByteBuf[] frames = new ByteBuf[MAX_BATCH_FRAMES];
+        WriteCallback[] callbacks = new WriteCallback[MAX_BATCH_FRAMES];
+        long idleSince = 0;
+        try {
+            while (true) {
+                int n = 0;
+                long bytes = 0;
+                Pending p;
+                while (n < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && (p = outbound.poll()) != null) {
+                    frames[n] = p.frame();
+                    callbacks[n] = p.callback();
+                    bytes += p.frame().readableBytes();
+                    n++;
+                }
+                if (n == 0) {
+                    if (closed) {
+                        return;
+                    }
+                    idleSince = waitForWork(idleSince);
+                    continue;
+                }
+                idleSince = 0;
+                Throwable error = closed ? closedError() : writeError;
+                if (error == null) {
+                    try {
+                        ends.sink().write(frames, n);
+                    } catch (IOException e) {
+                        error = closed ? closedError() : e;
+                        if (!closed) {
+                            // The peer stopped reading (a dead child, a closed FIFO). The reader will see the end
+                            // of its stream; until then, sends fail with this error.
+                            writeError = e;
+                            log.debug("{}: write failed", this, e);
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    frames[i].release();
+                    frames[i] = null;
+                    WriteCallback cb = callbacks[i];
+                    callbacks[i] = null;
+                    cb.writeComplete(error);
+                }
+            }
+        } finally {
+            writerDone = true;
+            failQueued();
+        }
+    }
+
+    /** Waits for frames as {@link #idle} says; returns when the wait began (for {@code backoff}). */
+    private long waitForWork(long idleSince) {
+        if (idle == Idle.SPIN) {
+            Thread.onSpinWait();
+            return idleSince;
+        }
+        long now = System.nanoTime();
+        long since = idleSince == 0 ? now : idleSince;
+        if (idle == Idle.BACKOFF && now - since < BACKOFF_SPIN_NANOS) {
+            Thread.onSpinWait();
+            return since;
+        }
+        if (idle == Idle.BACKOFF && now - since < BACKOFF_SPIN_NANOS + BACKOFF_YIELD_NANOS) {
+            Thread.yield();
+            return since;
+        }
+        writerParked = true;
+        if (outbound.isEmpty() && !closed) {
+            LockSupport.park(this);
+        }
+        writerParked = false;
+        return since;
+    }
+
+    private void failQueued() {
+        Pending p;
+        while ((p = outbound.poll()) != null) {
+            p.frame().release();
+            p.callback().writeComplete(closedError());
+        }
+    }
+
+    private ChannelClosedException closedError() {
+        CloseReason r = reason.get();
+        return new ChannelClosedException(r == null || r == PEER_PENDING ? CloseReason.PEER : r);
+    }
+
+    // ---------------------------------------------------------------- control (any thread)
+
+    @Override
+    public void setReadPaused(boolean pause) {
+        paused = pause;
+        if (!pause) {
+            signalResumed();
+        }
+    }
+
+    private void signalResumed() {
+        pauseLock.lock();
+        try {
+            resumed.signalAll();
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        reason.compareAndSet(null, CloseReason.LOCAL);
+        beginClose();
+    }
+
+    private void beginClose() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closed = true;
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        signalResumed();
+        ends.abort();
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+        return local;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return remote;
+    }
+
+    @Override
+    public int headroom() {
+        return framer.headroom();
+    }
+
+    @Override
+    public <V> @Nullable V property(Property<V> key) {
+        return ends.property(key);
+    }
+
+    @Override
+    public String toString() {
+        return scheme + "-link(" + local + " <-> " + remote + ")";
+    }
+}
