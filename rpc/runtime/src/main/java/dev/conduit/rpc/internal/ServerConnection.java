@@ -90,14 +90,18 @@ final class ServerConnection extends Connection {
 
     private void startCall(Frame f) {
         int id = f.callId;
-        if (Integer.compareUnsigned(id, lastCallId) <= 0) {
+        if (id == 0 || calls.containsKey(id)) {
             protocolError(
                     Status.Code.INTERNAL,
-                    "protocol error: call id " + Integer.toUnsignedString(id) + " is not above the previous one, "
-                            + Integer.toUnsignedString(lastCallId));
+                    "protocol error: CALL_START with call id " + Integer.toUnsignedString(id)
+                            + (id == 0 ? ", which is reserved" : ", which is in use"));
             return;
         }
-        lastCallId = id;
+        // Ids are unique but may arrive out of order (clients assign them on several threads); GOAWAY names the
+        // highest one seen.
+        if (Integer.compareUnsigned(id, lastCallId) > 0) {
+            lastCallId = id;
+        }
         if (goingAway) {
             reject(id, Status.Code.UNAVAILABLE, "the server is shutting down");
             return;
