@@ -3,9 +3,13 @@ package dev.conduit.examples.tour;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
 import dev.conduit.core.Listener;
+import dev.conduit.examples.cli.ConduitCli;
+import dev.conduit.ipc.Pipes;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
- * per transport with what was verified, round-trip p50/p99 and messages per second.
+ * per transport with what was verified, round-trip p50/p99 and messages per second. The {@code pipe} row's listener
+ * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client.
  */
 public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -36,7 +41,13 @@ public final class Tour {
 
     /** The transports of the tour, in table order. */
     public static List<Row> rows() {
-        return List.of(new Row("inproc", "inproc://tour"));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        String name = "conduit-tour-" + ProcessHandle.current().pid();
+        return List.of(
+                new Row("inproc", "inproc://tour"),
+                new Row("unix", "unix://" + tmp.resolve(name + ".sock")),
+                new Row("pipe", "pipe:"),
+                new Row("fifo", "fifo://" + tmp.resolve(name)));
     }
 
     private final int roundTrips;
@@ -90,23 +101,53 @@ public final class Tour {
     }
 
     private Result runRow(Conduit conduit, Row row) {
+        if (row.listenUri().startsWith("pipe:")) {
+            return runPipeRow(conduit, row);
+        }
         try (Listener<byte[]> listener = conduit.listen(row.listenUri(), Codecs.bytes(), Tour::echo);
                 Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes())) {
-            Histogram rtt = new Histogram(60_000_000_000L, 3);
-            roundTrips(client, roundTrips / 5, null);
-            roundTrips(client, roundTrips, rtt);
-            long rate = stream(client);
-            return new Result(
-                    row,
-                    true,
-                    roundTrips + roundTrips / 5 + streamed,
-                    rtt.getValueAtPercentile(50) / 1e3,
-                    rtt.getValueAtPercentile(99) / 1e3,
-                    rate,
-                    listener.endpoint().toString());
+            return measure(row, client, listener.endpoint().toString());
         } catch (Exception e) {
             return new Result(row, false, 0, 0, 0, 0, e.toString());
         }
+    }
+
+    /** The pipe row: the client spawns {@code conduit listen pipe: --echo --quiet} and talks over its stdio. */
+    private Result runPipeRow(Conduit conduit, Row row) {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+DisplayVMOutputToStderr",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ConduitCli.class.getName(),
+                "listen",
+                row.listenUri(),
+                "--echo",
+                "--quiet",
+                "--codec",
+                "bytes");
+        ProcessBuilder child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        try (Channel<byte[]> client = Pipes.spawn(conduit, child, Codecs.bytes(), Endpoint.parse(row.listenUri()))) {
+            long pid = client.property(Pipes.PROCESS).orElseThrow().pid();
+            return measure(row, client, "pipe: to child " + pid + " (conduit listen pipe: --echo)");
+        } catch (Exception e) {
+            return new Result(row, false, 0, 0, 0, 0, e.toString());
+        }
+    }
+
+    private Result measure(Row row, Channel<byte[]> client, String detail) throws Exception {
+        Histogram rtt = new Histogram(60_000_000_000L, 3);
+        roundTrips(client, roundTrips / 5, null);
+        roundTrips(client, roundTrips, rtt);
+        long rate = stream(client);
+        return new Result(
+                row,
+                true,
+                roundTrips + roundTrips / 5 + streamed,
+                rtt.getValueAtPercentile(50) / 1e3,
+                rtt.getValueAtPercentile(99) / 1e3,
+                rate,
+                detail);
     }
 
     private static void echo(Channel<byte[]> channel) {

@@ -61,8 +61,7 @@ public final class PipeTransport implements Transport {
         ChildProcesses.of(context).add(process);
         IpcThreads threads = IpcThreads.of(context);
         ChildEnds ends = new ChildEnds(process, endpoint.get(PipeOptions.EXIT_TIMEOUT), context.scheduler());
-        Endpoint remote =
-                Endpoint.parse("pipe:pid:" + process.pid()).with(PipeOptions.CMD, CommandLine.join(builder.command()));
+        Endpoint remote = Endpoint.parse("pipe:pid:" + process.pid());
         Endpoint local = Endpoint.parse("pipe:pid:" + ProcessHandle.current().pid());
         StreamLink link = new StreamLink(
                 "pipe", ends, framer(config), context.allocator(), config.idle(), local, remote, threads);
