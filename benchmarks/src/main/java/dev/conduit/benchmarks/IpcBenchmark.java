@@ -1,0 +1,99 @@
+package dev.conduit.benchmarks;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code unix://}, {@code fifo://} and {@code pipe:} beside {@code tcp://} in one run: round-trip latency through an
+ * echo (handler on the I/O thread, so that the transport is what is measured) and one-way throughput into a sink, at
+ * 64 B, 1 KiB and 64 KiB, with each endpoint's {@code idle} strategy: {@code block} (the default) or {@code spin}.
+ *
+ * <p>Round trips per second are 1 / the mean of {@code roundTrip}. The tcp rows need {@code conduit-transport-socket}
+ * with tcp on the classpath; without it they fail and the others still run ({@code -p transport=unix,fifo,pipe}
+ * leaves them out).
+ */
+@State(Scope.Benchmark)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class IpcBenchmark {
+    static final int BATCH = 1000;
+
+    @Param({"unix", "fifo", "pipe", "tcp"})
+    String transport;
+
+    @Param({"block", "spin"})
+    String idle;
+
+    @Param({"64", "1024", "65536"})
+    int size;
+
+    private EchoFixture sockets;
+    private PipeFixture pipes;
+    private byte[] payload;
+
+    @Setup(Level.Trial)
+    public void start() {
+        String tmp = Path.of(System.getProperty("java.io.tmpdir"))
+                .resolve("cb" + ProcessHandle.current().pid())
+                .toString();
+        String options = "?idle=" + idle;
+        switch (transport) {
+            case "unix" ->
+                sockets = new EchoFixture(
+                        "unix://" + tmp + "-echo.sock" + options, "unix://" + tmp + "-sink.sock" + options, true);
+            case "fifo" ->
+                sockets =
+                        new EchoFixture("fifo://" + tmp + "-echo" + options, "fifo://" + tmp + "-sink" + options, true);
+            case "tcp" -> sockets = new EchoFixture("tcp://127.0.0.1:0" + options, "tcp://127.0.0.1:0" + options, true);
+            case "pipe" -> pipes = new PipeFixture("pipe:" + options);
+            default -> throw new IllegalArgumentException("unknown transport " + transport);
+        }
+        payload = new byte[size];
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        if (sockets != null) {
+            sockets.close();
+        }
+        if (pipes != null) {
+            pipes.close();
+        }
+    }
+
+    /** One request-reply through the echo. */
+    @Benchmark
+    @BenchmarkMode({Mode.SampleTime})
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public byte[] roundTrip() throws InterruptedException {
+        return sockets != null ? sockets.roundTrip(payload) : pipes.roundTrip(payload);
+    }
+
+    /** Messages per second into a sink, one way. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(BATCH)
+    public void oneWay() throws InterruptedException {
+        if (sockets != null) {
+            sockets.sendToSink(payload, BATCH);
+        } else {
+            pipes.sendToSink(payload, BATCH);
+        }
+    }
+}
