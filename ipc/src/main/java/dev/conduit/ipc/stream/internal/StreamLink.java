@@ -15,12 +15,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,29 +47,17 @@ public final class StreamLink implements Link {
     private static final Logger log = LoggerFactory.getLogger(StreamLink.class);
     private static final int READ_CHUNK = 64 << 10;
     private static final int MIN_FREE = 8 << 10;
-    private static final int MAX_BATCH_FRAMES = 64;
-    private static final int MAX_BATCH_BYTES = 256 << 10;
-    private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final long BACKOFF_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /** Stands for "closed by the peer" until the ends say how (a child's exit code). */
     private static final CloseReason PEER_PENDING = new CloseReason(CloseReason.Kind.PEER, "pending", null);
-
-    private record Pending(ByteBuf frame, WriteCallback callback) {}
 
     private final String scheme;
     private final StreamEnds ends;
     private final StreamFramer framer;
     private final ByteBufAllocator allocator;
-    private final Idle idle;
     private final Endpoint local;
     private final Endpoint remote;
     private final IpcThreads threads;
-
-    private final ConcurrentLinkedQueue<Pending> outbound = new ConcurrentLinkedQueue<>();
-    private volatile @Nullable Thread writer;
-    private volatile boolean writerParked;
-    private volatile boolean writerDone;
-    private volatile @Nullable Throwable writeError;
+    private final FrameWriter writer;
 
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
@@ -115,10 +100,10 @@ public final class StreamLink implements Link {
         this.ends = ends;
         this.framer = framer;
         this.allocator = allocator;
-        this.idle = idle;
         this.local = local;
         this.remote = remote;
         this.threads = threads;
+        this.writer = new FrameWriter(ends.sink(), idle, this::closedError);
     }
 
     /**
@@ -134,7 +119,7 @@ public final class StreamLink implements Link {
             ends.release();
             throw e;
         }
-        writer = threads.start(scheme + "-writer", this::writeLoop);
+        writer.start(threads, scheme + "-writer");
         threads.start(scheme + "-reader", this::readLoop);
     }
 
@@ -224,7 +209,9 @@ public final class StreamLink implements Link {
         } catch (RuntimeException e) {
             log.warn("{}: ending failed", this, e);
         }
-        awaitWriter();
+        if (!writer.awaitExit()) {
+            log.warn("{}: the writer did not stop within 10 s", this);
+        }
         if (buf != null) {
             buf.release();
         }
@@ -244,34 +231,13 @@ public final class StreamLink implements Link {
         }
     }
 
-    private void awaitWriter() {
-        Thread w = writer;
-        if (w == null || w == Thread.currentThread()) {
-            return;
-        }
-        try {
-            w.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (w.isAlive()) {
-            log.warn("{}: the writer did not stop within 10 s", this);
-        }
-    }
-
-    // ---------------------------------------------------------------- writing (any thread, then writer thread)
+    // ---------------------------------------------------------------- writing (any thread; see FrameWriter)
 
     @Override
     public void write(ByteBuf frame, WriteCallback callback) {
         if (closed) {
             frame.release();
             callback.writeComplete(closedError());
-            return;
-        }
-        Throwable failed = writeError;
-        if (failed != null) {
-            frame.release();
-            callback.writeComplete(failed);
             return;
         }
         try {
@@ -281,95 +247,7 @@ public final class StreamLink implements Link {
             callback.writeComplete(e);
             return;
         }
-        outbound.offer(new Pending(frame, callback));
-        if (writerDone) {
-            failQueued(); // the writer has exited: nobody else will see this frame
-        } else if (writerParked) {
-            LockSupport.unpark(writer);
-        }
-    }
-
-    private void writeLoop() {
-        ByteBuf[] frames = new ByteBuf[MAX_BATCH_FRAMES];
-        WriteCallback[] callbacks = new WriteCallback[MAX_BATCH_FRAMES];
-        long idleSince = 0;
-        try {
-            while (true) {
-                int n = 0;
-                long bytes = 0;
-                Pending p;
-                while (n < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && (p = outbound.poll()) != null) {
-                    frames[n] = p.frame();
-                    callbacks[n] = p.callback();
-                    bytes += p.frame().readableBytes();
-                    n++;
-                }
-                if (n == 0) {
-                    if (closed) {
-                        return;
-                    }
-                    idleSince = waitForWork(idleSince);
-                    continue;
-                }
-                idleSince = 0;
-                Throwable error = closed ? closedError() : writeError;
-                if (error == null) {
-                    try {
-                        ends.sink().write(frames, n);
-                    } catch (IOException e) {
-                        error = closed ? closedError() : e;
-                        if (!closed) {
-                            // The peer stopped reading (a dead child, a closed FIFO). The reader will see the end
-                            // of its stream; until then, sends fail with this error.
-                            writeError = e;
-                            log.debug("{}: write failed", this, e);
-                        }
-                    }
-                }
-                for (int i = 0; i < n; i++) {
-                    frames[i].release();
-                    frames[i] = null;
-                    WriteCallback cb = callbacks[i];
-                    callbacks[i] = null;
-                    cb.writeComplete(error);
-                }
-            }
-        } finally {
-            writerDone = true;
-            failQueued();
-        }
-    }
-
-    /** Waits for frames as {@link #idle} says; returns when the wait began (for {@code backoff}). */
-    private long waitForWork(long idleSince) {
-        if (idle == Idle.SPIN) {
-            Thread.onSpinWait();
-            return idleSince;
-        }
-        long now = System.nanoTime();
-        long since = idleSince == 0 ? now : idleSince;
-        if (idle == Idle.BACKOFF && now - since < BACKOFF_SPIN_NANOS) {
-            Thread.onSpinWait();
-            return since;
-        }
-        if (idle == Idle.BACKOFF && now - since < BACKOFF_SPIN_NANOS + BACKOFF_YIELD_NANOS) {
-            Thread.yield();
-            return since;
-        }
-        writerParked = true;
-        if (outbound.isEmpty() && !closed) {
-            LockSupport.park(this);
-        }
-        writerParked = false;
-        return since;
-    }
-
-    private void failQueued() {
-        Pending p;
-        while ((p = outbound.poll()) != null) {
-            p.frame().release();
-            p.callback().writeComplete(closedError());
-        }
+        writer.write(frame, callback);
     }
 
     private ChannelClosedException closedError() {
@@ -407,10 +285,7 @@ public final class StreamLink implements Link {
             return;
         }
         closed = true;
-        Thread w = writer;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        writer.close();
         signalResumed();
         ends.abort();
     }
