@@ -31,8 +31,8 @@ public final class EchoFixture implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code echoUri} and {@code sinkUri} and connects a client to each; with {@code direct}, the echo
-     * handler runs on the transport's I/O thread ({@code onMessage(handler, Runnable::run)}), as a latency-minded
+     * Listens on {@code echoUri} and {@code sinkUri} and connects a client to each; with {@code direct}, the echo and
+     * sink handlers run on the transport's I/O thread ({@code onMessage(handler, Runnable::run)}), as a latency-minded
      * server does, so that a round trip measures the transport rather than the hop to a handler thread.
      */
     public EchoFixture(String echoUri, String sinkUri, boolean direct) {
@@ -50,7 +50,14 @@ public final class EchoFixture implements AutoCloseable {
                 ch.onMessage(handler);
             }
         });
-        sink = conduit.listen(sinkUri, Codecs.bytes(), ch -> ch.onMessage((c, m) -> sunk.incrementAndGet()));
+        sink = conduit.listen(sinkUri, Codecs.bytes(), ch -> {
+            MessageHandler<byte[]> handler = (c, m) -> sunk.incrementAndGet();
+            if (direct) {
+                ch.onMessage(handler, Runnable::run);
+            } else {
+                ch.onMessage(handler);
+            }
+        });
         echoClient = conduit.connect(echo.endpoint(), Codecs.bytes());
         sinkClient = conduit.connect(sink.endpoint(), Codecs.bytes());
     }
