@@ -20,13 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@code unix://}, {@code fifo://} and {@code pipe:} beside {@code tcp://} in one run: round-trip latency through an
  * echo (handler on the I/O thread, so that the transport is what is measured) and one-way throughput into a sink, at
- * 64 B, 1 KiB and 64 KiB, with each endpoint's {@code idle} strategy: {@code block} (the default), {@code spin}
- * (unix, tcp) or {@code backoff} (fifo, pipe); a combination a transport does not offer fails at setup. Run them as:
- *
- * <pre>
- * java -jar benchmarks/target/benchmarks.jar IpcBenchmark -p transport=unix,tcp -p idle=block,spin
- * java -jar benchmarks/target/benchmarks.jar IpcBenchmark -p transport=fifo,pipe -p idle=block,backoff
- * </pre>
+ * 64 B, 1 KiB and 64 KiB, with each endpoint's {@code idle} strategy: {@code block} (the default) or {@code spin}
+ * (busy-polling event loops for unix and tcp; for fifo and pipe only the receiving thread spins).
  *
  * <p>Round trips per second are 1 / the mean of {@code roundTrip}. The tcp rows need {@code conduit-transport-socket}
  * with tcp on the classpath; without it they fail and the others still run ({@code -p transport=unix,fifo,pipe}
@@ -42,8 +37,7 @@ public class IpcBenchmark {
     @Param({"unix", "fifo", "pipe", "tcp"})
     String transport;
 
-    /** {@code spin} for unix and tcp, {@code backoff} for fifo and pipe (which do not offer spin). */
-    @Param({"block", "spin", "backoff"})
+    @Param({"block", "spin"})
     String idle;
 
     @Param({"64", "1024", "65536"})

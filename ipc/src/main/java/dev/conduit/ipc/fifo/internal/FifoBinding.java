@@ -172,7 +172,6 @@ final class FifoBinding implements Binding {
                 ends,
                 StreamFramer.of(config.framing(), config.maxFrame()),
                 context.allocator(),
-                config.idle(),
                 FifoTransport.named(paths),
                 Endpoint.parse("fifo:peer"),
                 IpcThreads.of(context));

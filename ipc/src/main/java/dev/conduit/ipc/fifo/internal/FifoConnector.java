@@ -90,7 +90,6 @@ final class FifoConnector {
                     ends,
                     StreamFramer.of(config.framing(), config.maxFrame()),
                     context.allocator(),
-                    config.idle(),
                     Endpoint.parse("fifo:pid:" + ProcessHandle.current().pid()),
                     FifoTransport.named(paths),
                     IpcThreads.of(context));

@@ -2,7 +2,6 @@ package dev.conduit.ipc.fifo.internal;
 
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
-import dev.conduit.core.Idle;
 import dev.conduit.core.Option;
 import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.LinkBinder;
@@ -33,16 +32,6 @@ public final class FifoTransport implements Transport {
     @Override
     public List<Framing> framings(String scheme) {
         return List.of(Framing.LENGTH, Framing.LINE);
-    }
-
-    /**
-     * No {@code spin}: each link has a writer thread of its own and its reader blocks in the kernel whatever the
-     * setting, so busy-polling would burn a core per link for little gain (measured: on 2 cores, four spinning writers
-     * made round trips a thousand times slower). {@code backoff} spins briefly before parking.
-     */
-    @Override
-    public List<Idle> idles(String scheme) {
-        return List.of(Idle.BLOCK, Idle.BACKOFF);
     }
 
     @Override

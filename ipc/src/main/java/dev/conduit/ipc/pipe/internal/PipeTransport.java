@@ -5,7 +5,6 @@ import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Framing;
-import dev.conduit.core.Idle;
 import dev.conduit.core.Option;
 import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.LinkBinder;
@@ -45,16 +44,6 @@ public final class PipeTransport implements Transport {
         return List.of(Framing.LENGTH, Framing.LINE);
     }
 
-    /**
-     * No {@code spin}: each link has a writer thread of its own and its reader blocks in the kernel whatever the
-     * setting, so busy-polling would burn a core per link for little gain (measured: on 2 cores, four spinning writers
-     * made round trips a thousand times slower). {@code backoff} spins briefly before parking.
-     */
-    @Override
-    public List<Idle> idles(String scheme) {
-        return List.of(Idle.BLOCK, Idle.BACKOFF);
-    }
-
     @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
@@ -74,8 +63,7 @@ public final class PipeTransport implements Transport {
         ChildEnds ends = new ChildEnds(process, endpoint.get(PipeOptions.EXIT_TIMEOUT), context.scheduler());
         Endpoint remote = Endpoint.parse("pipe:pid:" + process.pid());
         Endpoint local = Endpoint.parse("pipe:pid:" + ProcessHandle.current().pid());
-        StreamLink link = new StreamLink(
-                "pipe", ends, framer(config), context.allocator(), config.idle(), local, remote, threads);
+        StreamLink link = new StreamLink("pipe", ends, framer(config), context.allocator(), local, remote, threads);
         if (builder.redirectError() == ProcessBuilder.Redirect.PIPE) {
             String who = builder.command().get(0) + " pid " + process.pid();
             threads.start("pipe-stderr", new StderrPump(process.getErrorStream(), who));
@@ -149,14 +137,7 @@ public final class PipeTransport implements Transport {
         Endpoint remote = Endpoint.parse("pipe:pid:"
                 + ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L));
         StreamLink link = new StreamLink(
-                "pipe",
-                new StdioEnds(),
-                framer(config),
-                context.allocator(),
-                config.idle(),
-                local,
-                remote,
-                IpcThreads.of(context));
+                "pipe", new StdioEnds(), framer(config), context.allocator(), local, remote, IpcThreads.of(context));
         link.start(binder);
         return new StdioBinding(endpoint);
     }

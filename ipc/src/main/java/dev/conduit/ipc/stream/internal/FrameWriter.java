@@ -1,6 +1,5 @@
 package dev.conduit.ipc.stream.internal;
 
-import dev.conduit.core.Idle;
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -17,20 +16,20 @@ import org.slf4j.LoggerFactory;
  * them to the {@link ByteSink} in batches and completes their callbacks.
  *
  * <p>Senders never block: a full pipe holds up the writer thread only, and the queued bytes count as pending in the
- * channel, which turns unwritable above its high-water mark. With nothing queued the writer waits as the endpoint's
- * {@code idle} says. Once a write fails (the peer stopped reading) every later frame fails with the same error.
+ * channel, which turns unwritable above its high-water mark. With nothing queued the writer parks, whatever the
+ * endpoint's {@code idle}: every link has a writer of its own, and writers that spin or yield starve the threads that
+ * do the work on a small machine (measured on 2 cores: a 64 B round trip went from about 10 µs to over 100 µs with
+ * backing-off writers, to milliseconds with spinning ones). Once a write fails (the peer stopped reading) every later
+ * frame fails with the same error.
  */
 final class FrameWriter {
     private static final Logger log = LoggerFactory.getLogger(FrameWriter.class);
     private static final int MAX_BATCH_FRAMES = 64;
     private static final int MAX_BATCH_BYTES = 256 << 10;
-    private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final long BACKOFF_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private record Pending(ByteBuf frame, WriteCallback callback) {}
 
     private final ByteSink sink;
-    private final Idle idle;
     /** The error for frames that can no longer be written because the link is closed. */
     private final Supplier<Throwable> closedError;
 
@@ -41,9 +40,8 @@ final class FrameWriter {
     private volatile boolean done;
     private volatile @Nullable Throwable failed;
 
-    FrameWriter(ByteSink sink, Idle idle, Supplier<Throwable> closedError) {
+    FrameWriter(ByteSink sink, Supplier<Throwable> closedError) {
         this.sink = sink;
-        this.idle = idle;
         this.closedError = closedError;
     }
 
@@ -94,7 +92,6 @@ final class FrameWriter {
     private void run() {
         ByteBuf[] frames = new ByteBuf[MAX_BATCH_FRAMES];
         WriteCallback[] callbacks = new WriteCallback[MAX_BATCH_FRAMES];
-        long idleSince = 0;
         try {
             while (true) {
                 int n = 0;
@@ -110,10 +107,9 @@ final class FrameWriter {
                     if (closed) {
                         return;
                     }
-                    idleSince = waitForWork(idleSince);
+                    waitForWork();
                     continue;
                 }
-                idleSince = 0;
                 Throwable error = writeBatch(frames, n);
                 for (int i = 0; i < n; i++) {
                     frames[i].release();
@@ -150,28 +146,13 @@ final class FrameWriter {
         }
     }
 
-    /** Waits for frames as {@link #idle} says; returns when the wait began (for {@code backoff}). */
-    private long waitForWork(long idleSince) {
-        if (idle == Idle.SPIN) {
-            Thread.onSpinWait();
-            return idleSince;
-        }
-        long now = System.nanoTime();
-        long since = idleSince == 0 ? now : idleSince;
-        if (idle == Idle.BACKOFF && now - since < BACKOFF_SPIN_NANOS) {
-            Thread.onSpinWait();
-            return since;
-        }
-        if (idle == Idle.BACKOFF && now - since < BACKOFF_SPIN_NANOS + BACKOFF_YIELD_NANOS) {
-            Thread.yield();
-            return since;
-        }
+    /** Parks until a sender queues a frame (or the writer is closed). */
+    private void waitForWork() {
         parked = true;
         if (queue.isEmpty() && !closed) {
             LockSupport.park(this);
         }
         parked = false;
-        return since;
     }
 
     private void failQueued() {

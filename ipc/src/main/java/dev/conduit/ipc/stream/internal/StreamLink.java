@@ -4,7 +4,6 @@ import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.FramingException;
-import dev.conduit.core.Idle;
 import dev.conduit.core.Property;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkBinder;
@@ -32,12 +31,13 @@ import org.slf4j.LoggerFactory;
  *       them to the runtime in order. While the runtime has paused reading it does not read at all, so the OS pipe
  *       buffer fills and the peer's writes block: backpressure reaches the peer. When reading ends it closes the link
  *       and is the one thread that reports the close;
- *   <li>the <b>writer</b> takes frames queued by any sending thread and writes them in batches (one system call for
- *       many small frames). A send never blocks on a full pipe; the bytes wait in the queue and count as pending in
- *       the channel, which turns unwritable above its high-water mark. When the queue is empty the writer waits as
- *       the endpoint's {@code idle} says: parks ({@code block}), spins then parks ({@code backoff}) or spins ({@code
- *       spin}).
+ *   <li>the <b>writer</b> ({@link FrameWriter}) takes frames queued by any sending thread and writes them in batches
+ *       (one system call for many small frames). A send never blocks on a full pipe; the bytes wait in the queue and
+ *       count as pending in the channel, which turns unwritable above its high-water mark. An idle writer parks.
  * </ul>
+ *
+ * <p>Neither thread spins: the endpoint's {@code idle} governs how an application thread waits in {@code
+ * Channel.receive}, which the runtime does for every transport.
  *
  * <p>Closing, from any thread, fails the frames still queued, then {@link StreamEnds#abort() aborts} the ends so that
  * the peer sees end of stream and the reader stops blocking; the reader then waits for the ends to finish (a child
@@ -92,7 +92,6 @@ public final class StreamLink implements Link {
             StreamEnds ends,
             StreamFramer framer,
             ByteBufAllocator allocator,
-            Idle idle,
             Endpoint local,
             Endpoint remote,
             IpcThreads threads) {
@@ -103,7 +102,7 @@ public final class StreamLink implements Link {
         this.local = local;
         this.remote = remote;
         this.threads = threads;
-        this.writer = new FrameWriter(ends.sink(), idle, this::closedError);
+        this.writer = new FrameWriter(ends.sink(), this::closedError);
     }
 
     /**

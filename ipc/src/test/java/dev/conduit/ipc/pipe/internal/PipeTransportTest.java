@@ -200,9 +200,6 @@ class PipeTransportTest {
         assertThatThrownBy(() -> conduit.connect("pipe:?cmd=/nonexistent/conduit-no-such-program", Codecs.text()))
                 .isInstanceOf(ConnectFailedException.class)
                 .hasMessageContaining("cannot start /nonexistent/conduit-no-such-program");
-        assertThatThrownBy(() -> conduit.connect(python() + "&idle=spin", Codecs.text()))
-                .isInstanceOf(EndpointException.class)
-                .hasMessageContaining("idle=spin is not supported by pipe://; supported: block, backoff");
         assertThatThrownBy(() -> conduit.connect("pipe:", Codecs.text()))
                 .isInstanceOf(EndpointException.class)
                 .hasMessageContaining("needs a command to spawn");

@@ -7,7 +7,6 @@ import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
-import dev.conduit.core.Idle;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.StreamFramer;
 import dev.conduit.core.testkit.ResourceCheck;
@@ -26,8 +25,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A {@link StreamLink} over two in-JVM OS pipes, with the test as the peer: what the link reads and writes, and that
@@ -41,6 +38,7 @@ class StreamLinkTest {
     private Pipe fromLink;
     private final List<byte[]> frames = new CopyOnWriteArrayList<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private StreamLink link;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -51,12 +49,19 @@ class StreamLinkTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        if (link != null) {
+            link.close();
+        }
         toLink.sink().close();
         fromLink.source().close();
         context.close();
     }
 
-    private StreamLink start(Idle idle) {
+    private StreamLink start() {
+        return start(false);
+    }
+
+    private StreamLink start(boolean paused) {
         StreamEnds ends = new StreamEnds() {
             private final ByteSource source = ByteSource.of(toLink.source());
             private final ByteSink sink = ByteSink.of(fromLink.sink());
@@ -89,15 +94,15 @@ class StreamLinkTest {
             @Override
             public void release() {}
         };
-        StreamLink link = new StreamLink(
+        link = new StreamLink(
                 "test",
                 ends,
                 StreamFramer.of(Framing.LENGTH, 1 << 20),
                 PooledByteBufAllocator.DEFAULT,
-                idle,
                 Endpoint.parse("test:local"),
                 Endpoint.parse("test:remote"),
                 IpcThreads.of(context));
+        link.setReadPaused(paused);
         link.start(l -> new LinkListener() {
             @Override
             public void onFrame(ByteBuffer frame) {
@@ -122,8 +127,9 @@ class StreamLinkTest {
 
     @Test
     void whilePausedTheLinkReadsNothingSoThePeersPipeFillsThenEverythingArrivesInOrder() throws Exception {
-        StreamLink link = start(Idle.BLOCK);
-        link.setReadPaused(true);
+        // Paused from the start, so the reader never begins a read: a pause that comes while a read is blocked
+        // lets that one read finish (a few frames of slack), which would make what is asserted here a race.
+        start(true);
         Pipe.SinkChannel peer = toLink.sink();
         peer.configureBlocking(false);
         int sent = 0;
@@ -136,10 +142,9 @@ class StreamLinkTest {
             }
             pending = frame(1000, ++sent);
         }
-        int framesBeforeFull = frames.size();
         assertThat(sent).as("frames the OS pipe took").isGreaterThan(8).isLessThan(1 << 20);
         assertThat(peer.write(pending)).as("the pipe stays full while paused").isZero();
-        assertThat(frames.size()).as("frames delivered while paused").isEqualTo(framesBeforeFull);
+        assertThat(frames).as("frames delivered while paused").isEmpty();
 
         link.setReadPaused(false);
         peer.configureBlocking(true);
@@ -155,10 +160,9 @@ class StreamLinkTest {
         assertThat(closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(CloseReason.LOCAL);
     }
 
-    @ParameterizedTest
-    @EnumSource(Idle.class)
-    void everyIdleStrategyWritesFramesInOrderAndEndsItsThreadsOnClose(Idle idle) throws Exception {
-        StreamLink link = start(idle);
+    @Test
+    void framesFromManyWritesAreWrittenInOrderAndTheThreadsEndWhenThePeerDoes() throws Exception {
+        start();
         int count = 5000;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 0; i < count; i++) {
@@ -187,7 +191,7 @@ class StreamLinkTest {
 
     @Test
     void writesAfterCloseFailWithTheCloseReasonAndTheBufferIsReleased() throws Exception {
-        StreamLink link = start(Idle.BLOCK);
+        start();
         link.close();
         assertThat(closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(CloseReason.LOCAL);
         ByteBuf payload =
