@@ -12,12 +12,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /** A minimal runtime for driving a link directly: an allocator, named threads, a timer and resources. */
 final class TestContext implements TransportContext, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
 
     @Override
     public String runtimeName() {
@@ -46,8 +48,13 @@ final class TestContext implements TransportContext, AutoCloseable {
 
     @Override
     @SuppressWarnings("unchecked")
-    public synchronized <R extends AutoCloseable> R resource(String key, Supplier<R> factory) {
-        return (R) resources.computeIfAbsent(key, k -> factory.get());
+    public <R extends AutoCloseable> R resource(String key, Supplier<R> factory) {
+        lock.lock();
+        try {
+            return (R) resources.computeIfAbsent(key, k -> factory.get());
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
