@@ -53,7 +53,8 @@ final class RingReader {
     }
 
     /**
-     * Hands records to {@code handler} until the ring is empty, {@code byteLimit} bytes were read or the handler
+     * Hands records to {@code handler} until the ring is empty, {@code byteLimit} bytes (at most the capacity) were
+     * read or the handler
      * declines; then zeroes what was read and releases it to the producer.
      *
      * @return the bytes consumed, 0 if there was nothing to read
@@ -63,7 +64,9 @@ final class RingReader {
     int poll(RecordHandler handler, int byteLimit) {
         long start = head;
         int consumed = 0;
-        while (consumed < byteLimit) {
+        // Nothing is zeroed until the batch ends, so one batch must not come round to records it already read.
+        int limit = Math.min(byteLimit, capacity);
+        while (consumed < limit) {
             int index = (int) (start + consumed) & mask;
             int length = (int) INT.getAcquire(buffer, data + index);
             if (length == 0) {
