@@ -112,6 +112,11 @@ final class Segment {
         return path;
     }
 
+    /** The whole mapping; for tests that play a misbehaving peer. */
+    ByteBuffer buffer() {
+        return buffer;
+    }
+
     /** Removes the file; the mappings stay valid. */
     void unlink() {
         try {
