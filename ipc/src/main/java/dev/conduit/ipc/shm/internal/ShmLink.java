@@ -1,6 +1,5 @@
 package dev.conduit.ipc.shm.internal;
 
-import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.Endpoint;
@@ -14,26 +13,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One shm connection: an outbound ring that any thread writes under {@link #lock}, an inbound ring that the
- * {@link ShmPoller} reads, and the control socket. See {@code ipc/SHM.md} for the wake-up protocol.
+ * One shm connection: the {@link ShmOutbound sending half} that any thread writes through, the {@link ShmInbound
+ * receiving half} that the {@link ShmPoller} reads, and the control socket that carries wake-ups, the goodbye and,
+ * by its end of stream, the peer's death. See {@code ipc/SHM.md} for the wake-up protocol.
  *
- * <p>A write goes straight into the ring when it has room, and completes at once. When the ring is full the frame
- * waits in {@link #pending} (core's {@code sendLimit} bounds how much can wait) and completes when the poller has
- * copied it in; so a stalled reader makes the sender's pending bytes grow until core reports it unwritable.
+ * <p>Thread-safe as {@link Link} requires; everything but {@link #write}, {@link #setReadPaused} and {@link #close}
+ * runs on the poller thread.
  */
 final class ShmLink implements Link {
     private static final Logger log = LoggerFactory.getLogger(ShmLink.class);
-
-    private record Pending(ByteBuf frame, WriteCallback callback) {}
 
     private final Endpoint local;
     private final Endpoint remote;
@@ -42,24 +36,14 @@ final class ShmLink implements Link {
     private final boolean peerMayPark;
     private final ShmInbound inbound;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by {@link #lock}; null once closed, which drops this side's reference to the mapping. */
-    private @Nullable RingWriter out;
-
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    /** Bytes of the first pending frame already in the ring (its first fragments). Guarded by {@link #lock}. */
-    private int pendingOffset;
-
-    private @Nullable CloseReason writeClosed;
-    private volatile boolean hasPending;
+    private final ShmOutbound outbound;
 
     private final ReentrantLock controlLock = new ReentrantLock();
     private final ByteBuffer controlOut = ByteBuffer.allocateDirect(1);
 
     private volatile boolean closeRequested;
-    /** Poller-thread state from here on. */
-    private final List<Pending> completed = new ArrayList<>();
 
+    /* Poller-thread state from here on. */
     private final ByteBuffer controlIn = ByteBuffer.allocate(64);
     private @Nullable SelectionKey key;
     private boolean peerSaidBye;
@@ -81,7 +65,7 @@ final class ShmLink implements Link {
         this.control = control;
         this.poller = poller;
         this.peerMayPark = peerMayPark;
-        this.out = segment.writer(client);
+        this.outbound = new ShmOutbound(this, segment.writer(client), poller.mayPark());
         this.inbound = new ShmInbound(this, segment.reader(client), allocator, maxFrame);
     }
 
@@ -105,111 +89,12 @@ final class ShmLink implements Link {
 
     @Override
     public void write(ByteBuf frame, WriteCallback callback) {
-        boolean done = false;
-        boolean published = false;
-        CloseReason refused;
-        RuntimeException failure = null;
-        lock.lock();
-        try {
-            refused = writeClosed;
-            if (refused == null) {
-                RingWriter w = out;
-                if (pending.isEmpty()) {
-                    int length = frame.readableBytes();
-                    int offset = w.write(frame, 0);
-                    published = offset >= 0;
-                    if (offset != length && poller.mayPark()) {
-                        // Ask for a wake-up, then look again: the reader may have freed space before it saw the flag.
-                        w.setWaiting(true);
-                        int more = w.write(frame, Math.max(offset, 0));
-                        published |= more >= 0;
-                        offset = Math.max(offset, more);
-                    }
-                    done = offset == length;
-                    if (!done) {
-                        pendingOffset = Math.max(offset, 0);
-                    }
-                }
-                if (!done) {
-                    pending.add(new Pending(frame, callback));
-                    hasPending = true;
-                }
-            }
-        } catch (RuntimeException e) {
-            refused = null;
-            failure = e;
-        } finally {
-            lock.unlock();
-        }
-        if (failure != null) {
-            frame.release();
-            callback.writeComplete(failure);
-            close();
-            return;
-        }
-        if (refused != null) {
-            frame.release();
-            callback.writeComplete(new ChannelClosedException(refused));
-            return;
-        }
-        if (published) {
-            wakeReader();
-        }
-        if (done) {
-            frame.release();
-            callback.writeComplete(null);
-        }
+        outbound.write(frame, callback);
     }
 
-    /** Copies waiting frames into the ring; poller thread. Returns whether anything moved. */
-    boolean flush() {
-        if (!hasPending || !lock.tryLock()) {
-            return false;
-        }
-        boolean published = false;
-        try {
-            RingWriter w = out;
-            boolean flagged = false;
-            Pending p;
-            while (w != null && (p = pending.peek()) != null) {
-                int offset = w.write(p.frame(), pendingOffset);
-                published |= offset >= 0;
-                if (offset == p.frame().readableBytes()) {
-                    pending.poll();
-                    pendingOffset = 0;
-                    completed.add(p);
-                    continue;
-                }
-                pendingOffset = Math.max(offset, pendingOffset);
-                if (flagged || !poller.mayPark()) {
-                    break;
-                }
-                w.setWaiting(true);
-                flagged = true;
-            }
-            hasPending = !pending.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-        if (published) {
-            wakeReader();
-        }
-        completeAll(null);
-        return published;
-    }
-
-    private void completeAll(@Nullable Throwable error) {
-        for (int i = 0; i < completed.size(); i++) {
-            Pending p = completed.get(i);
-            p.frame().release();
-            p.callback().writeComplete(error);
-        }
-        completed.clear();
-    }
-
-    private void wakeReader() {
-        RingWriter w = out;
-        if (peerMayPark && w != null && w.claimReaderWakeUp()) {
+    /** Called after publishing into {@code ring}: rouses the peer's reader if it flagged itself parked. */
+    void wakeReader(RingWriter ring) {
+        if (peerMayPark && ring.claimReaderWakeUp()) {
             sendControl(Handshake.WAKE);
         }
     }
@@ -249,7 +134,7 @@ final class ShmLink implements Link {
         if (closed) {
             return false;
         }
-        boolean work = flush();
+        boolean work = outbound.flush();
         work |= inbound.poll(listener);
         if (peerSaidBye && inbound.drained()) {
             closeNow(CloseReason.PEER);
@@ -322,17 +207,7 @@ final class ShmLink implements Link {
             return;
         }
         closed = true;
-        lock.lock();
-        try {
-            writeClosed = reason;
-            out = null;
-            completed.addAll(pending);
-            pending.clear();
-            hasPending = false;
-        } finally {
-            lock.unlock();
-        }
-        completeAll(new ChannelClosedException(reason));
+        outbound.close(reason);
         if (reason.kind() == CloseReason.Kind.LOCAL) {
             sendControl(Handshake.BYE);
         }
