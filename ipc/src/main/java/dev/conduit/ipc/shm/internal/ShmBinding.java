@@ -19,6 +19,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class ShmBinding implements Binding {
     private final UserPrincipal owner;
     private final Thread acceptor;
     private volatile boolean open = true;
+    /** The client whose handshake the acceptor is running, so that closing does not wait for a slow one. */
+    private volatile @Nullable SocketChannel handshaking;
 
     private ShmBinding(
             ShmTransport transport,
@@ -138,7 +141,13 @@ final class ShmBinding implements Binding {
                 }
                 continue;
             }
+            handshaking = client;
+            if (!open) {
+                closeQuietly(client);
+                return;
+            }
             handshake(client);
+            handshaking = null;
         }
     }
 
@@ -233,6 +242,10 @@ final class ShmBinding implements Binding {
             server.close();
         } catch (IOException e) {
             log.debug("{}: closing the server socket failed", bound, e);
+        }
+        SocketChannel inHandshake = handshaking;
+        if (inHandshake != null) {
+            closeQuietly(inHandshake);
         }
         try {
             Files.deleteIfExists(settings.socket());

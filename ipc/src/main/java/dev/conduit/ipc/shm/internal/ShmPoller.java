@@ -34,7 +34,7 @@ final class ShmPoller implements AutoCloseable {
     /** A parked poller looks around this often even without a wake-up, as a safety net. */
     private static final long PARK_MILLIS = 1000;
     /** Rounds between looks at the control sockets while busy or spinning, so a dead peer is noticed in time. */
-    private static final int CONTROL_CHECK_MASK = 255;
+    private static final int CONTROL_CHECK_MASK = 4095;
 
     private final Idle idle;
     private final Selector selector;
