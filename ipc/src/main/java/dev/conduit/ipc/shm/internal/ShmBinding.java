@@ -12,7 +12,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -79,7 +81,7 @@ final class ShmBinding implements Binding {
                         requested.ringSize())
                 : requested;
         Path socket = settings.socket();
-        if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ShmFiles.MAX_SOCKET_PATH) {
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > ShmFiles.MAX_SOCKET_PATH) {
             throw new BindFailedException(
                     endpoint.toString(), "the control socket path " + socket + " is too long for a Unix socket", null);
         }
@@ -205,7 +207,7 @@ final class ShmBinding implements Binding {
         if (!ShmFiles.isSegmentPath(settings.directory(), path)) {
             throw new IOException("the segment " + path + " is not a segment file in " + settings.directory());
         }
-        if (!Files.getOwner(path, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(owner)) {
+        if (!Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).equals(owner)) {
             throw new IOException("the segment " + path + " belongs to another user");
         }
         return Segment.open(path, hello.toServer(), hello.toClient());

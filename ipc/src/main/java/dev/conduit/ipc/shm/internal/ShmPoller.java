@@ -199,11 +199,15 @@ final class ShmPoller implements AutoCloseable {
 
     /** Closes the links still served and ends the thread; waits for it. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         selector.wakeup();
         if (Thread.currentThread() != thread) {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
