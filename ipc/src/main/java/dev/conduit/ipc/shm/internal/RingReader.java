@@ -98,6 +98,10 @@ final class RingReader {
         return consumed;
     }
 
+    int capacity() {
+        return capacity;
+    }
+
     /** Whether a record (or padding) is published at the head. */
     boolean hasRecord() {
         return (int) INT.getAcquire(buffer, data + ((int) head & mask)) != 0;

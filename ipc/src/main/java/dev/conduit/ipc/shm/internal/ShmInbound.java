@@ -38,7 +38,8 @@ final class ShmInbound implements RingReader.RecordHandler {
         this.ring = ring;
         this.allocator = allocator;
         this.maxFrame = maxFrame;
-        this.pollBytes = 256 << 10;
+        // Small batches hand space back to the writer early, so that it rarely finds the ring full.
+        this.pollBytes = Math.min(32 << 10, ring.capacity() / 4);
     }
 
     /** Sets the pause state; returns whether it changed. Any thread. */
