@@ -65,7 +65,7 @@ public class ShmLinkBenchmark {
     private volatile long sunk;
     private final AtomicLong completed = new AtomicLong();
     private long written;
-    private final WriteCallback countCompletion = error -> completed.lazySet(completed.get() + 1);
+    private final WriteCallback countCompletion = error -> completed.incrementAndGet();
 
     private static final WriteCallback IGNORE = error -> {};
 
