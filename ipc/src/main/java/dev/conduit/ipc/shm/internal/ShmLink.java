@@ -173,7 +173,10 @@ final class ShmLink implements Link {
                 }
             }
         } catch (IOException e) {
-            closeNow(CloseReason.error(e));
+            // A peer that dies with bytes of ours unread resets the socket instead of ending the stream.
+            closeNow(CloseReason.error(new ConduitException(
+                    "the shm peer's control socket failed (" + e.getMessage() + "): its process died or was killed",
+                    e)));
         }
     }
 
