@@ -36,7 +36,7 @@ public final class Tour {
 
     /** The transports of the tour, in table order. */
     public static List<Row> rows() {
-        return List.of(new Row("inproc", "inproc://tour"));
+        return List.of(new Row("inproc", "inproc://tour"), new Row("shm", "shm://*"));
     }
 
     private final int roundTrips;
