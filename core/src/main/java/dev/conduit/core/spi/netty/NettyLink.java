@@ -125,20 +125,26 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
             fail(ctx, e);
             return;
         }
+        if (cumulation != cum) {
+            return; // a close during delivery released it
+        }
         if (!cum.isReadable()) {
-            cum.release();
             cumulation = null;
-        } else {
-            if (cum.readerIndex() > DISCARD_THRESHOLD) {
-                cum.discardSomeReadBytes();
-            }
-            cumulation = cum;
+            cum.release();
+        } else if (cum.readerIndex() > DISCARD_THRESHOLD) {
+            cum.discardSomeReadBytes();
         }
     }
 
+    /**
+     * Appends {@code in} to the bytes kept from earlier reads and returns them. The result is stored in {@link
+     * #cumulation} before any frame is delivered, so that every path that ends the link (a framing error, a close
+     * during delivery) releases exactly the buffer that holds the bytes.
+     */
     private ByteBuf cumulate(ChannelHandlerContext ctx, ByteBuf in) {
         ByteBuf cum = cumulation;
         if (cum == null) {
+            cumulation = in;
             return in;
         }
         int required = cum.readableBytes() + in.readableBytes();
@@ -148,6 +154,7 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
             bigger.writeBytes(cum);
             cum.release();
             cum = bigger;
+            cumulation = bigger;
         }
         cum.writeBytes(in);
         in.release();
