@@ -9,6 +9,8 @@ import dev.conduit.core.MessageHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,8 +71,10 @@ public final class ConformanceAgent implements AutoCloseable {
             @Override
             public void onMessage(Channel<byte[]> ch, byte[] message) throws Exception {
                 if (mode == null) {
-                    mode = command(ch, new String(message, StandardCharsets.UTF_8));
+                    List<Runnable> afterOk = new ArrayList<>(1);
+                    mode = command(ch, new String(message, StandardCharsets.UTF_8), afterOk);
                     ch.send(text("ok"));
+                    afterOk.forEach(Runnable::run);
                 } else {
                     mode.onMessage(ch, message);
                 }
@@ -78,7 +82,8 @@ public final class ConformanceAgent implements AutoCloseable {
         });
     }
 
-    private MessageHandler<byte[]> command(Channel<byte[]> ch, String line) {
+    /** Sets a channel's mode; {@code afterOk} gets what must only start once {@code ok} is sent (a source). */
+    private MessageHandler<byte[]> command(Channel<byte[]> ch, String line, List<Runnable> afterOk) {
         String[] w = line.split(" ");
         if (w.length > 1) {
             byTag.put(w[1], ch);
@@ -91,7 +96,7 @@ public final class ConformanceAgent implements AutoCloseable {
                 boolean thenClose = w.length > 4 && w[4].equals("close");
                 Thread t = new Thread(() -> source(ch, count, size, thenClose), "agent-source-" + w[1]);
                 t.setDaemon(true);
-                t.start();
+                afterOk.add(t::start);
                 yield (c, m) -> {};
             }
             case "sink" -> sink(false);
