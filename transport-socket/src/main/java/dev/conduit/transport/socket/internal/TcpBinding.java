@@ -1,0 +1,88 @@
+package dev.conduit.transport.socket.internal;
+
+import dev.conduit.core.BindFailedException;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.LinkBinder;
+import dev.conduit.core.spi.TransportContext;
+import dev.conduit.core.spi.netty.NettyLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/** A listening tcp socket. Accepted connections get the pipeline of {@link TcpPipeline}. */
+final class TcpBinding implements Binding {
+    private static final int BACKLOG = 1024;
+
+    private final Channel server;
+    private final Endpoint endpoint;
+
+    private TcpBinding(Channel server, Endpoint endpoint) {
+        this.server = server;
+        this.endpoint = endpoint;
+    }
+
+    /** Binds synchronously. */
+    static TcpBinding bind(TcpConfig config, TransportContext runtime, LinkBinder binder) {
+        NettyLoops loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
+        SslContext ssl = config.tls() == null ? null : config.tls().serverContext(config.endpoint(), runtime);
+        InetSocketAddress address = Addresses.resolve(config.endpoint());
+        String side = config.scheme() + " listener " + Addresses.hostPort(address);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loops.group())
+                .channelFactory(SocketChannels.server(loops.engine()))
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.ALLOCATOR, runtime.allocator())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        TcpPipeline.install(ch, config, ssl, null, 0, binder, side);
+                    }
+                });
+        TcpPipeline.socketOptions(
+                config, loops.engine(), runtime.allocator(), TcpPipeline.OptionSink.of(b::childOption));
+        ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            bound.channel().close();
+            throw new BindFailedException(
+                    config.endpoint().toString(), describe(address, bound.cause()), bound.cause());
+        }
+        InetSocketAddress actual = (InetSocketAddress) bound.channel().localAddress();
+        String host = config.endpoint().host();
+        String hostPart = host.contains(":") ? "[" + host + "]" : host;
+        Endpoint reported = config.endpoint().withAddress(hostPart + ":" + actual.getPort());
+        return new TcpBinding(bound.channel(), reported);
+    }
+
+    private static String describe(InetSocketAddress address, @Nullable Throwable cause) {
+        String what =
+                cause == null ? "unknown error" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if (what.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+            return "address " + Addresses.hostPort(address) + " is already in use";
+        }
+        return "binding " + Addresses.hostPort(address) + " failed: " + what;
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        ChannelFuture closing = server.close();
+        if (!server.eventLoop().inEventLoop()) {
+            closing.awaitUninterruptibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "tcp-binding(" + endpoint + ")";
+    }
+}
