@@ -32,7 +32,7 @@ final class TcpBinding implements Binding {
         NettyLoops loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
         SslContext ssl = config.tls() == null ? null : config.tls().serverContext(config.endpoint(), runtime);
         InetSocketAddress address = Addresses.resolve(config.endpoint());
-        String side = config.scheme() + " listener " + Addresses.hostPort(address);
+        String side = config.scheme() + " listener";
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.group())
                 .channelFactory(SocketChannels.server(loops.engine()))

@@ -54,7 +54,7 @@ final class TcpConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        link[0] = TcpPipeline.install(ch, config, ssl, host, port, binder, "tcp client of " + host);
+                        link[0] = TcpPipeline.install(ch, config, ssl, host, port, binder, config.scheme() + " client");
                         link[0].activeFuture().whenComplete((v, e) -> {
                             if (e == null) {
                                 result.complete(null);

@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
 
 /** How a tcp link names its ends and which facts it reports: the TLS session and the peer's certificate. */
 final class TcpLinkFacts implements NettyLink.Naming, NettyLink.Properties {
+    /**
+     * The Netty channel under a link, for this module's tests, which read socket options back from the kernel.
+     * Package-private: not API.
+     */
+    static final Property<Channel> NETTY_CHANNEL = Property.of("netty.channel", Channel.class);
+
     private final String scheme;
 
     TcpLinkFacts(String scheme) {
@@ -32,6 +38,9 @@ final class TcpLinkFacts implements NettyLink.Naming, NettyLink.Properties {
 
     @Override
     public <V> @Nullable V get(Property<V> key, Channel channel) {
+        if (key == NETTY_CHANNEL) {
+            return key.type().cast(channel);
+        }
         if (key != SocketProperties.TLS_SESSION && key != SocketProperties.PEER_CERTIFICATE) {
             return null;
         }

@@ -17,7 +17,7 @@ final class TlsGate extends ChannelInboundHandlerAdapter {
 
     private final String side;
 
-    /** {@code side} names this end in log lines, for example {@code "tcps listener 127.0.0.1:7443"}. */
+    /** {@code side} names this end in log lines: {@code "tcps listener"} or {@code "tcps client"}. */
     TlsGate(String side) {
         this.side = side;
     }
@@ -35,8 +35,9 @@ final class TlsGate extends ChannelInboundHandlerAdapter {
                 ctx.pipeline().remove(this);
             } else {
                 log.info(
-                        "{}: TLS handshake with {} failed: {}",
+                        "{} {}: TLS handshake with {} failed: {}",
                         side,
+                        ctx.channel().localAddress(),
                         ctx.channel().remoteAddress(),
                         describe(done.cause()));
                 ctx.fireExceptionCaught(done.cause());
