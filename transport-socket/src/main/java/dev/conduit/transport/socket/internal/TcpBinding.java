@@ -37,6 +37,8 @@ final class TcpBinding implements Binding {
                 .group(loops.group())
                 .channelFactory(SocketChannels.server(loops.engine()))
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                // a restarted server rebinds its port while old connections linger in TIME_WAIT
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.ALLOCATOR, runtime.allocator())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
