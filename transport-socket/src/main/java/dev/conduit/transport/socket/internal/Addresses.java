@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Converts between {@code host:port} endpoints and socket addresses. */
 final class Addresses {
@@ -49,5 +51,15 @@ final class Addresses {
             return Endpoint.parse(scheme + "://" + hostPort(inet));
         }
         return Endpoint.parse(scheme + "://unknown:0");
+    }
+
+    /** Why binding {@code address} failed, in words: "address ... is already in use" for the common case. */
+    static String describeBindFailure(InetSocketAddress address, @Nullable Throwable cause) {
+        String what =
+                cause == null ? "unknown error" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if (what.toLowerCase(Locale.ROOT).contains("address already in use")) {
+            return "address " + hostPort(address) + " is already in use";
+        }
+        return "binding " + hostPort(address) + " failed: " + what;
     }
 }

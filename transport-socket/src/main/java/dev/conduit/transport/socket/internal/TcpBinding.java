@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
-import org.jspecify.annotations.Nullable;
 
 /** A listening tcp socket. Accepted connections get the pipeline of {@link TcpPipeline}. */
 final class TcpBinding implements Binding {
@@ -52,22 +51,13 @@ final class TcpBinding implements Binding {
         if (!bound.isSuccess()) {
             bound.channel().close();
             throw new BindFailedException(
-                    config.endpoint().toString(), describe(address, bound.cause()), bound.cause());
+                    config.endpoint().toString(), Addresses.describeBindFailure(address, bound.cause()), bound.cause());
         }
         InetSocketAddress actual = (InetSocketAddress) bound.channel().localAddress();
         String host = config.endpoint().host();
         String hostPart = host.contains(":") ? "[" + host + "]" : host;
         Endpoint reported = config.endpoint().withAddress(hostPart + ":" + actual.getPort());
         return new TcpBinding(bound.channel(), reported);
-    }
-
-    private static String describe(InetSocketAddress address, @Nullable Throwable cause) {
-        String what =
-                cause == null ? "unknown error" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
-        if (what.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
-            return "address " + Addresses.hostPort(address) + " is already in use";
-        }
-        return "binding " + Addresses.hostPort(address) + " failed: " + what;
     }
 
     @Override
