@@ -53,6 +53,19 @@ public interface Channel<T> extends AutoCloseable {
     CompletableFuture<Void> send(T message);
 
     /**
+     * Sends a message without a future, for hot paths where a future per message costs too much: in steady state this
+     * allocates nothing beyond what the codec does. Backpressure is a return value, not an exception.
+     *
+     * @return {@code true} if the message was handed to the transport; {@code false} if nothing was sent because
+     *     {@code sendLimit} bytes are already pending (wait for {@link #whenWritable()} and offer again)
+     * @throws ChannelClosedException if the channel is closed
+     * @throws FrameTooLargeException if the encoded message exceeds {@code maxFrame}
+     * @throws CodecException if the codec fails
+     * @throws FramingException if the framing cannot carry the message (a newline with line framing)
+     */
+    boolean offer(T message);
+
+    /**
      * Switches the channel to push mode: {@code handler} receives every message, starting with any that were
      * waiting, on the runtime's handler threads. Can be called once.
      *

@@ -180,7 +180,8 @@ public final class Endpoint {
      * @throws EndpointException naming the unknown or invalid option and what was expected
      */
     public void validate(Collection<Option<?>> known) {
-        Map<String, Option<?>> byName = known.stream().collect(Collectors.toMap(Option::name, o -> o, (a, b) -> a));
+        Map<String, Option<?>> byName =
+                known.stream().collect(Collectors.toMap(Option::name, o -> o, (a, b) -> a, LinkedHashMap::new));
         for (Map.Entry<String, String> e : options.entrySet()) {
             Option<?> option = byName.get(e.getKey());
             if (option == null) {

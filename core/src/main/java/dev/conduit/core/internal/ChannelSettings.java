@@ -3,12 +3,14 @@ package dev.conduit.core.internal;
 import dev.conduit.core.ChannelOptions;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
+import dev.conduit.core.Framing;
 import dev.conduit.core.Idle;
 
 /** The per-channel limits the runtime enforces, read once from the endpoint. */
-record ChannelSettings(int maxFrame, int highWater, int lowWater, int sendLimit, int receiveBuffer, Idle idle) {
+record ChannelSettings(
+        int maxFrame, int highWater, int lowWater, int sendLimit, int receiveBuffer, Idle idle, Framing framing) {
 
-    static ChannelSettings of(Endpoint endpoint, Idle idle) {
+    static ChannelSettings of(Endpoint endpoint, Idle idle, Framing framing) {
         int high = endpoint.get(ChannelOptions.HIGH_WATER);
         int low = endpoint.get(ChannelOptions.LOW_WATER);
         if (low > high) {
@@ -26,6 +28,7 @@ record ChannelSettings(int maxFrame, int highWater, int lowWater, int sendLimit,
                 low,
                 sendLimit,
                 endpoint.get(ChannelOptions.RECEIVE_BUFFER),
-                idle);
+                idle,
+                framing);
     }
 }

@@ -9,13 +9,16 @@ import dev.conduit.core.CodecException;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.FrameTooLargeException;
+import dev.conduit.core.Framing;
 import dev.conduit.core.Idle;
 import dev.conduit.core.MessageHandler;
 import dev.conduit.core.Property;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
+import dev.conduit.core.spi.StreamFramer;
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.Recycler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -34,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one {@link Channel} implementation, over any transport's {@link Link}. See {@code CONCURRENCY.md} for the
+ * The one {@link Channel} implementation, over any transport's {@link Link}. See {@code core/CONCURRENCY.md} for the
  * threading design: one lock guards the inbound queue, handler state and close state; pending outbound bytes are an
  * atomic counter; the pause state of the link is applied by whoever holds {@link #pauseWip}.
  */
@@ -75,6 +79,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private volatile boolean wantPaused;
     private boolean appliedPaused;
     private final AtomicInteger pauseWip = new AtomicInteger();
+    private final AtomicBoolean linkCloseRequested = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
 
     public DefaultChannel(RuntimeSupport runtime, Codec<T> codec, ChannelSettings settings) {
@@ -109,33 +114,93 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (r != null) {
             return CompletableFuture.failedFuture(new ChannelClosedException(r));
         }
-        ByteBuf buf = runtime.allocator().ioBuffer(headroom + Math.max(0, codec.sizeHint(message)));
-        buf.setIndex(headroom, headroom);
-        int size;
+        ByteBuf buf;
         try {
-            codec.encode(message, new ByteBufWriteBuffer(buf));
-            size = buf.readableBytes();
-        } catch (RuntimeException e) {
-            buf.release();
-            return CompletableFuture.failedFuture(
-                    new CodecException("codec " + codec + " cannot encode " + describe(message) + ": " + e, e));
+            buf = encode(message);
+        } catch (ConduitException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        if (size > settings.maxFrame()) {
+        int size = buf.readableBytes();
+        if (!reserve(size)) {
             buf.release();
-            return CompletableFuture.failedFuture(new FrameTooLargeException(size, settings.maxFrame(), "message"));
-        }
-        long now = pending.addAndGet(size);
-        if (now > settings.sendLimit() && now != size) {
-            pending.addAndGet(-size);
-            buf.release();
-            return CompletableFuture.failedFuture(new BackpressureException(now - size, settings.sendLimit()));
-        }
-        if (now >= settings.highWater() && writable) {
-            updateWritability();
+            return CompletableFuture.failedFuture(new BackpressureException(pending.get(), settings.sendLimit()));
         }
         SendOp op = new SendOp(size);
         link.write(buf, op);
         return op;
+    }
+
+    @Override
+    public boolean offer(T message) {
+        Objects.requireNonNull(message, "message");
+        CloseReason r = reason;
+        if (r != null) {
+            throw new ChannelClosedException(r);
+        }
+        ByteBuf buf = encode(message);
+        int size = buf.readableBytes();
+        if (!reserve(size)) {
+            buf.release();
+            return false;
+        }
+        OfferOp op = OFFERS.get();
+        op.channel = this;
+        op.size = size;
+        link.write(buf, op);
+        return true;
+    }
+
+    /**
+     * Encodes into a pooled buffer with the link's headroom, checking {@code maxFrame} and what the framing can carry.
+     * The caller owns the returned buffer.
+     */
+    private ByteBuf encode(T message) {
+        ByteBuf buf = runtime.allocator().ioBuffer(headroom + Math.max(0, codec.sizeHint(message)));
+        boolean ok = false;
+        try {
+            buf.setIndex(headroom, headroom);
+            ByteBufWriteBuffer out = ByteBufWriteBuffer.borrow(buf);
+            try {
+                codec.encode(message, out);
+            } catch (RuntimeException e) {
+                throw new CodecException("codec " + codec + " cannot encode " + describe(message) + ": " + e, e);
+            } finally {
+                ByteBufWriteBuffer.giveBack(out);
+            }
+            int size = buf.readableBytes();
+            if (size > settings.maxFrame()) {
+                throw new FrameTooLargeException(size, settings.maxFrame(), "message");
+            }
+            if (settings.framing() == Framing.LINE) {
+                StreamFramer.checkLine(buf);
+            }
+            ok = true;
+            return buf;
+        } finally {
+            if (!ok) {
+                buf.release();
+            }
+        }
+    }
+
+    /** Counts {@code size} pending bytes unless that would pass {@code sendLimit} with something already pending. */
+    private boolean reserve(int size) {
+        long now = pending.addAndGet(size);
+        if (now > settings.sendLimit() && now != size) {
+            pending.addAndGet(-size);
+            return false;
+        }
+        if (now >= settings.highWater() && writable) {
+            updateWritability();
+        }
+        return true;
+    }
+
+    private void released(int size) {
+        long now = pending.addAndGet(-size);
+        if (now <= settings.lowWater() && !writable) {
+            updateWritability();
+        }
     }
 
     /** The future of one send; also the transport's callback for it. */
@@ -148,14 +213,42 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
 
         @Override
         public void writeComplete(@Nullable Throwable error) {
-            long now = pending.addAndGet(-size);
-            if (now <= settings.lowWater() && !writable) {
-                updateWritability();
-            }
+            released(size);
             if (error == null) {
                 complete(null);
             } else {
                 completeExceptionally(sendError(error));
+            }
+        }
+    }
+
+    private static final Recycler<OfferOp> OFFERS = new Recycler<>() {
+        @Override
+        protected OfferOp newObject(Recycler.Handle<OfferOp> handle) {
+            return new OfferOp(handle);
+        }
+    };
+
+    /** The callback of one {@link #offer}: recycled, so that the hot path allocates nothing per message. */
+    private static final class OfferOp implements WriteCallback {
+        private final Recycler.Handle<OfferOp> handle;
+        private @Nullable DefaultChannel<?> channel;
+        private int size;
+
+        OfferOp(Recycler.Handle<OfferOp> handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void writeComplete(@Nullable Throwable error) {
+            DefaultChannel<?> ch = Objects.requireNonNull(channel);
+            int n = size;
+            channel = null;
+            handle.recycle(this);
+            ch.released(n);
+            if (error != null && ch.reason == null) {
+                // Nobody holds a future for this message: a transport failing an accepted write closes the channel.
+                ch.closeOnError(error);
             }
         }
     }
@@ -483,7 +576,23 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         beginClose(CloseReason.error(error));
     }
 
+    /**
+     * Marks the channel closed locally without touching the transport yet. A runtime or listener closing many
+     * channels marks them all first, so that each reports {@link CloseReason#LOCAL} rather than whichever end
+     * happened to be closed first reporting the other as {@link CloseReason#PEER}.
+     */
+    void markClosing() {
+        setReason(CloseReason.LOCAL);
+    }
+
     private void beginClose(CloseReason r) {
+        setReason(r);
+        if (linkCloseRequested.compareAndSet(false, true)) {
+            link.close();
+        }
+    }
+
+    private void setReason(CloseReason r) {
         CompletableFuture<Void> toFail;
         lock.lock();
         try {
@@ -508,7 +617,6 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (r.kind() == CloseReason.Kind.ERROR) {
             log.debug("{} {}", this, r);
         }
-        link.close();
     }
 
     @Override

@@ -183,6 +183,7 @@ public final class DefaultListener<T> implements Listener<T> {
             log.warn("closing {} failed", this, e);
         }
         List<CompletableFuture<CloseReason>> closing = new ArrayList<>();
+        channels.forEach(DefaultChannel::markClosing);
         for (DefaultChannel<T> c : channels) {
             c.close();
             closing.add(c.closeFuture());

@@ -277,6 +277,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
         }
         List<Throwable> failures = new ArrayList<>();
         List<CompletableFuture<?>> closing = new ArrayList<>();
+        channels.forEach(DefaultChannel::markClosing);
         for (DefaultListener<?> l : List.copyOf(listeners)) {
             run(failures, l::close);
             closing.add(l.closeFuture());

@@ -85,7 +85,7 @@ public final class TransportRegistry {
         Idle idle = pick(endpoint, ChannelOptions.IDLE, transport.idles(scheme));
         LinkConfig config = new LinkConfig(
                 framing, endpoint.get(ChannelOptions.MAX_FRAME), idle, endpoint.get(ChannelOptions.CONNECT_TIMEOUT));
-        return new Resolved(transport, config, ChannelSettings.of(endpoint, idle));
+        return new Resolved(transport, config, ChannelSettings.of(endpoint, idle, framing));
     }
 
     private static <E extends Enum<E>> E pick(Endpoint endpoint, Option<E> option, List<E> supported) {

@@ -73,6 +73,19 @@ public abstract sealed class StreamFramer {
 
     abstract String describePartial(ByteBuf remaining);
 
+    /**
+     * Checks that a payload can travel with {@link Framing#LINE}: it must not contain {@code '\n'}.
+     *
+     * @throws FramingException naming the offset of the first newline
+     */
+    public static void checkLine(ByteBuf payload) {
+        int newline = payload.indexOf(payload.readerIndex(), payload.writerIndex(), (byte) '\n');
+        if (newline >= 0) {
+            throw new FramingException("line framing cannot carry a message with a newline (at byte "
+                    + (newline - payload.readerIndex()) + " of " + payload.readableBytes() + ")");
+        }
+    }
+
     static ByteBuffer view(ByteBuf in, int index, int length) {
         return in.nioBufferCount() == 1 ? in.internalNioBuffer(index, length) : in.nioBuffer(index, length);
     }
@@ -138,11 +151,7 @@ public abstract sealed class StreamFramer {
 
         @Override
         public void encode(ByteBuf payload) {
-            int newline = payload.indexOf(payload.readerIndex(), payload.writerIndex(), (byte) '\n');
-            if (newline >= 0) {
-                throw new FramingException("line framing cannot carry a message with a newline (at byte "
-                        + (newline - payload.readerIndex()) + " of " + payload.readableBytes() + ")");
-            }
+            checkLine(payload);
             payload.writeByte('\n');
         }
 

@@ -73,10 +73,11 @@ public final class ConformanceAgent implements AutoCloseable {
             @Override
             public void onMessage(Channel<byte[]> ch, byte[] message) throws Exception {
                 if (mode == null) {
-                    List<Runnable> afterOk = new ArrayList<>(1);
-                    mode = command(ch, new String(message, StandardCharsets.UTF_8), afterOk);
+                    mode = command(ch, new String(message, StandardCharsets.UTF_8));
                     ch.send(text("ok"));
-                    afterOk.forEach(Runnable::run);
+                    if (mode instanceof Source source) {
+                        source.start();
+                    }
                 } else {
                     mode.onMessage(ch, message);
                 }
@@ -84,23 +85,16 @@ public final class ConformanceAgent implements AutoCloseable {
         });
     }
 
-    /** Sets a channel's mode; {@code afterOk} gets what must only start once {@code ok} is sent (a source). */
-    private MessageHandler<byte[]> command(Channel<byte[]> ch, String line, List<Runnable> afterOk) {
+    private MessageHandler<byte[]> command(Channel<byte[]> ch, String line) {
         String[] w = line.split(" ");
         if (w.length > 1) {
             byTag.put(w[1], ch);
         }
         return switch (w[0]) {
             case "echo" -> (c, m) -> sendPaced(c, m);
-            case "source" -> {
-                int count = Integer.parseInt(w[2]);
-                int size = Integer.parseInt(w[3]);
-                boolean thenClose = w.length > 4 && w[4].equals("close");
-                Thread t = new Thread(() -> source(ch, count, size, thenClose), "agent-source-" + w[1]);
-                t.setDaemon(true);
-                afterOk.add(t::start);
-                yield (c, m) -> {};
-            }
+            case "source" ->
+                new Source(
+                        ch, w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]), w.length > 4 && w[4].equals("close"));
             case "sink" -> sink(false);
             case "gated-sink" -> sink(true);
             case "close-after" -> {
@@ -124,7 +118,20 @@ public final class ConformanceAgent implements AutoCloseable {
         return c.send(m);
     }
 
-    private void source(Channel<byte[]> ch, int count, int size, boolean thenClose) {
+    /** A channel in source mode: starts sending once its {@code ok} is on its way, so that {@code ok} comes first. */
+    private record Source(Channel<byte[]> ch, String tag, int count, int size, boolean thenClose)
+            implements MessageHandler<byte[]> {
+        @Override
+        public void onMessage(Channel<byte[]> channel, byte[] message) {}
+
+        void start() {
+            Thread t = new Thread(() -> source(ch, count, size, thenClose), "agent-source-" + tag);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static void source(Channel<byte[]> ch, int count, int size, boolean thenClose) {
         try {
             CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
             for (int i = 0; i < count; i++) {

@@ -12,6 +12,8 @@ import java.util.List;
 public final class FailingLeakDetector<T> extends ResourceLeakDetector<T> {
     private static final List<String> LEAKS = new ArrayList<>();
 
+    /** The constructor Netty's factory looks for first; deprecated in Netty, but still how it installs a custom one. */
+    @SuppressWarnings("deprecation")
     public FailingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
         super(resourceType, samplingInterval, maxActive);
     }

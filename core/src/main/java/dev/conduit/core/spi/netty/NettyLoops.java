@@ -54,9 +54,14 @@ public final class NettyLoops implements AutoCloseable {
         return idle;
     }
 
+    /** Shuts the loops down and waits (up to 10 s) until their threads have ended. */
     @Override
-    public void close() throws InterruptedException {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

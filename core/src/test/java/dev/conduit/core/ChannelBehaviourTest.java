@@ -1,0 +1,231 @@
+package dev.conduit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Channel API behaviours that every transport inherits from core, exercised over inproc. */
+class ChannelBehaviourTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private Conduit conduit;
+    private Listener<String> listener;
+
+    @BeforeEach
+    void start() {
+        conduit = Conduit.builder().name("behaviour").build();
+    }
+
+    @AfterEach
+    void stop() {
+        conduit.close();
+    }
+
+    private Channel<String> pair(String options) throws InterruptedException {
+        listener = conduit.listen("inproc://*" + options, Codecs.text());
+        Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
+        return client;
+    }
+
+    private Channel<String> server() throws InterruptedException {
+        Channel<String> s = listener.accept(WAIT);
+        assertThat(s).isNotNull();
+        return s;
+    }
+
+    @Test
+    void receiveTimesOutWithNull() throws Exception {
+        Channel<String> client = pair("");
+        assertThat(client.receive(Duration.ofMillis(20))).isNull();
+    }
+
+    @Test
+    void pushAndPullAreExclusiveAndAHandlerIsSetOnce() throws Exception {
+        Channel<String> client = pair("");
+        client.onMessage((c, m) -> {});
+        assertThatThrownBy(() -> client.receive(Duration.ofMillis(1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("push mode");
+        assertThatThrownBy(() -> client.onMessage((c, m) -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already set");
+    }
+
+    @Test
+    void messagesWaitingBeforeTheHandlerIsSetAreDeliveredToItFirst() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        client.send("one");
+        client.send("two");
+        await().atMost(WAIT).until(() -> server.send("probe").isDone());
+        List<String> got = new CopyOnWriteArrayList<>();
+        server.onMessage((c, m) -> got.add(m));
+        client.send("three");
+        await().atMost(WAIT).until(() -> got.size() == 3);
+        assertThat(got).containsExactly("one", "two", "three");
+    }
+
+    @Test
+    void aStalledReceiverMakesTheSenderUnwritableThenSendsBeyondTheLimitFail() throws Exception {
+        Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=8k");
+        Channel<String> server = server();
+        String kib = "x".repeat(1024);
+        CompletableFuture<Void> writable = null;
+        Throwable refused = null;
+        for (int i = 0; i < 100 && refused == null; i++) {
+            CompletableFuture<Void> f = client.send(kib);
+            if (f.isCompletedExceptionally()) {
+                refused = f.handle((v, e) -> e).join();
+            }
+            if (writable == null && !client.isWritable()) {
+                writable = client.whenWritable();
+            }
+        }
+        assertThat(writable).as("became unwritable").isNotNull();
+        assertThat(writable).isNotDone();
+        assertThat(refused).isInstanceOf(BackpressureException.class).hasMessageContaining("sendLimit=8192");
+        assertThat(client.pendingBytes()).isLessThanOrEqualTo(8192);
+        int drained = 0;
+        while (server.receive(Duration.ofMillis(200)) != null) {
+            drained++;
+        }
+        assertThat(drained).isGreaterThanOrEqualTo(8);
+        writable.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(client.isWritable()).isTrue();
+        assertThat(client.awaitWritable(Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void offerSendsWithoutAFutureAndReportsBackpressureAsFalse() throws Exception {
+        Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=8k");
+        Channel<String> server = server();
+        assertThat(client.offer("first")).isTrue();
+        assertThat(server.receive(WAIT)).isEqualTo("first");
+        String kib = "y".repeat(1024);
+        int accepted = 0;
+        while (client.offer(kib)) {
+            accepted++;
+            assertThat(accepted).as("offers before backpressure").isLessThan(100);
+        }
+        assertThat(client.pendingBytes()).isLessThanOrEqualTo(8192);
+        for (int i = 0; i < accepted; i++) {
+            assertThat(server.receive(WAIT)).isEqualTo(kib);
+        }
+        await().atMost(WAIT).until(() -> client.pendingBytes() == 0);
+        assertThat(client.offer("again")).isTrue();
+        assertThat(server.receive(WAIT)).isEqualTo("again");
+        assertThatThrownBy(() -> client.offer("z".repeat(17 << 20)))
+                .isInstanceOf(FrameTooLargeException.class)
+                .hasMessageContaining("16777216");
+        client.close();
+        assertThatThrownBy(() -> client.offer("late")).isInstanceOf(ChannelClosedException.class);
+    }
+
+    @Test
+    void aThrowingHandlerClosesItsChannelWithThatError() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        server.onMessage((c, m) -> {
+            throw new IllegalStateException("boom " + m);
+        });
+        client.send("x");
+        CloseReason reason = server.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.ERROR);
+        assertThat(reason.error()).hasMessage("boom x");
+        assertThat(client.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(CloseReason.PEER);
+    }
+
+    @Test
+    void anUndecodableMessageClosesTheChannelWithACodecError() throws Exception {
+        Codec<Integer> strict = new Codec<>() {
+            @Override
+            public void encode(Integer message, WriteBuffer out) {
+                out.writeInt(message);
+            }
+
+            @Override
+            public Integer decode(ByteBuffer in) {
+                if (in.remaining() != 4) {
+                    throw new IllegalArgumentException("expected 4 bytes, got " + in.remaining());
+                }
+                return in.getInt();
+            }
+        };
+        Listener<Integer> ints = conduit.listen("inproc://*", strict);
+        Channel<String> client = conduit.connect(ints.endpoint(), Codecs.text());
+        Channel<Integer> server = ints.accept(WAIT);
+        client.send("not an int");
+        assertThatThrownBy(() -> server.receive(WAIT)).isInstanceOf(ChannelClosedException.class);
+        CloseReason reason = server.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(reason.error()).isInstanceOf(CodecException.class).hasMessageContaining("expected 4 bytes, got 10");
+    }
+
+    @Test
+    void anEncoderFailureFailsOnlyThatSend() throws Exception {
+        Codec<String> picky = Codec.of(
+                s -> {
+                    if (s.isEmpty()) {
+                        throw new IllegalArgumentException("empty");
+                    }
+                    return s.getBytes();
+                },
+                String::new);
+        listener = conduit.listen("inproc://*", Codecs.text());
+        Channel<String> client = conduit.connect(listener.endpoint(), picky);
+        assertThatThrownBy(() -> client.send("").join())
+                .hasCauseInstanceOf(CodecException.class)
+                .hasMessageContaining("empty");
+        client.send("fine").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(server().receive(WAIT)).isEqualTo("fine");
+    }
+
+    @Test
+    void theDirectExecutorRunsTheHandlerOnTheDeliveringThread() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        server.onMessage((c, m) -> threads.add(Thread.currentThread().getName()), Runnable::run);
+        client.send("x").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(threads).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void defaultHandlersRunOnTheRuntimesHandlerThreads() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        server.onMessage((c, m) -> threads.add(Thread.currentThread().getName()));
+        client.send("x");
+        await().atMost(WAIT).until(() -> !threads.isEmpty());
+        assertThat(threads.get(0)).startsWith("conduit-behaviour-handler-");
+    }
+
+    @Test
+    void whenWritableFailsOnceTheChannelCloses() throws Exception {
+        Channel<String> client = pair("?receiveBuffer=1&highWater=1&lowWater=0&sendLimit=1m");
+        server();
+        client.send("a");
+        client.send("b");
+        CompletableFuture<Void> writable = client.whenWritable();
+        client.close();
+        assertThatThrownBy(() -> writable.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ChannelClosedException.class);
+    }
+
+    @Test
+    void invalidWatermarksAreRejected() {
+        assertThatThrownBy(() -> conduit.listen("inproc://*?highWater=1k&lowWater=2k", Codecs.text()))
+                .isInstanceOf(EndpointException.class)
+                .hasMessageContaining("lowWater=2048 is above highWater=1024");
+    }
+}

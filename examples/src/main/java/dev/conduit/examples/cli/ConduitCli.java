@@ -1,0 +1,48 @@
+package dev.conduit.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code conduit} command-line tool: {@code listen}, {@code send}, {@code ping} and {@code tour}, over any URI
+ * whose transport is on the classpath. Errors print one line, {@code conduit: <message>}, and exit with code 1.
+ */
+@Command(
+        name = "conduit",
+        mixinStandardHelpOptions = true,
+        version = "conduit 0.1.0",
+        description = "Talk to any Conduit endpoint: tcp://, udp://, unix://, shm://, pipe:, fifo://, inproc://",
+        subcommands = {
+            ListenCommand.class,
+            SendCommand.class,
+            PingCommand.class,
+            TourCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class ConduitCli implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A configured command line; tests set its output streams. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ConduitCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String message = e.getMessage() != null && (e instanceof RuntimeException) ? e.getMessage() : e.toString();
+            commandLine.getErr().println("conduit: " + message);
+            commandLine.getErr().flush();
+            return 1;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

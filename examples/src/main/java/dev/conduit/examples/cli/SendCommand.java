@@ -1,0 +1,65 @@
+package dev.conduit.examples.cli;
+
+import dev.conduit.core.Channel;
+import dev.conduit.core.Codecs;
+import dev.conduit.core.Conduit;
+import dev.conduit.core.Framing;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code conduit send URI MESSAGE...}: sends each message as UTF-8 text and prints each reply on its own line. */
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = "Send each MESSAGE as UTF-8 text to URI and print each reply on its own line.")
+final class SendCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "URI", description = "endpoint to connect to")
+    String uri;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "MESSAGE", description = "messages to send, in order")
+    List<String> messages;
+
+    @Option(names = "--framing", paramLabel = "length|line|none", description = "override the URI's framing")
+    Framing framing;
+
+    @Option(names = "--timeout", defaultValue = "10s", description = "how long to wait for each reply (default 10s)")
+    String timeout;
+
+    @Option(names = "--no-reply", description = "do not wait for replies")
+    boolean noReply;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration wait = Endpoints.duration(timeout);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Conduit conduit = Conduit.builder().name("send").build();
+                Channel<String> channel = conduit.connect(Endpoints.parse(uri, framing), Codecs.text())) {
+            for (String message : messages) {
+                channel.send(message).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                if (noReply) {
+                    continue;
+                }
+                String reply = channel.receive(wait);
+                if (reply == null) {
+                    spec.commandLine().getErr().println("conduit: no reply to '" + message + "' within " + timeout);
+                    return 1;
+                }
+                out.println(reply);
+                out.flush();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.conduit.examples.tour;
+
+import dev.conduit.core.Channel;
+import dev.conduit.core.Codecs;
+import dev.conduit.core.Conduit;
+import dev.conduit.core.Listener;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
+ * per transport with what was verified, round-trip p50/p99 and messages per second.
+ */
+public final class Tour {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final int SIZE = 64;
+
+    /** One transport to visit: its name in the table and the URI to listen on. */
+    public record Row(String transport, String listenUri) {}
+
+    /** What one row measured. */
+    public record Result(
+            Row row,
+            boolean verified,
+            long exchanged,
+            double p50Micros,
+            double p99Micros,
+            long messagesPerSecond,
+            String detail) {}
+
+    /** The transports of the tour, in table order. */
+    public static List<Row> rows() {
+        return List.of(new Row("inproc", "inproc://tour"));
+    }
+
+    private final int roundTrips;
+    private final int streamed;
+
+    /** A tour measuring {@code roundTrips} sequential round trips and {@code streamed} pipelined messages per row. */
+    public Tour(int roundTrips, int streamed) {
+        this.roundTrips = roundTrips;
+        this.streamed = streamed;
+    }
+
+    /** Runs every row in one runtime, printing the table; returns the results. */
+    public List<Result> run(PrintWriter out) {
+        out.println("conduit tour: a listener and a client per transport, in this process, " + SIZE + "-byte messages");
+        out.println();
+        out.println(String.format(
+                Locale.ROOT,
+                "%-10s %10s %9s %9s %12s  %s",
+                "transport",
+                "verified",
+                "p50 us",
+                "p99 us",
+                "msgs/s",
+                "endpoint"));
+        out.flush();
+        List<Result> results = new ArrayList<>();
+        try (Conduit conduit = Conduit.builder().name("tour").build()) {
+            for (Row row : rows()) {
+                Result r = runRow(conduit, row);
+                results.add(r);
+                out.println(
+                        r.verified()
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%-10s %10d %9.1f %9.1f %12d  %s",
+                                        row.transport(),
+                                        r.exchanged(),
+                                        r.p50Micros(),
+                                        r.p99Micros(),
+                                        r.messagesPerSecond(),
+                                        r.detail())
+                                : String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail()));
+                out.flush();
+            }
+        }
+        long ok = results.stream().filter(Result::verified).count();
+        out.println();
+        out.println("tour: " + ok + "/" + results.size() + " transports verified");
+        out.flush();
+        return results;
+    }
+
+    private Result runRow(Conduit conduit, Row row) {
+        try (Listener<byte[]> listener = conduit.listen(row.listenUri(), Codecs.bytes(), Tour::echo);
+                Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes())) {
+            Histogram rtt = new Histogram(60_000_000_000L, 3);
+            roundTrips(client, roundTrips / 5, null);
+            roundTrips(client, roundTrips, rtt);
+            long rate = stream(client);
+            return new Result(
+                    row,
+                    true,
+                    roundTrips + roundTrips / 5 + streamed,
+                    rtt.getValueAtPercentile(50) / 1e3,
+                    rtt.getValueAtPercentile(99) / 1e3,
+                    rate,
+                    listener.endpoint().toString());
+        } catch (Exception e) {
+            return new Result(row, false, 0, 0, 0, 0, e.toString());
+        }
+    }
+
+    private static void echo(Channel<byte[]> channel) {
+        channel.onMessage((ch, message) -> {
+            if (!ch.isWritable()) {
+                ch.awaitWritable(WAIT);
+            }
+            ch.send(message);
+        });
+    }
+
+    private static void roundTrips(Channel<byte[]> client, int n, Histogram rtt) throws Exception {
+        byte[] payload = new byte[SIZE];
+        for (int i = 0; i < n; i++) {
+            ByteBuffer.wrap(payload).putLong(i);
+            long t0 = System.nanoTime();
+            client.send(payload);
+            byte[] reply = client.receive(WAIT);
+            long t1 = System.nanoTime();
+            check(reply, i);
+            if (rtt != null) {
+                rtt.recordValue(t1 - t0);
+            }
+        }
+    }
+
+    /** Pipelined: one thread sends as fast as writability allows while this one receives; returns messages/s. */
+    private long stream(Channel<byte[]> client) throws Exception {
+        long t0 = System.nanoTime();
+        CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+            try {
+                for (int i = 0; i < streamed; i++) {
+                    if (!client.isWritable() && !client.awaitWritable(WAIT)) {
+                        throw new IllegalStateException("not writable within " + WAIT);
+                    }
+                    byte[] payload = new byte[SIZE];
+                    ByteBuffer.wrap(payload).putLong(i);
+                    client.send(payload);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int i = 0; i < streamed; i++) {
+            check(client.receive(WAIT), i);
+        }
+        sender.join();
+        return Math.round(streamed / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    private static void check(byte[] reply, long expected) {
+        if (reply == null) {
+            throw new IllegalStateException("no reply within " + WAIT + " for message " + expected);
+        }
+        long seq = ByteBuffer.wrap(reply).getLong();
+        if (reply.length != SIZE || seq != expected) {
+            throw new IllegalStateException("expected message " + expected + " of " + SIZE + " bytes, got message "
+                    + seq + " of " + reply.length + " bytes");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.conduit.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The CLI's output lines are a contract that scripts rely on: these tests pin them. */
+class CliTest {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    /** A command's exit code and output. */
+    record Run(int exitCode, String out, String err) {}
+
+    private Thread listenThread;
+    private CompletableFuture<Integer> listenExit;
+
+    @AfterEach
+    void stopListener() throws Exception {
+        if (listenThread != null) {
+            listenThread.interrupt();
+            assertThat(listenExit.get(30, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = ConduitCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Starts {@code conduit listen} in a thread; returns its output, growing as it prints. */
+    private StringWriter listen(String... args) {
+        StringWriter out = new StringWriter();
+        listenExit = new CompletableFuture<>();
+        listenThread = new Thread(() -> {
+            CommandLine cli = ConduitCli.commandLine();
+            cli.setOut(new PrintWriter(out, true));
+            listenExit.complete(cli.execute(args));
+        });
+        listenThread.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("\n"));
+        return out;
+    }
+
+    private static String firstLine(StringWriter out) {
+        return out.toString().lines().findFirst().orElse("");
+    }
+
+    @Test
+    void listenPrintsItsBoundUriFirstThenEveryMessageAndEchoes() {
+        String uri = "inproc://cli-" + NAMES.incrementAndGet();
+        StringWriter listened = listen("listen", uri, "--echo");
+        assertThat(firstLine(listened)).isEqualTo("listening on " + uri);
+
+        Run sent = run("send", uri, "hello", "wörld");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out().lines()).containsExactly("hello", "wörld");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(listened.toString().lines()).contains("hello", "wörld"));
+    }
+
+    @Test
+    void listenPrintsBytesWithTheBytesCodec() {
+        String uri = "inproc://cli-" + NAMES.incrementAndGet();
+        StringWriter listened = listen("listen", uri, "--codec", "bytes");
+        assertThat(run("send", uri, "AB", "--no-reply").exitCode()).isZero();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(listened.toString().lines()).contains("2 bytes: 4142"));
+    }
+
+    @Test
+    void pingPrintsPercentilesAndRateOnItsLastLine() {
+        String uri = "inproc://cli-" + NAMES.incrementAndGet();
+        listen("listen", uri, "--echo");
+        Run ping = run("ping", uri, "--count", "300", "--warmup", "20", "--size", "100");
+        assertThat(ping.exitCode()).as(ping.err()).isZero();
+        String[] lines = ping.out().split("\n");
+        assertThat(lines[0]).isEqualTo("ping " + uri + ": 300 round trips of 100 bytes");
+        assertThat(lines[lines.length - 1])
+                .matches("rtt p50=\\d+\\.\\dus p99=\\d+\\.\\dus p99\\.9=\\d+\\.\\dus rate=\\d+/s count=300 size=100");
+    }
+
+    @Test
+    void pingFailsClearlyAgainstAPeerThatDoesNotEcho() {
+        String uri = "inproc://cli-" + NAMES.incrementAndGet();
+        listen("listen", uri);
+        Run ping = run("ping", uri, "--count", "1", "--warmup", "0", "--timeout", "200ms");
+        assertThat(ping.exitCode()).isEqualTo(1);
+        assertThat(ping.err()).contains("no reply within 200ms");
+    }
+
+    @Test
+    void tourPrintsTheInprocRowAndExitsZero() {
+        Run tour = run("tour", "--round-trips", "500", "--streamed", "2000");
+        assertThat(tour.exitCode()).as(tour.out()).isZero();
+        assertThat(tour.out().lines().filter(l -> l.startsWith("inproc ")))
+                .singleElement()
+                .satisfies(row -> assertThat(row.split("\\s+")[1]).isEqualTo("2600"));
+        assertThat(tour.out()).containsPattern("tour: (\\d+)/\\1 transports verified");
+    }
+
+    @Test
+    void errorsAreOneLineWithExitCodeOne() {
+        Run unknown = run("send", "gopher://x:1", "hi");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err().strip()).startsWith("conduit: no transport serves gopher://");
+        assertThat(unknown.err().lines()).hasSize(1);
+
+        Run nobody = run("send", "inproc://nobody-here", "hi");
+        assertThat(nobody.exitCode()).isEqualTo(1);
+        assertThat(nobody.err()).contains("conduit: cannot connect to inproc://nobody-here");
+
+        Run malformed = run("ping", "not a uri");
+        assertThat(malformed.exitCode()).isEqualTo(1);
+        assertThat(malformed.err()).contains("expected scheme://address");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"listen", "send", "ping", "tour"}) {
+            Run help = run(command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).contains("Usage: conduit " + command);
+        }
+        assertThat(run("--help").out()).contains("listen", "send", "ping", "tour");
+    }
+}
