@@ -16,9 +16,10 @@ import java.util.List;
  * client: tcps://app.example:7443?tls.trust=/etc/app/ca.pem&tls.cert=/etc/app/client.pem&tls.key=/etc/app/client.key
  * }</pre>
  *
- * <p>Options that only make sense on one side ({@link #CLIENT_AUTH} on a listener, {@link #VERIFY_HOST} on a client)
- * are accepted and ignored on the other, so a listener's endpoint can be handed to clients as it is. Constants only;
- * thread-safe.
+ * <p>A listener's {@link dev.conduit.core.Listener#endpoint() endpoint} leaves out its own identity ({@link #CERT},
+ * {@link #KEY}, {@link #CONTEXT}) and keeps the rest, so it can be handed to clients as it is; options that only make
+ * sense on one side ({@link #CLIENT_AUTH} on a listener, {@link #VERIFY_HOST} on a client) are accepted and ignored on
+ * the other. Constants only; thread-safe.
  */
 public final class TlsOptions {
     private TlsOptions() {}

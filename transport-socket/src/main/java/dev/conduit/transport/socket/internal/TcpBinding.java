@@ -6,6 +6,7 @@ import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLoops;
+import dev.conduit.transport.socket.TlsOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -56,7 +57,12 @@ final class TcpBinding implements Binding {
         InetSocketAddress actual = (InetSocketAddress) bound.channel().localAddress();
         String host = config.endpoint().host();
         String hostPart = host.contains(":") ? "[" + host + "]" : host;
-        Endpoint reported = config.endpoint().withAddress(hostPart + ":" + actual.getPort());
+        // Handed to clients as it is: without the listener's own identity (its key, certificate or server context).
+        Endpoint reported = config.endpoint()
+                .withAddress(hostPart + ":" + actual.getPort())
+                .without(TlsOptions.CERT)
+                .without(TlsOptions.KEY)
+                .without(TlsOptions.CONTEXT);
         return new TcpBinding(bound.channel(), reported);
     }
 

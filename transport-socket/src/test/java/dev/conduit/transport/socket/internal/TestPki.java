@@ -19,8 +19,10 @@ import java.util.stream.Stream;
  * Certificates made at test time with the JDK's {@code keytool}, in a temp directory deleted when the JVM exits; no
  * key is ever committed. Two CAs: {@code ca} signs the server and the trusted client, {@code rogue} signs a client no
  * listener trusts. Leaf certificates name {@code localhost} and {@code 127.0.0.1}. Made once per test JVM.
+ *
+ * <p>Public, in this module's test-jar, for other modules' tests of {@code tcps://} (the CLI's).
  */
-final class TestPki {
+public final class TestPki {
     private static final String PASS = "test-only";
     private static TestPki instance;
 
@@ -31,7 +33,7 @@ final class TestPki {
     }
 
     /** The PKI of this JVM, made on first use (a few seconds: each keytool call is a JVM). */
-    static synchronized TestPki get() {
+    public static synchronized TestPki get() {
         if (instance == null) {
             try {
                 Path dir = Files.createTempDirectory("conduit-pki");
@@ -51,32 +53,32 @@ final class TestPki {
     }
 
     /** PEM of the trusted CA's certificate. */
-    Path ca() {
+    public Path ca() {
         return dir.resolve("ca.pem");
     }
 
     /** PEM certificate chain of {@code name} (server, client, intruder). */
-    Path cert(String name) {
+    public Path cert(String name) {
         return dir.resolve(name + "-chain.pem");
     }
 
     /** PEM PKCS#8 private key of {@code name}. */
-    Path key(String name) {
+    public Path key(String name) {
         return dir.resolve(name + ".key");
     }
 
     /** URI options for a listener with the server certificate. */
-    String serverOptions() {
+    public String serverOptions() {
         return "tls.cert=" + cert("server") + "&tls.key=" + key("server");
     }
 
     /** URI options for a listener that requires client certificates signed by the trusted CA. */
-    String mutualServerOptions() {
+    public String mutualServerOptions() {
         return serverOptions() + "&tls.trust=" + ca() + "&tls.clientAuth=require";
     }
 
     /** URI options for a client that trusts the CA and presents the certificate of {@code name}, if not null. */
-    String clientOptions(String name) {
+    public String clientOptions(String name) {
         String trust = "tls.trust=" + ca();
         return name == null ? trust : trust + "&tls.cert=" + cert(name) + "&tls.key=" + key(name);
     }

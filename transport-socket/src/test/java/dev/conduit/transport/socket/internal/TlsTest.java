@@ -57,6 +57,10 @@ class TlsTest {
                 "tcps://127.0.0.1:" + listener.endpoint().port() + "?" + pki.clientOptions("client"), Codecs.text());
         Channel<String> accepted = listener.accept(TIMEOUT);
         assertThat(accepted).isNotNull();
+        assertThat(listener.endpoint().options())
+                .as("the bound endpoint leaves out the listener's own key and certificate")
+                .doesNotContainKeys("tls.cert", "tls.key")
+                .containsKeys("tls.trust", "tls.clientAuth");
 
         channel.send("over tls");
         assertThat(accepted.receive(TIMEOUT)).isEqualTo("over tls");
