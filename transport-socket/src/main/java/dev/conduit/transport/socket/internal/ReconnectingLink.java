@@ -17,7 +17,7 @@ import dev.conduit.transport.socket.Reconnection;
 import dev.conduit.transport.socket.SocketProperties;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * ReconnectPolicy} says, queues writes meanwhile (bounded) and sends them, in order, on the next connection. The
  * runtime sees a single link; frames of successive connections reach it one connection at a time.
  *
- * <p>Threading: {@link #lock} guards the connection, the queue and the state; it is never held while calling the
- * runtime or state listeners.
+ * <p>Threading: {@link #lock} guards the connection, the held writes and the state, which are written under it and
+ * read without it where a stale value is harmless (volatile); the lock is never held while calling the runtime or
+ * state listeners.
  */
 final class ReconnectingLink implements Link, Reconnection {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingLink.class);
@@ -48,19 +49,19 @@ final class ReconnectingLink implements Link, Reconnection {
     private final AtomicBoolean closeDelivered = new AtomicBoolean();
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<ByteBuf> queuedFrames = new ArrayDeque<>();
-    private final ArrayDeque<WriteCallback> queuedCallbacks = new ArrayDeque<>();
-    private long queuedBytes;
-    private @Nullable Link current;
+    private final HeldWrites held;
+    private volatile @Nullable Link current;
     private @Nullable LinkListener outer;
     private boolean paused;
     private boolean closed;
-    private ConnectionState state = ConnectionState.CONNECTING;
-    private int failedAttempts;
-    private int connections;
+    private volatile ConnectionState state = ConnectionState.CONNECTING;
+    private volatile int failedAttempts;
+    private volatile int connections;
     private @Nullable Throwable lastError;
     private @Nullable ScheduledFuture<?> retry;
-    private @Nullable CompletableFuture<Void> attempt;
+    /** The connection attempt under way, which closing abandons. */
+    private volatile @Nullable CompletableFuture<Void> attempt;
+
     private volatile Endpoint local;
     private volatile Endpoint remote;
 
@@ -70,6 +71,7 @@ final class ReconnectingLink implements Link, Reconnection {
         this.runtime = runtime;
         var link = connector.config().link();
         this.headroom = StreamFramer.of(link.framing(), link.maxFrame()).headroom();
+        this.held = new HeldWrites(policy.queueBytes());
         this.local = connector.config().endpoint();
         this.remote = connector.config().endpoint();
     }
@@ -79,12 +81,7 @@ final class ReconnectingLink implements Link, Reconnection {
             TcpConnector connector, ReconnectPolicy policy, TransportContext runtime, LinkBinder binder) {
         ReconnectingLink link = new ReconnectingLink(connector, policy, runtime);
         CompletableFuture<Void> first = connector.connect(inner -> link.connected(inner, binder));
-        link.lock.lock();
-        try {
-            link.attempt = first;
-        } finally {
-            link.lock.unlock();
-        }
+        link.attempt = first;
         return first;
     }
 
@@ -108,12 +105,9 @@ final class ReconnectingLink implements Link, Reconnection {
                 return new Inner(inner);
             }
             inner.setReadPaused(paused);
-            while (!queuedFrames.isEmpty()) {
-                inner.write(queuedFrames.poll(), queuedCallbacks.poll());
-            }
-            queuedBytes = 0;
+            held.writeTo(inner);
             current = inner;
-            connections++;
+            connections = connections + 1;
             failedAttempts = 0;
             state = ConnectionState.CONNECTED;
         } finally {
@@ -222,7 +216,7 @@ final class ReconnectingLink implements Link, Reconnection {
             if (closed) {
                 return;
             }
-            failedAttempts++;
+            failedAttempts = failedAttempts + 1;
             lastError = e;
             state = ConnectionState.DISCONNECTED;
         } finally {
@@ -266,22 +260,14 @@ final class ReconnectingLink implements Link, Reconnection {
     }
 
     private void failQueued(Throwable error) {
-        ArrayDeque<ByteBuf> frames;
-        ArrayDeque<WriteCallback> callbacks;
+        HeldWrites taken;
         lock.lock();
         try {
-            frames = new ArrayDeque<>(queuedFrames);
-            callbacks = new ArrayDeque<>(queuedCallbacks);
-            queuedFrames.clear();
-            queuedCallbacks.clear();
-            queuedBytes = 0;
+            taken = held.takeAll();
         } finally {
             lock.unlock();
         }
-        while (!frames.isEmpty()) {
-            frames.poll().release();
-            callbacks.poll().writeComplete(error);
-        }
+        taken.failAll(error);
     }
 
     // ---------------------------------------------------------------- Link
@@ -312,16 +298,13 @@ final class ReconnectingLink implements Link, Reconnection {
                 int size = frame.readableBytes();
                 if (closed) {
                     refused = new ChannelClosedException(CloseReason.LOCAL);
-                } else if (queuedBytes + size > policy.queueBytes() && !(queuedFrames.isEmpty() && size == 0)) {
-                    refused = new ConduitException("disconnected from " + remote + " ("
-                            + state.name().toLowerCase(java.util.Locale.ROOT)
-                            + ") and the reconnect queue is full: " + queuedBytes + " bytes queued, this message "
-                            + size + " bytes, reconnect.queue=" + policy.queueBytes());
-                } else {
-                    queuedFrames.add(frame);
-                    queuedCallbacks.add(callback);
-                    queuedBytes += size;
+                } else if (held.offer(frame, callback)) {
                     return;
+                } else {
+                    refused = new ConduitException("disconnected from " + remote + " ("
+                            + state.name().toLowerCase(Locale.ROOT) + ") and the reconnect queue is full: "
+                            + held.bytes() + " bytes queued, this message " + size + " bytes, reconnect.queue="
+                            + policy.queueBytes());
                 }
             }
         } finally {
@@ -392,32 +375,17 @@ final class ReconnectingLink implements Link, Reconnection {
 
     @Override
     public ConnectionState state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return state;
     }
 
     @Override
     public int failedAttempts() {
-        lock.lock();
-        try {
-            return failedAttempts;
-        } finally {
-            lock.unlock();
-        }
+        return failedAttempts;
     }
 
     @Override
     public int connections() {
-        lock.lock();
-        try {
-            return connections;
-        } finally {
-            lock.unlock();
-        }
+        return connections;
     }
 
     @Override

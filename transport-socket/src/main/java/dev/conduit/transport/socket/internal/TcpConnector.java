@@ -46,7 +46,6 @@ final class TcpConnector {
      */
     CompletableFuture<Void> connect(LinkBinder binder) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        NettyLink[] link = new NettyLink[1];
         Bootstrap b = new Bootstrap()
                 .group(loops.group())
                 .channelFactory(SocketChannels.stream(loops.engine()))
@@ -54,8 +53,9 @@ final class TcpConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        link[0] = TcpPipeline.install(ch, config, ssl, host, port, binder, config.scheme() + " client");
-                        link[0].activeFuture().whenComplete((v, e) -> {
+                        NettyLink link =
+                                TcpPipeline.install(ch, config, ssl, host, port, binder, config.scheme() + " client");
+                        link.activeFuture().whenComplete((v, e) -> {
                             if (e == null) {
                                 result.complete(null);
                             } else {
