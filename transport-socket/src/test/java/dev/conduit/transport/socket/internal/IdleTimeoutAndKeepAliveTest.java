@@ -170,6 +170,7 @@ class IdleTimeoutAndKeepAliveTest {
             return;
         }
         String localPort = String.format("%04X", channel.localEndpoint().port());
+        String remotePort = String.format("%04X", channel.remoteEndpoint().port());
         List<String> rows = new java.util.ArrayList<>(Files.readAllLines(table));
         Path table6 = Path.of("/proc/net/tcp6"); // dual-stack sockets (NIO) are listed there
         if (Files.isReadable(table6)) {
@@ -177,7 +178,10 @@ class IdleTimeoutAndKeepAliveTest {
         }
         String row = rows.stream()
                 .filter(l -> l.trim().split("\\s+").length > 5)
-                .filter(l -> l.trim().split("\\s+")[1].endsWith(":" + localPort))
+                .map(l -> l.trim().split("\\s+"))
+                .filter(f -> f[1].endsWith(":" + localPort) && f[2].endsWith(":" + remotePort))
+                .filter(f -> f[3].equals("01")) // ESTABLISHED, not an older connection in TIME_WAIT
+                .map(f -> String.join(" ", f))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no /proc/net/tcp{,6} row for local port " + localPort));
         String timer = row.trim().split("\\s+")[5]; // tr:tm->when
