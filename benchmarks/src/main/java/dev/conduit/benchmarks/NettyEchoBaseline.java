@@ -50,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmark thread through a blocking queue; the one-way sender waits on writability. No Conduit code runs here.
  */
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
 public class NettyEchoBaseline {

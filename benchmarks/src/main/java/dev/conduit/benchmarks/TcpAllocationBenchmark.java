@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * thread parks on a {@link java.util.concurrent.locks.Condition}, and the JDK allocates a wait node per park.
  */
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
 public class TcpAllocationBenchmark {

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the transport allocates.
  */
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
 public class TcpBenchmark {
@@ -42,12 +42,20 @@ public class TcpBenchmark {
     @Param({"block", "spin"})
     String idle;
 
+    /**
+     * {@code bytes}: {@link Codecs#bytes()}, a fresh array per message, the common case. {@code reusing}: {@link
+     * ReusingBytesCodec}, to separate the transport's cost from the codec's copies ({@code -p codec=reusing}).
+     */
+    @Param({"bytes"})
+    String codec;
+
     private SocketEcho fixture;
     private byte[] payload;
 
     @Setup(Level.Trial)
     public void start() {
-        fixture = new SocketEcho("tcp://127.0.0.1:0?idle=" + idle, Codecs::bytes);
+        fixture = new SocketEcho(
+                "tcp://127.0.0.1:0?idle=" + idle, codec.equals("reusing") ? ReusingBytesCodec::new : Codecs::bytes);
         payload = new byte[size];
     }
 
