@@ -1,0 +1,97 @@
+package dev.conduit.rpc;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Per-call settings: a timeout (the deadline is the call's start plus the timeout), request headers, wait-for-ready,
+ * and the executor for the call's callbacks. Immutable; the {@code with*} methods return copies, so one instance can
+ * be kept in a constant and shared between threads.
+ *
+ * <pre>{@code
+ * CallOptions options = CallOptions.DEFAULT
+ *         .withTimeout(Duration.ofMillis(250))
+ *         .withHeaders(Metadata.of("authorization", "Bearer " + token));
+ * }</pre>
+ */
+public final class CallOptions {
+    /** No timeout, no headers, fail fast, the channel's executor. */
+    public static final CallOptions DEFAULT = new CallOptions(null, null, false, null);
+
+    private final @Nullable Duration timeout;
+    private final @Nullable Metadata headers;
+    private final boolean waitForReady;
+    private final @Nullable Executor executor;
+
+    private CallOptions(
+            @Nullable Duration timeout, @Nullable Metadata headers, boolean waitForReady, @Nullable Executor executor) {
+        this.timeout = timeout;
+        this.headers = headers;
+        this.waitForReady = waitForReady;
+        this.executor = executor;
+    }
+
+    /**
+     * A copy with a timeout: the call fails with {@link Status.Code#DEADLINE_EXCEEDED} on both sides if it has not
+     * completed within {@code timeout} of its start. The server sees the remaining time.
+     */
+    public CallOptions withTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout is negative: " + timeout);
+        }
+        return new CallOptions(timeout, headers, waitForReady, executor);
+    }
+
+    /** A copy without a timeout. */
+    public CallOptions withoutTimeout() {
+        return new CallOptions(null, headers, waitForReady, executor);
+    }
+
+    /** A copy with request headers (copied); they are added after any headers given to {@code ClientCall.start}. */
+    public CallOptions withHeaders(Metadata headers) {
+        return new CallOptions(timeout, headers.copy(), waitForReady, executor);
+    }
+
+    /**
+     * A copy that waits for a connection instead of failing fast: while no endpoint is reachable the call waits (up
+     * to its deadline, if any) rather than failing at once with {@link Status.Code#UNAVAILABLE}.
+     */
+    public CallOptions withWaitForReady() {
+        return new CallOptions(timeout, headers, true, executor);
+    }
+
+    /**
+     * A copy whose callbacks (listener and observer calls) run on {@code executor}, one at a time per call. {@code
+     * Runnable::run} runs them on the transport's thread: lowest latency, for callbacks that never block.
+     */
+    public CallOptions withExecutor(Executor executor) {
+        return new CallOptions(timeout, headers, waitForReady, Objects.requireNonNull(executor));
+    }
+
+    /** The timeout, or {@code null} for none. */
+    public @Nullable Duration timeout() {
+        return timeout;
+    }
+
+    /** The request headers, or {@code null} for none. Do not modify the returned object. */
+    public @Nullable Metadata headers() {
+        return headers;
+    }
+
+    /** Whether the call waits for a connection instead of failing fast. */
+    public boolean isWaitForReady() {
+        return waitForReady;
+    }
+
+    /** The callback executor, or {@code null} for the channel's default. */
+    public @Nullable Executor executor() {
+        return executor;
+    }
+
+    @Override
+    public String toString() {
+        return "CallOptions{timeout=" + timeout + ", headers=" + headers + ", waitForReady=" + waitForReady + "}";
+    }
+}

@@ -1,0 +1,270 @@
+package dev.conduit.rpc;
+
+import dev.conduit.core.ChannelOptions;
+import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.Idle;
+import dev.conduit.rpc.internal.ChannelCore;
+import dev.conduit.rpc.internal.RpcConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client's side of RPC: makes calls to one or more endpoints of a service, spreading them round-robin.
+ *
+ * <pre>{@code
+ * try (RpcChannel channel = RpcChannel.builder(conduit).target("tcp://127.0.0.1:7000").build()) {
+ *     GetReply reply = ClientCalls.blockingUnary(channel, GET, CallOptions.DEFAULT, request);
+ * }
+ * }</pre>
+ *
+ * <p>Connections are made lazily, on the first call, and remade after a failure (with exponential backoff while
+ * the endpoint stays unreachable). While no endpoint is reachable, calls fail fast with {@link
+ * Status.Code#UNAVAILABLE}, unless they ask to {@linkplain CallOptions#withWaitForReady() wait for ready}. Many calls
+ * share one connection per endpoint, multiplexed.
+ *
+ * <p>Thread-safe: share one channel between all threads. {@link #close()} waits briefly for calls in flight, cancels
+ * the rest, and stops the channel's threads; the {@link Conduit} runtime is the caller's to close.
+ */
+public final class RpcChannel implements CallFactory, AutoCloseable {
+    private final ChannelCore core;
+    private final List<ClientInterceptor> interceptors;
+    private final Duration closeTimeout;
+
+    private RpcChannel(ChannelCore core, List<ClientInterceptor> interceptors, Duration closeTimeout) {
+        this.core = core;
+        this.interceptors = List.copyOf(interceptors);
+        this.closeTimeout = closeTimeout;
+    }
+
+    /** A builder for a channel on {@code conduit}'s transports. */
+    public static Builder builder(Conduit conduit) {
+        return new Builder(conduit);
+    }
+
+    /** A builder for a channel on the {@link Conduit#shared() shared} runtime. */
+    public static Builder builder() {
+        return new Builder(Conduit.shared());
+    }
+
+    /** A new call of {@code method}, through the channel's interceptors. */
+    @Override
+    public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+        return new Chain(0).newCall(method, options);
+    }
+
+    /** Runs the interceptors from {@code index} on, then the channel itself. */
+    private final class Chain implements CallFactory {
+        private final int index;
+
+        Chain(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+            return index == interceptors.size()
+                    ? core.newCall(method, options)
+                    : interceptors.get(index).interceptCall(method, options, new Chain(index + 1));
+        }
+    }
+
+    /** How a blocking call's thread waits for its response. */
+    Idle idle() {
+        return core.idle();
+    }
+
+    /** Calls in flight. */
+    public int activeCalls() {
+        return core.activeCalls();
+    }
+
+    /** Each endpoint with its connection state, for diagnostics: {@code tcp://127.0.0.1:7000 (READY)}. */
+    public List<String> endpointStates() {
+        return core.describe();
+    }
+
+    /** Takes no new calls (they fail with UNAVAILABLE); calls in flight continue. */
+    public void shutdown() {
+        core.shutdown();
+    }
+
+    /** Takes no new calls and cancels those in flight with UNAVAILABLE. */
+    public void shutdownNow() {
+        core.shutdownNow();
+    }
+
+    /** Whether {@link #shutdown()} or {@link #shutdownNow()} was called and every connection has closed. */
+    public boolean isTerminated() {
+        return core.isTerminated();
+    }
+
+    /** Waits until terminated after a shutdown; returns whether that happened within {@code timeout}. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return core.awaitTermination(timeout);
+    }
+
+    /** Shuts down, waits up to the close timeout for calls in flight, cancels the rest, stops the threads. */
+    @Override
+    public void close() {
+        core.close(closeTimeout);
+    }
+
+    /** Configures an {@link RpcChannel}. Not thread-safe. */
+    public static final class Builder {
+        private final Conduit conduit;
+        private final Map<String, @Nullable ChannelFactory> targets = new LinkedHashMap<>();
+        private final List<ClientInterceptor> interceptors = new ArrayList<>();
+        private @Nullable Executor executor;
+        private int maxMessageSize = RpcConfig.DEFAULT_MAX_MESSAGE_SIZE;
+        private int initialWindow = RpcConfig.DEFAULT_INITIAL_WINDOW;
+        private Duration keepAliveTime = Duration.ofSeconds(30);
+        private Duration keepAliveTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofMinutes(30);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration backoffInitial = Duration.ofMillis(500);
+        private Duration backoffMax = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private @Nullable Idle idle;
+
+        private Builder(Conduit conduit) {
+            this.conduit = Objects.requireNonNull(conduit);
+        }
+
+        /** Adds an endpoint of the service; with several, calls are spread over them round-robin. */
+        public Builder target(String uri) {
+            Endpoint.parse(uri);
+            targets.put(uri, null);
+            return this;
+        }
+
+        /**
+         * Adds an endpoint reached through {@code factory}, called for each (re)connection; {@code name} identifies it
+         * in messages.
+         */
+        public Builder target(String name, ChannelFactory factory) {
+            targets.put(name, Objects.requireNonNull(factory));
+            return this;
+        }
+
+        /** Adds an interceptor; the first added is outermost. */
+        public Builder intercept(ClientInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor));
+            return this;
+        }
+
+        /**
+         * Where asynchronous calls' callbacks run by default (the channel does not shut it down). By default, a pool
+         * the channel owns; blocking calls and {@code CompletableFuture}s complete on the transport thread.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor);
+            return this;
+        }
+
+        /** The largest response accepted, in bytes (default 4 MiB); larger ones fail with RESOURCE_EXHAUSTED. */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = positive(bytes, "maxMessageSize");
+            return this;
+        }
+
+        /** The flow-control credit each call starts with for its responses, in bytes (default 1 MiB). */
+        public Builder initialWindow(int bytes) {
+            this.initialWindow = positive(bytes, "initialWindow");
+            return this;
+        }
+
+        /**
+         * Pings after {@code time} without hearing from the server, and declares the connection dead (failing its
+         * calls with UNAVAILABLE) if nothing arrives within {@code timeout}. Default 30 s and 10 s; {@link
+         * Duration#ZERO} disables.
+         */
+        public Builder keepAlive(Duration time, Duration timeout) {
+            this.keepAliveTime = Objects.requireNonNull(time);
+            this.keepAliveTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** Closes a connection that has had no call for this long (default 30 minutes); zero disables. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How long the protocol handshake may take after the transport connected (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** The wait before reconnecting to an unreachable endpoint: {@code initial}, growing to {@code max}. */
+        public Builder reconnectBackoff(Duration initial, Duration max) {
+            this.backoffInitial = Objects.requireNonNull(initial);
+            this.backoffMax = Objects.requireNonNull(max);
+            return this;
+        }
+
+        /** How long {@link RpcChannel#close()} lets calls in flight finish (default 5 s). */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * How a blocking call's thread waits for its response: {@link Idle#BLOCK} parks at once, {@link
+         * Idle#BACKOFF} spins briefly first (the default), {@link Idle#SPIN} spins until the response arrives (lowest
+         * latency, a busy core per waiting thread). Defaults to the first target URI's {@code idle} option if set.
+         */
+        public Builder idle(Idle strategy) {
+            this.idle = Objects.requireNonNull(strategy);
+            return this;
+        }
+
+        /**
+         * Creates the channel. Nothing connects until the first call.
+         *
+         * @throws IllegalStateException if no target was given
+         * @throws dev.conduit.core.EndpointException if a target URI is not valid
+         */
+        public RpcChannel build() {
+            if (targets.isEmpty()) {
+                throw new IllegalStateException("no target: call target(uri)");
+            }
+            Idle waiting = idle;
+            if (waiting == null) {
+                String first = targets.keySet().iterator().next();
+                waiting = targets.get(first) == null
+                        ? Endpoint.parse(first).find(ChannelOptions.IDLE).orElse(Idle.BACKOFF)
+                        : Idle.BACKOFF;
+            }
+            ChannelCore core = new ChannelCore(
+                    conduit,
+                    targets,
+                    new ChannelCore.Settings(
+                            executor,
+                            maxMessageSize,
+                            initialWindow,
+                            keepAliveTime,
+                            keepAliveTimeout,
+                            idleTimeout,
+                            connectTimeout,
+                            backoffInitial,
+                            backoffMax,
+                            waiting));
+            return new RpcChannel(core, interceptors, closeTimeout);
+        }
+
+        private static int positive(int value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.conduit.rpc;
+
+import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
+import dev.conduit.rpc.internal.RpcConfig;
+import dev.conduit.rpc.internal.ServerCore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Serves {@link ServiceDefinition services} on one or more endpoints at once, for example TCP and shared memory:
+ *
+ * <pre>{@code
+ * try (RpcServer server = RpcServer.builder(conduit)
+ *         .listen("tcp://127.0.0.1:7000")
+ *         .listen("shm://kv")
+ *         .addService(kvService)
+ *         .start()) {
+ *     server.endpoints().forEach(e -> System.out.println("listening on " + e));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Handlers run on the server's executor: by default a pool the server owns, never a transport thread; {@link
+ * Builder#directExecutor()} runs them on the transport thread for the lowest latency, for handlers that never block.
+ *
+ * <p>{@link #shutdown()} stops taking new calls (clients get a GOAWAY) and lets calls in flight finish; {@link
+ * #shutdownNow()} cancels them; {@link #close()} does the first, waits up to the shutdown timeout, then the second,
+ * and releases the server's threads. The {@link Conduit} runtime is the caller's to close. Thread-safe.
+ */
+public final class RpcServer implements AutoCloseable {
+    private final ServerCore core;
+    private final List<Endpoint> endpoints;
+    private final Duration shutdownTimeout;
+
+    private RpcServer(ServerCore core, List<Endpoint> endpoints, Duration shutdownTimeout) {
+        this.core = core;
+        this.endpoints = List.copyOf(endpoints);
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** A builder for a server on {@code conduit}'s transports. */
+    public static Builder builder(Conduit conduit) {
+        return new Builder(conduit);
+    }
+
+    /** A builder for a server on the {@link Conduit#shared() shared} runtime. */
+    public static Builder builder() {
+        return new Builder(Conduit.shared());
+    }
+
+    /** The bound endpoints, in the order given, with ephemeral ports replaced by the real ones. */
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    /**
+     * Serves one more connection, opened by {@code factory}: for channels not made by listening on a URI, such as a
+     * child process's stdio. The future completes when the channel is open.
+     */
+    public CompletableFuture<Void> serve(ChannelFactory factory) {
+        return core.serve(factory);
+    }
+
+    /** Calls in flight. */
+    public int activeCalls() {
+        return core.activeCalls();
+    }
+
+    /** Stops taking new calls; calls in flight continue. Returns at once. */
+    public void shutdown() {
+        core.shutdown();
+    }
+
+    /** Stops taking calls and cancels those in flight; clients see {@link Status.Code#UNAVAILABLE}. */
+    public void shutdownNow() {
+        core.shutdownNow();
+    }
+
+    /** Waits until every connection has closed after a shutdown; returns whether that happened in time. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return core.awaitTermination(timeout);
+    }
+
+    /** Whether {@link #shutdown()} or {@link #shutdownNow()} was called. */
+    public boolean isShutdown() {
+        return core.isShutdown();
+    }
+
+    /** Whether the server has shut down completely. */
+    public boolean isTerminated() {
+        return core.isTerminated();
+    }
+
+    /**
+     * Shuts down gracefully: waits up to the shutdown timeout for calls in flight, cancels what remains, and stops
+     * the server's threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        core.close(shutdownTimeout);
+    }
+
+    /** Configures and starts an {@link RpcServer}. Not thread-safe. */
+    public static final class Builder {
+        private final Conduit conduit;
+        private final List<Endpoint> endpoints = new ArrayList<>();
+        private final List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+        private final List<ServerInterceptor> interceptors = new ArrayList<>();
+        private @Nullable Executor executor;
+        private int maxMessageSize = RpcConfig.DEFAULT_MAX_MESSAGE_SIZE;
+        private int initialWindow = RpcConfig.DEFAULT_INITIAL_WINDOW;
+        private Duration keepAliveTime = Duration.ofMinutes(2);
+        private Duration keepAliveTimeout = Duration.ofSeconds(20);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+        private Builder(Conduit conduit) {
+            this.conduit = Objects.requireNonNull(conduit);
+        }
+
+        /** Listens on {@code uri} too (any transport: {@code tcp://127.0.0.1:0}, {@code shm://name}, ...). */
+        public Builder listen(String uri) {
+            return listen(Endpoint.parse(uri));
+        }
+
+        /** Listens on {@code endpoint} too. */
+        public Builder listen(Endpoint endpoint) {
+            endpoints.add(Objects.requireNonNull(endpoint));
+            return this;
+        }
+
+        /** Serves {@code service}. */
+        public Builder addService(ServiceDefinition service) {
+            methods.addAll(service.methods());
+            return this;
+        }
+
+        /** Puts {@code interceptor} in front of every method; the first added is outermost. */
+        public Builder intercept(ServerInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor));
+            return this;
+        }
+
+        /** Runs handlers on {@code executor} (which the server does not shut down), one call's callbacks at a time. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor);
+            return this;
+        }
+
+        /**
+         * Runs handlers on the transport thread that received the call: no thread hop, the lowest latency. Only for
+         * handlers that never block; a handler that sends faster than the client grants credit queues in memory.
+         */
+        public Builder directExecutor() {
+            return executor(Runnable::run);
+        }
+
+        /** The largest request accepted, in bytes (default 4 MiB); larger ones fail with RESOURCE_EXHAUSTED. */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = positive(bytes, "maxMessageSize");
+            return this;
+        }
+
+        /** The flow-control credit each call starts with for its requests, in bytes (default 1 MiB). */
+        public Builder initialWindow(int bytes) {
+            this.initialWindow = positive(bytes, "initialWindow");
+            return this;
+        }
+
+        /**
+         * Pings a client after {@code time} without hearing from it, and closes the connection (cancelling its calls)
+         * if nothing arrives within {@code timeout}. Default 2 minutes and 20 s; {@link Duration#ZERO} disables.
+         */
+        public Builder keepAlive(Duration time, Duration timeout) {
+            this.keepAliveTime = Objects.requireNonNull(time);
+            this.keepAliveTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How long a new connection may take to send its HELLO (default 10 s). */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How long {@link RpcServer#close()} lets calls in flight finish before cancelling them (default 10 s). */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * Binds every endpoint and starts serving.
+         *
+         * @throws dev.conduit.core.BindFailedException if an endpoint cannot be bound (none stays bound)
+         * @throws IllegalStateException if no endpoint or no service was given
+         */
+        public RpcServer start() {
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("no endpoint to listen on: call listen(uri)");
+            }
+            List<ServerMethodDefinition<?, ?>> all = new ArrayList<>();
+            for (ServerMethodDefinition<?, ?> m : methods) {
+                ServerMethodDefinition<?, ?> wrapped = m;
+                for (int i = interceptors.size() - 1; i >= 0; i--) {
+                    wrapped = wrapped.intercept(interceptors.get(i));
+                }
+                all.add(wrapped);
+            }
+            ServerCore core = new ServerCore(
+                    conduit,
+                    all,
+                    executor,
+                    maxMessageSize,
+                    initialWindow,
+                    keepAliveTime,
+                    keepAliveTimeout,
+                    handshakeTimeout);
+            List<Endpoint> bound;
+            try {
+                bound = core.listen(endpoints);
+            } catch (RuntimeException e) {
+                core.close(Duration.ZERO);
+                throw e;
+            }
+            return new RpcServer(core, bound, shutdownTimeout);
+        }
+
+        private static int positive(int value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}

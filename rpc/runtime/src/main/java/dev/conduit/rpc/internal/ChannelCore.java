@@ -1,0 +1,261 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Channel;
+import dev.conduit.core.Codec;
+import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.Idle;
+import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.ChannelFactory;
+import dev.conduit.rpc.ClientCall;
+import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What an {@link dev.conduit.rpc.RpcChannel} is made of: one {@link Subchannel} per endpoint, round-robin picking of
+ * a ready connection for each call, calls waiting for a connection, and shutdown.
+ */
+public final class ChannelCore {
+    private final RpcConfig config;
+    private final Resources resources;
+    private final FrameCodec codec;
+    private final List<Subchannel> subchannels = new ArrayList<>();
+    private final Executor defaultExecutor;
+    private final Idle idle;
+    private final Duration idleTimeout;
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
+    private final AtomicInteger next = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Pick> pending = new ArrayList<>();
+    private volatile boolean shutdown;
+
+    private record Pick(CompletableFuture<ClientConnection> future, boolean waitForReady) {}
+
+    /** Settings of a channel, from its builder. */
+    public record Settings(
+            @Nullable Executor executor,
+            int maxMessageSize,
+            int initialWindow,
+            Duration keepAliveTime,
+            Duration keepAliveTimeout,
+            Duration idleTimeout,
+            Duration connectTimeout,
+            Duration backoffInitial,
+            Duration backoffMax,
+            Idle idle) {}
+
+    /**
+     * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
+     */
+    public ChannelCore(Conduit conduit, Map<String, @Nullable ChannelFactory> targets, Settings s) {
+        this.resources = new Resources("rpc-client");
+        this.config = new RpcConfig(
+                s.maxMessageSize(),
+                s.initialWindow(),
+                s.keepAliveTime(),
+                s.keepAliveTimeout(),
+                s.connectTimeout(),
+                resources.scheduler());
+        this.codec = new FrameCodec(s.maxMessageSize());
+        this.idle = s.idle();
+        this.idleTimeout = s.idleTimeout();
+        this.backoffInitial = s.backoffInitial();
+        this.backoffMax = s.backoffMax();
+        Executor e = s.executor();
+        this.defaultExecutor = e != null ? e : resources.newPool("callback");
+        for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
+            ChannelFactory f = t.getValue();
+            if (f == null) {
+                Endpoint endpoint = Endpoints.forRpc(Endpoint.parse(t.getKey()), s.maxMessageSize());
+                f = new ChannelFactory() {
+                    @Override
+                    public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
+                        return conduit.connectAsync(endpoint, c);
+                    }
+                };
+            }
+            subchannels.add(new Subchannel(this, t.getKey(), f));
+        }
+    }
+
+    public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+        return new ClientCallImpl<>(this, method, options);
+    }
+
+    RpcConfig config() {
+        return config;
+    }
+
+    FrameCodec codec() {
+        return codec;
+    }
+
+    Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    Duration backoffInitial() {
+        return backoffInitial;
+    }
+
+    Duration backoffMax() {
+        return backoffMax;
+    }
+
+    /** How a blocking caller waits for its response. */
+    public Idle idle() {
+        return idle;
+    }
+
+    Executor executorFor(CallOptions options) {
+        Executor e = options.executor();
+        return e != null ? e : defaultExecutor;
+    }
+
+    boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** A ready connection, round-robin over the endpoints; null if none is ready. */
+    @Nullable
+    ClientConnection pickNow() {
+        int n = subchannels.size();
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            ClientConnection c = subchannels.get((start + i) % n).readyConnection();
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A connection once one is ready. Starts connecting idle endpoints. Fails with UNAVAILABLE when every endpoint
+     * has failed to connect, unless {@code waitForReady}.
+     */
+    CompletableFuture<ClientConnection> pickAsync(boolean waitForReady) {
+        Pick p = new Pick(new CompletableFuture<>(), waitForReady);
+        lock.lock();
+        try {
+            if (shutdown) {
+                return CompletableFuture.failedFuture(Status.UNAVAILABLE
+                        .withDescription("the channel is shut down")
+                        .asException());
+            }
+            pending.add(p);
+        } finally {
+            lock.unlock();
+        }
+        for (Subchannel sc : subchannels) {
+            sc.requestConnection();
+        }
+        stateChanged();
+        return p.future();
+    }
+
+    /** Re-examines waiting calls after an endpoint changed state. */
+    void stateChanged() {
+        List<Runnable> outcomes = new ArrayList<>();
+        boolean reconnect;
+        lock.lock();
+        try {
+            boolean allFailed = subchannels.stream().allMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+            for (Iterator<Pick> it = pending.iterator(); it.hasNext(); ) {
+                Pick p = it.next();
+                ClientConnection c = shutdown ? null : pickNow();
+                if (c != null) {
+                    it.remove();
+                    outcomes.add(() -> p.future().complete(c));
+                } else if (shutdown || (allFailed && !p.waitForReady())) {
+                    it.remove();
+                    Status s = shutdown ? Status.UNAVAILABLE.withDescription("the channel is shut down") : lastError();
+                    outcomes.add(() -> p.future().completeExceptionally(s.asException()));
+                }
+            }
+            reconnect = !pending.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        outcomes.forEach(Runnable::run);
+        if (reconnect) {
+            for (Subchannel sc : subchannels) {
+                sc.requestConnection();
+            }
+        }
+    }
+
+    private Status lastError() {
+        Subchannel first = subchannels.get(0);
+        return subchannels.size() == 1
+                ? first.lastError()
+                : Status.UNAVAILABLE.withDescription(
+                        "no endpoint reachable; " + first.lastError().description()
+                                + (subchannels.size() > 1 ? " (and " + (subchannels.size() - 1) + " more)" : ""));
+    }
+
+    /** The endpoints' states, for diagnostics: {@code uri (READY)}. */
+    public List<String> describe() {
+        return subchannels.stream().map(Subchannel::toString).toList();
+    }
+
+    public int activeCalls() {
+        return subchannels.stream().mapToInt(Subchannel::activeCalls).sum();
+    }
+
+    public void shutdown() {
+        shutdown = true;
+        subchannels.forEach(Subchannel::shutdown);
+        stateChanged();
+    }
+
+    public void shutdownNow() {
+        shutdown = true;
+        Status s = Status.UNAVAILABLE.withDescription("the channel was shut down before the call completed");
+        subchannels.forEach(sc -> sc.shutdownNow(s));
+        stateChanged();
+    }
+
+    public boolean isTerminated() {
+        return shutdown && subchannels.stream().allMatch(Subchannel::isTerminated);
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isTerminated()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        return true;
+    }
+
+    /** Shuts down, waits up to {@code grace} for calls in flight, cancels the rest, stops the channel's threads. */
+    public void close(Duration grace) {
+        shutdown();
+        try {
+            if (!awaitTermination(grace)) {
+                shutdownNow();
+                awaitTermination(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdownNow();
+        } finally {
+            resources.close();
+        }
+    }
+}

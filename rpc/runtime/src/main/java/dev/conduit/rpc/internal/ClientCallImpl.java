@@ -1,0 +1,383 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.ClientCall;
+import dev.conduit.rpc.Metadata;
+import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.Status;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one call. Frames are queued from {@link #start} on, and written once a connection is picked
+ * (at once when one is ready); a single request is sent together with CALL_START and the half-close, in one frame.
+ * Responses arrive on the transport thread and reach the listener through a {@link SerialExecutor}.
+ *
+ * <p>The call ends once: remotely by CALL_END (the listener's {@code onClose} follows the queued responses), or
+ * locally by {@link #end} (cancel, deadline, lost connection, bad response), which tells the server with CANCEL if
+ * it had heard of the call.
+ */
+final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
+        implements OutboundQueue.Sink, InboundQueue.Receiver {
+    private static final Logger log = LoggerFactory.getLogger(ClientCallImpl.class);
+
+    private final ChannelCore channel;
+    private final MethodDescriptor<Req, Resp> method;
+    private final CallOptions options;
+    private final SerialExecutor serial;
+    private final OutboundQueue out = new OutboundQueue();
+    private final InboundQueue in;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile @Nullable ClientConnection conn;
+    private volatile int id;
+    private volatile @Nullable Status localStatus;
+    private ClientCall.Listener<Resp> listener = new ClientCall.Listener<>() {};
+    private Metadata headers = new Metadata();
+    private boolean started;
+    private boolean halfClosed;
+    private @Nullable Req single;
+    private boolean hasDeadline;
+    private long deadlineNanos;
+    private volatile @Nullable ScheduledFuture<?> deadlineTimer;
+    // Set on the transport thread before in.finish(); read on the serial executor after it.
+    private @Nullable Status remoteStatus;
+    private @Nullable Metadata remoteTrailers;
+    private int received;
+
+    ClientCallImpl(ChannelCore channel, MethodDescriptor<Req, Resp> method, CallOptions options) {
+        this.channel = channel;
+        this.method = method;
+        this.options = options;
+        this.serial = new SerialExecutor(channel.executorFor(options));
+        this.in = new InboundQueue(serial, this, channel.config().initialWindow());
+    }
+
+    // ---------------------------------------------------------------- ClientCall
+
+    @Override
+    public void start(ClientCall.Listener<Resp> newListener, Metadata startHeaders) {
+        if (started) {
+            throw new IllegalStateException("call of " + method.fullName() + " already started");
+        }
+        started = true;
+        listener = newListener;
+        Metadata optionHeaders = options.headers();
+        headers = optionHeaders == null
+                ? startHeaders.copy()
+                : startHeaders.copy().merge(optionHeaders);
+        Duration timeout = options.timeout();
+        if (timeout != null) {
+            hasDeadline = true;
+            deadlineNanos = System.nanoTime() + timeout.toNanos();
+            if (timeout.isZero()) {
+                end(deadlineStatus(timeout), false);
+                return;
+            }
+            deadlineTimer = channel.config()
+                    .scheduler()
+                    .schedule(() -> end(deadlineStatus(timeout), true), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (channel.isShutdown()) {
+            end(Status.UNAVAILABLE.withDescription("the channel is shut down"), false);
+            return;
+        }
+        if (!method.type().clientSendsOne()) {
+            out.add(callStart(0));
+        }
+        pick();
+    }
+
+    private static Status deadlineStatus(Duration timeout) {
+        return Status.DEADLINE_EXCEEDED.withDescription("deadline of " + timeout.toMillis() + " ms exceeded");
+    }
+
+    private void pick() {
+        ClientConnection c = channel.pickNow();
+        if (c != null && attach(c)) {
+            return;
+        }
+        channel.pickAsync(options.isWaitForReady()).whenComplete((picked, error) -> {
+            if (error != null) {
+                end(Status.fromThrowable(error), false);
+            } else if (!attach(picked)) {
+                pick();
+            }
+        });
+    }
+
+    /** Binds the call to {@code c}; false if {@code c} took no more calls. */
+    private boolean attach(ClientConnection c) {
+        if (ended.get()) {
+            return true;
+        }
+        int newId = c.register(this);
+        if (newId == 0) {
+            return false;
+        }
+        id = newId;
+        conn = c;
+        if (ended.get()) {
+            c.remove(newId);
+            return true;
+        }
+        out.attach(this, c.peerInitialWindow);
+        return true;
+    }
+
+    private Frame callStart(int flags) {
+        Frame f = new Frame(Frames.CALL_START, flags | (hasDeadline ? Frames.FLAG_DEADLINE : 0), 0);
+        f.method = method.fullName();
+        f.metadata = headers;
+        return f;
+    }
+
+    @Override
+    public void request(int count) {
+        in.request(count);
+    }
+
+    @Override
+    public void sendMessage(Req message) {
+        if (!started || halfClosed) {
+            throw new IllegalStateException(started ? "sendMessage after halfClose" : "sendMessage before start");
+        }
+        Status failed = localStatus;
+        if (failed != null) {
+            throw failed.asException();
+        }
+        if (ended.get()) {
+            return; // the server already ended the call; the listener hears how
+        }
+        if (method.type().clientSendsOne()) {
+            if (single != null) {
+                throw new IllegalStateException(method.fullName() + " is " + method.type() + ": one request only");
+            }
+            single = message;
+            return;
+        }
+        Frame f = new Frame(Frames.MESSAGE, 0, 0).withMessage(message, method.requestCodec(), Integer.MAX_VALUE);
+        out.add(f);
+        if (!f.sent && TransportThread.mayBlock()) {
+            awaitSent(f);
+        }
+    }
+
+    private void awaitSent(Frame f) {
+        try {
+            if (!out.awaitSent(f)) {
+                Status s = localStatus;
+                if (s != null) {
+                    throw s.asException();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Status s = Status.CANCELLED.withDescription("interrupted while waiting for flow-control credit");
+            end(s.withCause(e), true);
+            throw s.asException();
+        }
+    }
+
+    @Override
+    public void halfClose() {
+        if (!started || halfClosed) {
+            throw new IllegalStateException(started ? "halfClose called twice" : "halfClose before start");
+        }
+        halfClosed = true;
+        if (method.type().clientSendsOne()) {
+            Req request = single;
+            single = null;
+            Frame f = callStart(Frames.FLAG_HALF_CLOSE | (request != null ? Frames.FLAG_MESSAGE : 0));
+            if (request != null) {
+                f.withMessage(request, method.requestCodec(), Integer.MAX_VALUE);
+            }
+            out.add(f);
+        } else {
+            out.add(new Frame(Frames.HALF_CLOSE, 0, 0));
+        }
+    }
+
+    @Override
+    public void cancel(@Nullable String message, @Nullable Throwable cause) {
+        end(
+                Status.CANCELLED
+                        .withDescription(message != null ? message : "cancelled by the client")
+                        .withCause(cause),
+                true);
+    }
+
+    @Override
+    public boolean isReady() {
+        return out.isReady();
+    }
+
+    // ---------------------------------------------------------------- OutboundQueue.Sink
+
+    @Override
+    public boolean write(Frame f) {
+        ClientConnection c = conn;
+        if (c == null) {
+            return false;
+        }
+        f.callId = id;
+        if (f.type == Frames.CALL_START && hasDeadline) {
+            f.timeoutNanos = deadlineNanos - System.nanoTime();
+        }
+        if (f.carriesMessage()) {
+            f.maxPayload = c.peerMaxMessageSize;
+        }
+        return c.write(f);
+    }
+
+    @Override
+    public void onReady() {
+        serial.execute(() -> listener.onReady());
+    }
+
+    // ---------------------------------------------------------------- frames from the server (transport thread)
+
+    void onFrame(Frame f) {
+        switch (f.type) {
+            case Frames.MESSAGE -> onMessageFrame(f);
+            case Frames.CALL_END -> {
+                if (f.has(Frames.FLAG_MESSAGE) && !onMessageFrame(f)) {
+                    return;
+                }
+                remoteEnd(
+                        Status.fromCodeValue(f.code)
+                                .withDescription(f.text == null || f.text.isEmpty() ? null : f.text),
+                        f.metadata != null ? f.metadata : new Metadata());
+            }
+            case Frames.WINDOW_UPDATE -> out.grant(Integer.toUnsignedLong(f.value));
+            default -> throw new IllegalArgumentException("not a client call frame: " + f);
+        }
+    }
+
+    private boolean onMessageFrame(Frame f) {
+        byte[] payload = f.payload;
+        if (payload == null) {
+            end(
+                    Status.RESOURCE_EXHAUSTED.withDescription(
+                            "response of " + f.payloadLength + " bytes exceeds the client's limit of "
+                                    + channel.config().maxMessageSize() + " bytes"),
+                    true);
+            return false;
+        }
+        if (!in.arrive(payload)) {
+            end(Status.RESOURCE_EXHAUSTED.withDescription("the server sent past its flow-control window"), true);
+            return false;
+        }
+        return true;
+    }
+
+    private void remoteEnd(Status status, Metadata trailers) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        remoteStatus = status;
+        remoteTrailers = trailers;
+        cleanup();
+        out.abort(null, false);
+        in.finish();
+    }
+
+    // ---------------------------------------------------------------- InboundQueue.Receiver (serial executor)
+
+    @Override
+    public void deliver(byte[] payload) {
+        if (localStatus != null) {
+            return;
+        }
+        Resp message;
+        try {
+            message = method.responseCodec().decode(ByteBuffer.wrap(payload));
+        } catch (RuntimeException e) {
+            fail(Status.INTERNAL
+                    .withDescription("could not decode the response: " + e.getMessage())
+                    .withCause(e));
+            return;
+        }
+        received++;
+        try {
+            listener.onMessage(message);
+        } catch (Throwable t) {
+            log.warn("the listener of {} threw; cancelling the call", method.fullName(), t);
+            fail(Status.CANCELLED
+                    .withDescription("the call's listener threw: " + t)
+                    .withCause(t));
+        }
+    }
+
+    /** A local failure while delivering: ends the call, or replaces the status of a call the server ended. */
+    private void fail(Status status) {
+        if (!end(status, true)) {
+            localStatus = status;
+        }
+    }
+
+    @Override
+    public void finish() {
+        Status local = localStatus;
+        Status status = local != null ? local : remoteStatus;
+        Metadata trailers = local != null || remoteTrailers == null ? new Metadata() : remoteTrailers;
+        if (status == null) {
+            return;
+        }
+        if (status.isOk() && method.type().serverSendsOne() && received == 0) {
+            status = Status.INTERNAL.withDescription(
+                    "the server completed " + method.fullName() + " without a response");
+        }
+        listener.onClose(status, trailers);
+    }
+
+    @Override
+    public void grant(int increment) {
+        ClientConnection c = conn;
+        if (c != null && !ended.get()) {
+            c.write(Frame.windowUpdate(id, increment));
+        }
+    }
+
+    // ---------------------------------------------------------------- ending locally
+
+    /**
+     * Ends the call with {@code status} unless it has ended: the listener gets {@code onClose(status)}, queued
+     * responses are dropped, and if {@code tellServer} and the server knows the call, a CANCEL is sent. Any thread.
+     *
+     * @return whether this call ended it
+     */
+    boolean end(Status status, boolean tellServer) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        localStatus = status;
+        cleanup();
+        in.close();
+        Frame cancel = tellServer ? Frame.status(Frames.CANCEL, 0, status.code().value(), status.description()) : null;
+        out.abort(cancel, true);
+        serial.execute(() -> listener.onClose(status, new Metadata()));
+        return true;
+    }
+
+    private void cleanup() {
+        ScheduledFuture<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        ClientConnection c = conn;
+        if (c != null) {
+            c.remove(id);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "call " + method.fullName() + " #" + Integer.toUnsignedString(id);
+    }
+}

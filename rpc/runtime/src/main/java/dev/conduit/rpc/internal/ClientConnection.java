@@ -1,0 +1,194 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Channel;
+import dev.conduit.rpc.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client end of one connection: sends HELLO, hands out call ids, routes MESSAGE, CALL_END and WINDOW_UPDATE
+ * frames to their calls, honours GOAWAY, and closes itself after an idle period without calls.
+ */
+final class ClientConnection extends Connection {
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final Subchannel owner;
+    private final ConcurrentHashMap<Integer, ClientCallImpl<?, ?>> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final AtomicLong started = new AtomicLong();
+    private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
+    private final Duration idleTimeout;
+    private volatile boolean draining;
+    private long startedAtLastIdleCheck;
+    private @Nullable ScheduledFuture<?> idleTask;
+
+    ClientConnection(Channel<Frame> channel, RpcConfig config, Subchannel owner, Duration idleTimeout) {
+        super(channel, config);
+        this.owner = owner;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** Starts the HELLO exchange; the future completes when the server has answered. */
+    CompletableFuture<ClientConnection> handshake() {
+        start();
+        write(Frame.hello(config.maxMessageSize(), config.initialWindow()));
+        long timeout = config.handshakeTimeout().toNanos();
+        ScheduledFuture<?> timer = config.scheduler()
+                .schedule(
+                        () -> {
+                            if (ready.completeExceptionally(Status.UNAVAILABLE
+                                    .withDescription("no HELLO from " + channel.remoteEndpoint() + " within "
+                                            + config.handshakeTimeout().toMillis() + " ms")
+                                    .asException())) {
+                                closeWithCause("handshake timed out");
+                            }
+                        },
+                        timeout,
+                        TimeUnit.NANOSECONDS);
+        ready.whenComplete((c, e) -> timer.cancel(false));
+        return ready;
+    }
+
+    @Override
+    void onHello(Frame f) {
+        if (acceptHello(f)) {
+            long idle = idleTimeout.toNanos();
+            if (idle > 0) {
+                idleTask = config.scheduler().scheduleWithFixedDelay(this::idleCheck, idle, idle, TimeUnit.NANOSECONDS);
+            }
+            ready.complete(this);
+        }
+    }
+
+    /** Whether new calls may use this connection. */
+    boolean acceptsCalls() {
+        return !draining && channel.isOpen();
+    }
+
+    /**
+     * Registers a call and returns its id; 0 if the connection takes no more calls (then nothing is registered).
+     */
+    int register(ClientCallImpl<?, ?> call) {
+        int id = nextId.getAndIncrement();
+        if (id == 0 || draining) {
+            draining = true; // the id space is used up: finish the calls in flight, then close
+            return 0;
+        }
+        calls.put(id, call);
+        started.incrementAndGet();
+        if (draining) {
+            // GOAWAY or idle closing raced with this registration: the call goes elsewhere.
+            calls.remove(id);
+            return 0;
+        }
+        return id;
+    }
+
+    void remove(int id) {
+        calls.remove(id);
+        if (draining && calls.isEmpty()) {
+            closeWithCause("connection drained");
+        }
+    }
+
+    @Override
+    void onGoAway(Frame f) {
+        Status status = Status.fromCodeValue(f.code)
+                .withDescription("the server sent GOAWAY: " + f.text + " (" + channel.remoteEndpoint() + ")");
+        if (!ready.isDone()) {
+            ready.completeExceptionally(status.asException());
+            closeWithCause(String.valueOf(status.description()));
+            return;
+        }
+        draining = true;
+        owner.goAwayReceived(this);
+        Status notProcessed = Status.UNAVAILABLE.withDescription(status.description());
+        for (var e : List.copyOf(calls.entrySet())) {
+            if (Integer.compareUnsigned(e.getKey(), f.value) > 0) {
+                e.getValue().end(notProcessed, false);
+            }
+        }
+        if (calls.isEmpty()) {
+            closeWithCause("connection drained after GOAWAY");
+        }
+    }
+
+    @Override
+    void onCallFrame(Frame f) {
+        switch (f.type) {
+            case Frames.MESSAGE, Frames.CALL_END, Frames.WINDOW_UPDATE -> {
+                ClientCallImpl<?, ?> call = calls.get(f.callId);
+                if (call != null) {
+                    call.onFrame(f);
+                } else {
+                    log.debug("{}: ignoring {} for a call that is not active", this, f);
+                }
+            }
+            default ->
+                protocolError(Status.Code.INTERNAL, "protocol error: " + Frames.typeName(f.type) + " sent by a server");
+        }
+    }
+
+    @Override
+    void sendFailed(Frame f, Status status) {
+        ClientCallImpl<?, ?> call = calls.get(f.callId);
+        if (call != null) {
+            call.end(status, true);
+        }
+    }
+
+    @Override
+    void connectionClosed(Status status) {
+        ScheduledFuture<?> task = idleTask;
+        if (task != null) {
+            task.cancel(false);
+        }
+        ready.completeExceptionally(status.asException());
+        for (ClientCallImpl<?, ?> call : List.copyOf(calls.values())) {
+            call.end(status, false);
+        }
+        owner.connectionClosed(this, status);
+    }
+
+    private void idleCheck() {
+        long now = started.get();
+        if (calls.isEmpty() && now == startedAtLastIdleCheck) {
+            log.debug("{}: idle for {}; closing it", this, idleTimeout);
+            draining = true;
+            owner.goAwayReceived(this);
+            if (calls.isEmpty()) {
+                closeWithCause("idle");
+            }
+        }
+        startedAtLastIdleCheck = now;
+    }
+
+    /** Closes gracefully: calls in flight finish first. */
+    void drain() {
+        draining = true;
+        if (calls.isEmpty()) {
+            closeWithCause("channel shut down");
+        }
+    }
+
+    /** Fails every call with {@code status} and closes. */
+    void cancelAll(Status status) {
+        for (ClientCallImpl<?, ?> call : List.copyOf(calls.values())) {
+            call.end(status, true);
+        }
+        closeWithCause(String.valueOf(status.description()));
+    }
+
+    int activeCalls() {
+        return calls.size();
+    }
+}

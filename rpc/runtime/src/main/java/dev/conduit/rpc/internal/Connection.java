@@ -1,0 +1,240 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Channel;
+import dev.conduit.core.ChannelClosedException;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.CodecException;
+import dev.conduit.core.FrameTooLargeException;
+import dev.conduit.core.MessageHandler;
+import dev.conduit.rpc.Status;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RPC connection over one channel: the HELLO exchange, connection-level frames (PING, PONG, GOAWAY), keepalive
+ * and protocol errors. Subclasses own the calls. Frames arrive on the transport's thread, one at a time, and are
+ * handled there: the channel's handler runs on the direct executor, so no thread hop is added before a frame reaches
+ * its call.
+ */
+abstract class Connection implements MessageHandler<Frame> {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    final Channel<Frame> channel;
+    final RpcConfig config;
+    /** The peer's HELLO settings, once received. */
+    volatile int peerMaxMessageSize = RpcConfig.DEFAULT_MAX_MESSAGE_SIZE;
+
+    volatile int peerInitialWindow = RpcConfig.DEFAULT_INITIAL_WINDOW;
+
+    private boolean helloReceived; // transport thread only
+    private volatile boolean readSinceTick;
+    private volatile boolean readSincePing;
+    private volatile @Nullable ScheduledFuture<?> keepAliveTask;
+    private volatile @Nullable String closeCause;
+
+    Connection(Channel<Frame> channel, RpcConfig config) {
+        this.channel = channel;
+        this.config = config;
+    }
+
+    /** Starts receiving frames (on the transport thread) and, if configured, keepalive pings. */
+    void start() {
+        channel.onMessage(this, Runnable::run);
+        long interval = config.keepAliveTime().toNanos();
+        if (interval > 0) {
+            keepAliveTask = config.scheduler()
+                    .scheduleWithFixedDelay(this::keepAliveTick, interval, interval, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    @Override
+    public final void onMessage(Channel<Frame> ch, Frame f) {
+        readSinceTick = true;
+        readSincePing = true;
+        int[] mark = TransportThread.enter();
+        try {
+            dispatch(f);
+        } catch (RuntimeException e) {
+            log.error("RPC connection {} failed handling {}; closing it", this, f, e);
+            protocolError(Status.Code.INTERNAL, "internal error handling " + f);
+        } finally {
+            TransportThread.exit(mark);
+        }
+    }
+
+    private void dispatch(Frame f) {
+        if (f.type == Frames.MALFORMED) {
+            protocolError(Status.Code.INTERNAL, "protocol error: " + f.text);
+            return;
+        }
+        if (!helloReceived) {
+            if (f.type == Frames.HELLO) {
+                helloReceived = true;
+                onHello(f);
+            } else if (f.type == Frames.GOAWAY) {
+                onGoAway(f);
+            } else {
+                protocolError(Status.Code.INTERNAL, "protocol error: the first frame must be HELLO (magic 0x43525043)");
+            }
+            return;
+        }
+        switch (f.type) {
+            case Frames.HELLO -> protocolError(Status.Code.INTERNAL, "protocol error: a second HELLO");
+            case Frames.PING -> write(Frame.ping(Frames.PONG, f.pingData));
+            case Frames.PONG -> {}
+            case Frames.GOAWAY -> onGoAway(f);
+            case Frames.CALL_START,
+                    Frames.MESSAGE,
+                    Frames.HALF_CLOSE,
+                    Frames.CALL_END,
+                    Frames.CANCEL,
+                    Frames.WINDOW_UPDATE -> onCallFrame(f);
+            default -> log.debug("{}: ignoring a frame of unknown type {}", this, f.type);
+        }
+    }
+
+    /** Checks the peer's HELLO and records its settings; returns false (after closing) if it is not acceptable. */
+    boolean acceptHello(Frame f) {
+        if (f.value != Frames.VERSION) {
+            protocolError(
+                    Status.Code.UNIMPLEMENTED,
+                    "protocol version " + f.value + " is not supported; this side speaks version " + Frames.VERSION);
+            return false;
+        }
+        if (f.maxMessageSize == 0 || f.initialWindow == 0 || f.maxMessageSize < -1 || f.initialWindow < -1) {
+            protocolError(Status.Code.INTERNAL, "protocol error: HELLO settings must be positive");
+            return false;
+        }
+        if (f.maxMessageSize > 0) {
+            peerMaxMessageSize = f.maxMessageSize;
+        }
+        if (f.initialWindow > 0) {
+            peerInitialWindow = f.initialWindow;
+        }
+        return true;
+    }
+
+    abstract void onHello(Frame f);
+
+    abstract void onGoAway(Frame f);
+
+    abstract void onCallFrame(Frame f);
+
+    /** The channel closed: fail or cancel every call. Called once. */
+    abstract void connectionClosed(Status status);
+
+    @Override
+    public final void onClose(Channel<Frame> ch, CloseReason reason) {
+        ScheduledFuture<?> task = keepAliveTask;
+        if (task != null) {
+            task.cancel(false);
+        }
+        String cause = closeCause;
+        String why = cause != null
+                ? cause
+                : switch (reason.kind()) {
+                    case LOCAL -> "connection closed";
+                    case PEER -> "connection closed by the peer";
+                    case ERROR -> "connection failed: " + reason.error();
+                };
+        connectionClosed(Status.UNAVAILABLE.withDescription(why + " (" + ch.remoteEndpoint() + ")"));
+    }
+
+    // ---------------------------------------------------------------- outbound
+
+    /**
+     * Writes one frame. Returns false if the channel is closed (the close handler fails the calls) or the frame
+     * cannot be encoded, in which case {@link #sendFailed} says why.
+     */
+    boolean write(Frame f) {
+        try {
+            if (channel.offer(f)) {
+                return true;
+            }
+            // RPC sets the channel's sendLimit to its maximum: per-call credit bounds what is pending.
+            closeWithCause("connection send buffer overflow");
+            return false;
+        } catch (ChannelClosedException e) {
+            return false;
+        } catch (CodecException e) {
+            sendFailed(f, encodeFailure(f, e));
+            return false;
+        } catch (FrameTooLargeException e) {
+            sendFailed(f, Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+            return false;
+        }
+    }
+
+    private static Status encodeFailure(Frame f, CodecException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof MessageTooLargeException tooLarge) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(tooLarge.getMessage());
+        }
+        String what = f.type == Frames.CALL_END || f.type == Frames.MESSAGE ? "message" : "frame";
+        return Status.INTERNAL
+                .withDescription("could not encode " + what + ": " + (cause != null ? cause : e))
+                .withCause(e);
+    }
+
+    /** A frame of a call could not be encoded; the call must end with {@code status}. */
+    abstract void sendFailed(Frame f, Status status);
+
+    /** Sends GOAWAY with {@code code} and {@code message}, then closes the connection. */
+    void protocolError(Status.Code code, String message) {
+        log.info("RPC connection {}: {}; closing it", this, message);
+        write(Frame.goaway(lastCallIdForGoAway(), code.value(), message));
+        closeWithCause(message);
+    }
+
+    int lastCallIdForGoAway() {
+        return 0;
+    }
+
+    void closeWithCause(String cause) {
+        if (closeCause == null) {
+            closeCause = cause;
+        }
+        channel.close();
+    }
+
+    boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    // ---------------------------------------------------------------- keepalive
+
+    private void keepAliveTick() {
+        if (!channel.isOpen()) {
+            return;
+        }
+        if (readSinceTick) {
+            readSinceTick = false;
+            return;
+        }
+        readSincePing = false;
+        write(Frame.ping(Frames.PING, System.nanoTime()));
+        long timeout = config.keepAliveTimeout().toNanos();
+        config.scheduler().schedule(this::keepAliveCheck, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    private void keepAliveCheck() {
+        if (!readSincePing && channel.isOpen()) {
+            log.info(
+                    "RPC connection {}: no answer to a keepalive ping within {}; closing it",
+                    this,
+                    config.keepAliveTimeout());
+            closeWithCause("keepalive: no answer to a ping within "
+                    + config.keepAliveTimeout().toMillis() + " ms");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + channel.localEndpoint() + " <-> " + channel.remoteEndpoint() + ")";
+    }
+}

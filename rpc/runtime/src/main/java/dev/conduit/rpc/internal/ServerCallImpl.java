@@ -1,0 +1,369 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Endpoint;
+import dev.conduit.rpc.Metadata;
+import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.RpcException;
+import dev.conduit.rpc.ServerCall;
+import dev.conduit.rpc.ServerCallContext;
+import dev.conduit.rpc.ServerCallHandler;
+import dev.conduit.rpc.Status;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one call: frames from the client arrive through {@link ServerConnection} on the transport
+ * thread; the handler's listener runs on the server executor through a {@link SerialExecutor}; responses leave
+ * through an {@link OutboundQueue} paced by the client's credit.
+ *
+ * <p>The call ends once: normally when its CALL_END has been written ({@link ServerCall.Listener#onComplete}), or
+ * by {@link #abort} (client cancel, deadline, lost connection, bad input, server shutdown) with {@link
+ * ServerCall.Listener#onCancel}.
+ */
+final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
+        implements OutboundQueue.Sink, InboundQueue.Receiver {
+    private static final Logger log = LoggerFactory.getLogger(ServerCallImpl.class);
+
+    private final ServerConnection conn;
+    private final int id;
+    private final MethodDescriptor<Req, Resp> method;
+    private final ServerCallHandler<Req, Resp> handler;
+    private final Metadata headers;
+    private final SerialExecutor serial;
+    private final OutboundQueue out = new OutboundQueue();
+    private final InboundQueue in;
+    private final Context context = new Context();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final long deadlineNanos;
+    private final boolean hasDeadline;
+    private volatile @Nullable ScheduledFuture<?> deadlineTimer;
+    private volatile @Nullable Status cancelStatus;
+    private ServerCall.Listener<Req> listener = new ServerCall.Listener<>() {};
+    private boolean closed; // handler threads, one at a time
+    private @Nullable Resp single;
+
+    ServerCallImpl(
+            ServerConnection conn,
+            int id,
+            MethodDescriptor<Req, Resp> method,
+            ServerCallHandler<Req, Resp> handler,
+            Frame start) {
+        this.conn = conn;
+        this.id = id;
+        this.method = method;
+        this.handler = handler;
+        this.headers = start.metadata != null ? start.metadata : new Metadata();
+        this.serial = new SerialExecutor(conn.executor());
+        this.in = new InboundQueue(serial, this, conn.config.initialWindow());
+        this.hasDeadline = start.has(Frames.FLAG_DEADLINE);
+        this.deadlineNanos = System.nanoTime() + start.timeoutNanos;
+    }
+
+    /** Begins the call from its CALL_START frame; on the transport thread. */
+    void begin(Frame start) {
+        out.attach(this, conn.peerInitialWindow);
+        if (hasDeadline) {
+            if (start.timeoutNanos <= 0) {
+                abort(Status.DEADLINE_EXCEEDED.withDescription("deadline already passed when the call arrived"), true);
+                return;
+            }
+            deadlineTimer =
+                    conn.config.scheduler().schedule(this::deadlinePassed, start.timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        serial.execute(() -> CurrentCall.run(context, this::startHandler));
+        if (start.has(Frames.FLAG_MESSAGE)) {
+            onMessageFrame(start);
+        }
+        if (start.has(Frames.FLAG_HALF_CLOSE)) {
+            in.finish();
+        }
+    }
+
+    private void startHandler() {
+        if (cancelStatus != null) {
+            return;
+        }
+        try {
+            listener = Objects.requireNonNull(handler.startCall(this, headers), "startCall returned null");
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    /** A MESSAGE, HALF_CLOSE, CANCEL or WINDOW_UPDATE frame for this call; on the transport thread. */
+    void onFrame(Frame f) {
+        switch (f.type) {
+            case Frames.MESSAGE -> onMessageFrame(f);
+            case Frames.HALF_CLOSE -> in.finish();
+            case Frames.CANCEL -> {
+                Status s = Status.fromCodeValue(f.code);
+                abort(
+                        s.withDescription(
+                                "cancelled by the client" + (f.text == null || f.text.isEmpty() ? "" : ": " + f.text)),
+                        false);
+            }
+            case Frames.WINDOW_UPDATE -> out.grant(Integer.toUnsignedLong(f.value));
+            default -> throw new IllegalArgumentException("not a server call frame: " + f);
+        }
+    }
+
+    private void onMessageFrame(Frame f) {
+        byte[] payload = f.payload;
+        if (payload == null) {
+            abort(
+                    Status.RESOURCE_EXHAUSTED.withDescription("request of " + f.payloadLength
+                            + " bytes exceeds the server's limit of " + conn.config.maxMessageSize() + " bytes"),
+                    true);
+        } else if (!in.arrive(payload)) {
+            abort(Status.RESOURCE_EXHAUSTED.withDescription("the client sent past its flow-control window"), true);
+        }
+    }
+
+    // ---------------------------------------------------------------- InboundQueue.Receiver (serial executor)
+
+    @Override
+    public void deliver(byte[] payload) {
+        Req message;
+        try {
+            message = method.requestCodec().decode(ByteBuffer.wrap(payload));
+        } catch (RuntimeException e) {
+            abort(
+                    Status.INTERNAL
+                            .withDescription("could not decode the request: " + e.getMessage())
+                            .withCause(e),
+                    true);
+            return;
+        }
+        CurrentCall.run(context, () -> {
+            try {
+                listener.onMessage(message);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        });
+    }
+
+    @Override
+    public void finish() {
+        CurrentCall.run(context, () -> {
+            try {
+                listener.onHalfClose();
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        });
+    }
+
+    @Override
+    public void grant(int increment) {
+        if (!ended.get()) {
+            conn.write(Frame.windowUpdate(id, increment));
+        }
+    }
+
+    // ---------------------------------------------------------------- OutboundQueue.Sink
+
+    @Override
+    public boolean write(Frame f) {
+        f.callId = id;
+        boolean written = conn.write(f);
+        if (written && f.type == Frames.CALL_END && ended.compareAndSet(false, true)) {
+            finished();
+            serial.execute(() -> CurrentCall.run(context, listener::onComplete));
+        }
+        return written;
+    }
+
+    @Override
+    public void onReady() {
+        serial.execute(() -> CurrentCall.run(context, () -> {
+            try {
+                listener.onReady();
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- ServerCall
+
+    @Override
+    public MethodDescriptor<Req, Resp> method() {
+        return method;
+    }
+
+    @Override
+    public void request(int count) {
+        in.request(count);
+    }
+
+    @Override
+    public void sendMessage(Resp message) {
+        Status cancelled = cancelStatus;
+        if (cancelled != null) {
+            throw cancelled.asException();
+        }
+        if (closed) {
+            throw new IllegalStateException("sendMessage after close on " + method.fullName());
+        }
+        if (method.type().serverSendsOne()) {
+            if (single != null) {
+                throw new IllegalStateException(method.fullName() + " is " + method.type() + ": one response only");
+            }
+            single = message; // sent with the status, in one CALL_END frame
+            return;
+        }
+        Frame f =
+                new Frame(Frames.MESSAGE, 0, id).withMessage(message, method.responseCodec(), conn.peerMaxMessageSize);
+        out.add(f);
+        if (!f.sent && TransportThread.mayBlock()) {
+            awaitSent(f);
+        }
+    }
+
+    private void awaitSent(Frame f) {
+        try {
+            if (!out.awaitSent(f)) {
+                Status s = cancelStatus;
+                throw (s != null ? s : Status.CANCELLED).asException();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED
+                    .withDescription("interrupted while waiting for flow-control credit")
+                    .withCause(e)
+                    .asException();
+        }
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+        if (closed || cancelStatus != null) {
+            return;
+        }
+        closed = true;
+        Frame end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
+        Metadata all =
+                context.trailers.isEmpty() ? trailers : context.trailers.copy().merge(trailers);
+        end.metadata = all;
+        Resp response = single;
+        if (response != null && status.isOk()) {
+            end.flags |= Frames.FLAG_MESSAGE;
+            end.withMessage(response, method.responseCodec(), conn.peerMaxMessageSize);
+        }
+        single = null;
+        out.add(end);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelStatus != null;
+    }
+
+    @Override
+    public boolean isReady() {
+        return out.isReady();
+    }
+
+    @Override
+    public @Nullable Duration timeRemaining() {
+        return hasDeadline ? Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())) : null;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return conn.channel.remoteEndpoint();
+    }
+
+    // ---------------------------------------------------------------- ending
+
+    private void deadlinePassed() {
+        abort(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded on the server"), true);
+    }
+
+    /**
+     * Ends the call abnormally: the handler is told with {@link ServerCall.Listener#onCancel}; if {@code tellClient},
+     * a CALL_END with {@code status} is sent (dropping any queued responses). Any thread; idempotent.
+     */
+    void abort(Status status, boolean tellClient) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        cancelStatus = status;
+        finished();
+        in.close();
+        out.abort(
+                tellClient ? Frame.status(Frames.CALL_END, id, status.code().value(), status.description()) : null,
+                false);
+        if (status.code() != Status.Code.CANCELLED) {
+            log.debug("call {} #{} ended: {}", method.fullName(), id, status);
+        }
+        serial.execute(() -> CurrentCall.run(context, () -> {
+            try {
+                listener.onCancel();
+            } catch (Throwable t) {
+                log.warn("onCancel of {} threw", method.fullName(), t);
+            }
+        }));
+    }
+
+    private void finished() {
+        ScheduledFuture<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        conn.callEnded(id);
+    }
+
+    /** A handler threw: the call ends with the thrown status, or UNKNOWN and the message; never a stack trace. */
+    private void handlerFailed(Throwable t) {
+        Status status = Status.fromThrowable(t);
+        if (!(t instanceof RpcException)) {
+            log.warn("handler of {} threw; the call ends with {}", method.fullName(), status, t);
+        }
+        Metadata trailers = t instanceof RpcException e ? e.trailers() : new Metadata();
+        close(status, trailers);
+    }
+
+    /** What handlers can see of the call; also {@link ServerCallContext#current()}. */
+    private final class Context implements ServerCallContext {
+        final Metadata trailers = new Metadata();
+
+        @Override
+        public MethodDescriptor<?, ?> method() {
+            return method;
+        }
+
+        @Override
+        public Metadata requestHeaders() {
+            return headers;
+        }
+
+        @Override
+        public Metadata responseTrailers() {
+            return trailers;
+        }
+
+        @Override
+        public @Nullable Duration timeRemaining() {
+            return ServerCallImpl.this.timeRemaining();
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelStatus != null;
+        }
+
+        @Override
+        public Endpoint remoteEndpoint() {
+            return conn.channel.remoteEndpoint();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Channel;
+import dev.conduit.rpc.Status;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server end of one connection: answers the client's HELLO, starts calls from CALL_START frames, routes the
+ * other call frames by id, and drains on GOAWAY. Frames for ids it does not know (calls that just ended) are
+ * ignored, as the protocol says.
+ */
+final class ServerConnection extends Connection {
+    private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
+
+    private final ServerCore server;
+    private final ConcurrentHashMap<Integer, ServerCallImpl<?, ?>> calls = new ConcurrentHashMap<>();
+    private volatile int lastCallId;
+    private volatile boolean goingAway;
+    private volatile boolean ready;
+    private @Nullable ScheduledFuture<?> handshakeTimer;
+
+    ServerConnection(Channel<Frame> channel, RpcConfig config, ServerCore server) {
+        super(channel, config);
+        this.server = server;
+    }
+
+    @Override
+    void start() {
+        long timeout = config.handshakeTimeout().toNanos();
+        handshakeTimer = config.scheduler().schedule(this::handshakeTimedOut, timeout, TimeUnit.NANOSECONDS);
+        super.start();
+    }
+
+    private void handshakeTimedOut() {
+        if (!ready) {
+            log.info("RPC connection {}: no HELLO within {}; closing it", this, config.handshakeTimeout());
+            closeWithCause("no HELLO within " + config.handshakeTimeout().toMillis() + " ms");
+        }
+    }
+
+    Executor executor() {
+        return server.executor();
+    }
+
+    @Override
+    void onHello(Frame f) {
+        ScheduledFuture<?> timer = handshakeTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (!acceptHello(f)) {
+            return;
+        }
+        write(Frame.hello(config.maxMessageSize(), config.initialWindow()));
+        ready = true;
+        if (goingAway) {
+            sendGoAway();
+        }
+    }
+
+    @Override
+    void onGoAway(Frame f) {
+        log.debug("{}: the client sent GOAWAY ({}); it will close the connection", this, f.text);
+    }
+
+    @Override
+    void onCallFrame(Frame f) {
+        if (f.type == Frames.CALL_START) {
+            startCall(f);
+            return;
+        }
+        if (f.type == Frames.CALL_END) {
+            protocolError(Status.Code.INTERNAL, "protocol error: CALL_END sent by a client");
+            return;
+        }
+        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        if (call != null) {
+            call.onFrame(f);
+        } else {
+            log.debug("{}: ignoring {} for a call that is not active", this, f);
+        }
+    }
+
+    private void startCall(Frame f) {
+        int id = f.callId;
+        if (id == 0 || calls.containsKey(id)) {
+            protocolError(
+                    Status.Code.INTERNAL,
+                    "protocol error: CALL_START with call id " + Integer.toUnsignedString(id)
+                            + (id == 0 ? ", which is reserved" : ", which is in use"));
+            return;
+        }
+        // Ids are unique but may arrive out of order (clients assign them on several threads); GOAWAY names the
+        // highest one seen.
+        if (Integer.compareUnsigned(id, lastCallId) > 0) {
+            lastCallId = id;
+        }
+        if (goingAway) {
+            reject(id, Status.Code.UNAVAILABLE, "the server is shutting down");
+            return;
+        }
+        ServerCore.Method<?, ?> method = server.lookup(String.valueOf(f.method));
+        if (method == null) {
+            reject(id, Status.Code.UNIMPLEMENTED, "method not found: " + f.method);
+            return;
+        }
+        ServerCallImpl<?, ?> call = method.newCall(this, id, f);
+        calls.put(id, call);
+        call.begin(f);
+    }
+
+    private void reject(int id, Status.Code code, String message) {
+        write(Frame.status(Frames.CALL_END, id, code.value(), message));
+    }
+
+    /** A call has ended; called once per call. */
+    void callEnded(int id) {
+        calls.remove(id);
+        if (goingAway && calls.isEmpty()) {
+            closeWithCause("server shut down");
+        }
+    }
+
+    @Override
+    void sendFailed(Frame f, Status status) {
+        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        if (call != null) {
+            call.abort(status, true);
+        } else {
+            log.warn("{}: could not send {}: {}", this, f, status);
+        }
+    }
+
+    @Override
+    int lastCallIdForGoAway() {
+        return lastCallId;
+    }
+
+    /** Graceful shutdown: no new calls; close once the calls in flight have ended. */
+    void goAway() {
+        goingAway = true;
+        if (ready) {
+            sendGoAway();
+        }
+    }
+
+    private void sendGoAway() {
+        write(Frame.goaway(lastCallId, Status.Code.UNAVAILABLE.value(), "the server is shutting down"));
+        if (calls.isEmpty()) {
+            closeWithCause("server shut down");
+        }
+    }
+
+    /** Ends every call in flight with {@code status}, telling the clients. */
+    void cancelAll(Status status) {
+        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+            call.abort(status, true);
+        }
+    }
+
+    int activeCalls() {
+        return calls.size();
+    }
+
+    @Override
+    void connectionClosed(Status status) {
+        Status cancelled = Status.CANCELLED.withDescription("the client's connection closed: " + status.description());
+        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+            call.abort(cancelled, false);
+        }
+        server.connectionClosed(this);
+    }
+}

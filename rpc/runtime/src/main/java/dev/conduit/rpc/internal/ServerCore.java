@@ -1,0 +1,231 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Channel;
+import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.Listener;
+import dev.conduit.rpc.ChannelFactory;
+import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.ServerCallHandler;
+import dev.conduit.rpc.ServerMethodDefinition;
+import dev.conduit.rpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an {@link dev.conduit.rpc.RpcServer} is made of: listeners on every endpoint, the method registry, the
+ * connections, and the shutdown sequence (GOAWAY, drain, cancel the rest, close listeners).
+ */
+public final class ServerCore {
+    private static final Logger log = LoggerFactory.getLogger(ServerCore.class);
+
+    /** A registered method: its descriptor and its handler, interceptors included. */
+    record Method<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, ServerCallHandler<Req, Resp> handler) {
+        ServerCallImpl<Req, Resp> newCall(ServerConnection conn, int id, Frame start) {
+            return new ServerCallImpl<>(conn, id, descriptor, handler, start);
+        }
+    }
+
+    private final Conduit conduit;
+    private final RpcConfig config;
+    private final Map<String, Method<?, ?>> methods = new HashMap<>();
+    private final Executor executor;
+    private final @Nullable ExecutorService ownedExecutor;
+    private final Resources resources;
+    private final FrameCodec codec;
+    private final List<Listener<Frame>> listeners = new ArrayList<>();
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean shutdown;
+
+    /**
+     * @param executor the handlers' executor, or null for a pool owned by the server
+     */
+    public ServerCore(
+            Conduit conduit,
+            List<ServerMethodDefinition<?, ?>> definitions,
+            @Nullable Executor executor,
+            int maxMessageSize,
+            int initialWindow,
+            Duration keepAliveTime,
+            Duration keepAliveTimeout,
+            Duration handshakeTimeout) {
+        this.conduit = conduit;
+        this.resources = new Resources("rpc-server");
+        this.config = new RpcConfig(
+                maxMessageSize,
+                initialWindow,
+                keepAliveTime,
+                keepAliveTimeout,
+                handshakeTimeout,
+                resources.scheduler());
+        for (ServerMethodDefinition<?, ?> d : definitions) {
+            if (methods.put(d.descriptor().fullName(), method(d)) != null) {
+                throw new IllegalArgumentException(d.descriptor().fullName() + " is registered twice");
+            }
+        }
+        this.ownedExecutor = executor == null ? resources.newPool("handler") : null;
+        this.executor = executor != null ? executor : ownedExecutor;
+        this.codec = new FrameCodec(maxMessageSize);
+    }
+
+    private static <Req, Resp> Method<Req, Resp> method(ServerMethodDefinition<Req, Resp> d) {
+        return new Method<>(d.descriptor(), d.handler());
+    }
+
+    /**
+     * Listens on every endpoint; if one fails, closes those already bound and rethrows.
+     *
+     * @return the bound endpoints, in order
+     */
+    public List<Endpoint> listen(List<Endpoint> endpoints) {
+        List<Endpoint> bound = new ArrayList<>();
+        try {
+            for (Endpoint e : endpoints) {
+                Listener<Frame> l = conduit.listen(Endpoints.forRpc(e, config.maxMessageSize()), codec, this::accepted);
+                lock.lock();
+                try {
+                    listeners.add(l);
+                } finally {
+                    lock.unlock();
+                }
+                // Report the user's endpoint with the address actually bound, not the options added for RPC.
+                bound.add(e.withAddress(l.endpoint().address()));
+            }
+        } catch (RuntimeException e) {
+            shutdownNow();
+            throw e;
+        }
+        return bound;
+    }
+
+    /** Serves one channel opened by {@code factory}. */
+    public CompletableFuture<Void> serve(ChannelFactory factory) {
+        return factory.open(codec).thenAccept(this::accepted);
+    }
+
+    private void accepted(Channel<Frame> channel) {
+        ServerConnection conn = new ServerConnection(channel, config, this);
+        connections.add(conn);
+        conn.start();
+        if (shutdown) {
+            conn.goAway();
+        }
+    }
+
+    @Nullable
+    Method<?, ?> lookup(String fullName) {
+        return methods.get(fullName);
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    void connectionClosed(ServerConnection conn) {
+        connections.remove(conn);
+        if (shutdown && connections.isEmpty()) {
+            terminate();
+        }
+    }
+
+    /** Stops taking new calls; calls in flight continue. */
+    public void shutdown() {
+        shutdown = true;
+        for (ServerConnection c : List.copyOf(connections)) {
+            c.goAway();
+        }
+        if (connections.isEmpty()) {
+            terminate();
+        }
+    }
+
+    /** Shuts down and cancels every call in flight (UNAVAILABLE), closing every connection. */
+    public void shutdownNow() {
+        shutdown = true;
+        Status status = Status.UNAVAILABLE.withDescription("the server shut down before the call completed");
+        for (ServerConnection c : List.copyOf(connections)) {
+            c.cancelAll(status);
+            c.closeWithCause("server shut down");
+        }
+        terminate();
+    }
+
+    private void terminate() {
+        List<Listener<Frame>> toClose;
+        lock.lock();
+        try {
+            toClose = List.copyOf(listeners);
+            listeners.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Listener<Frame> l : toClose) {
+            l.close();
+        }
+        CompletableFuture<?>[] closing =
+                toClose.stream().map(Listener::closeFuture).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(closing).whenComplete((v, e) -> {
+            if (connections.isEmpty()) {
+                terminated.complete(null);
+            }
+        });
+    }
+
+    /** Waits until every connection and listener is closed. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        try {
+            terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    public boolean isTerminated() {
+        return terminated.isDone();
+    }
+
+    /** Calls in flight, over every connection. */
+    public int activeCalls() {
+        return connections.stream().mapToInt(ServerConnection::activeCalls).sum();
+    }
+
+    /** Graceful shutdown for up to {@code grace}, then cancels what remains; releases the server's threads. */
+    public void close(Duration grace) {
+        shutdown();
+        try {
+            if (!awaitTermination(grace)) {
+                log.info("RPC server: {} call(s) still running after {}; cancelling them", activeCalls(), grace);
+                shutdownNow();
+                awaitTermination(Duration.ofSeconds(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdownNow();
+        } finally {
+            resources.close();
+        }
+    }
+}

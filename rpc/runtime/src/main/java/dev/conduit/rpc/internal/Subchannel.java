@@ -1,0 +1,233 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Channel;
+import dev.conduit.rpc.ChannelFactory;
+import dev.conduit.rpc.Status;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection to one endpoint of a client channel, made lazily and remade after a failure.
+ *
+ * <pre>
+ *  IDLE --call--> CONNECTING --HELLO--> READY --lost, GOAWAY, idle--> IDLE
+ *                     |  ^
+ *             failed  v  | backoff timer (exponential, with jitter)
+ *               TRANSIENT_FAILURE
+ * </pre>
+ *
+ * Never calls its channel while holding its own lock, so the channel may call in while holding its lock.
+ */
+final class Subchannel {
+    private static final Logger log = LoggerFactory.getLogger(Subchannel.class);
+
+    enum State {
+        IDLE,
+        CONNECTING,
+        READY,
+        TRANSIENT_FAILURE,
+        SHUTDOWN
+    }
+
+    private final ChannelCore owner;
+    private final String target;
+    private final ChannelFactory factory;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile State state = State.IDLE;
+    private volatile @Nullable ClientConnection ready;
+    private volatile Status lastError = Status.UNAVAILABLE.withDescription("not connected yet");
+    private long backoffNanos;
+    private @Nullable ScheduledFuture<?> retry;
+
+    Subchannel(ChannelCore owner, String target, ChannelFactory factory) {
+        this.owner = owner;
+        this.target = target;
+        this.factory = factory;
+        this.backoffNanos = owner.backoffInitial().toNanos();
+    }
+
+    State state() {
+        return state;
+    }
+
+    Status lastError() {
+        return lastError;
+    }
+
+    /** The ready connection if it takes calls, else null. Lock-free: the per-call fast path. */
+    @Nullable
+    ClientConnection readyConnection() {
+        ClientConnection c = ready;
+        return c != null && c.acceptsCalls() ? c : null;
+    }
+
+    /** Starts connecting if idle. */
+    void requestConnection() {
+        lock.lock();
+        try {
+            if (state != State.IDLE) {
+                return;
+            }
+            state = State.CONNECTING;
+        } finally {
+            lock.unlock();
+        }
+        connect();
+    }
+
+    private void connect() {
+        CompletableFuture<Channel<Frame>> opened;
+        try {
+            opened = factory.open(owner.codec());
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        opened.thenCompose(ch -> {
+                    ClientConnection c = new ClientConnection(ch, owner.config(), this, owner.idleTimeout());
+                    connections.add(c);
+                    return c.handshake();
+                })
+                .whenComplete((c, e) -> {
+                    if (e == null) {
+                        connected(c);
+                    } else {
+                        connectFailed(e);
+                    }
+                });
+    }
+
+    private void connected(ClientConnection c) {
+        lock.lock();
+        try {
+            if (state == State.SHUTDOWN) {
+                c.drain();
+                return;
+            }
+            state = State.READY;
+            ready = c;
+            backoffNanos = owner.backoffInitial().toNanos();
+        } finally {
+            lock.unlock();
+        }
+        log.debug("connected to {}", target);
+        owner.stateChanged();
+    }
+
+    private void connectFailed(Throwable e) {
+        Throwable cause =
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        lock.lock();
+        try {
+            if (state == State.SHUTDOWN) {
+                return;
+            }
+            state = State.TRANSIENT_FAILURE;
+            Status s = Status.fromThrowable(cause);
+            lastError = Status.UNAVAILABLE
+                    .withDescription("cannot connect to " + target + ": "
+                            + (s.description() != null ? s.description() : cause.toString()))
+                    .withCause(cause);
+            long jittered = (long)
+                    (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+            retry = owner.config().scheduler().schedule(this::retry, jittered, TimeUnit.NANOSECONDS);
+            backoffNanos = Math.min(owner.backoffMax().toNanos(), (long) (backoffNanos * 1.6));
+        } finally {
+            lock.unlock();
+        }
+        log.debug("{}", lastError);
+        owner.stateChanged();
+    }
+
+    private void retry() {
+        lock.lock();
+        try {
+            if (state != State.TRANSIENT_FAILURE) {
+                return;
+            }
+            state = State.CONNECTING;
+        } finally {
+            lock.unlock();
+        }
+        connect();
+    }
+
+    /** A connection of this subchannel closed. */
+    void connectionClosed(ClientConnection c, Status status) {
+        connections.remove(c);
+        if (leave(c)) {
+            lastError = status;
+            log.debug("connection to {} lost: {}", target, status);
+        }
+        owner.stateChanged();
+    }
+
+    /** The server said GOAWAY (or the connection went idle): new calls need a new connection. */
+    void goAwayReceived(ClientConnection c) {
+        leave(c);
+        owner.stateChanged();
+    }
+
+    private boolean leave(ClientConnection c) {
+        lock.lock();
+        try {
+            if (ready != c) {
+                return false;
+            }
+            ready = null;
+            if (state == State.READY) {
+                state = State.IDLE;
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No new calls; connections close once their calls are done. */
+    void shutdown() {
+        lock.lock();
+        try {
+            state = State.SHUTDOWN;
+            ready = null;
+            if (retry != null) {
+                retry.cancel(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ClientConnection c : List.copyOf(connections)) {
+            c.drain();
+        }
+    }
+
+    /** Fails every call with {@code status} and closes every connection. */
+    void shutdownNow(Status status) {
+        shutdown();
+        for (ClientConnection c : List.copyOf(connections)) {
+            c.cancelAll(status);
+        }
+    }
+
+    boolean isTerminated() {
+        return state == State.SHUTDOWN && connections.isEmpty();
+    }
+
+    int activeCalls() {
+        return connections.stream().mapToInt(ClientConnection::activeCalls).sum();
+    }
+
+    @Override
+    public String toString() {
+        return target + " (" + state + ")";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.Idle;
+import dev.conduit.rpc.ClientCall;
+import dev.conduit.rpc.Metadata;
+import dev.conduit.rpc.Status;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The listener of a blocking unary call: records the response and status, and wakes the caller. Its callbacks run
+ * on the transport thread (direct executor), so the response reaches the caller with one wake-up and no hop.
+ */
+public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> {
+    private final Thread caller = Thread.currentThread();
+    private @Nullable Resp value;
+    private Metadata trailers = new Metadata();
+    private volatile @Nullable Status status;
+
+    @Override
+    public void onMessage(Resp message) {
+        value = message;
+    }
+
+    @Override
+    public void onClose(Status s, Metadata t) {
+        trailers = t;
+        status = s;
+        LockSupport.unpark(caller);
+    }
+
+    /**
+     * Waits for the outcome: the response, or an {@link dev.conduit.rpc.RpcException}. If interrupted, cancels the
+     * call and throws CANCELLED with the interrupt flag set again.
+     */
+    public Resp await(ClientCall<?, Resp> call, Idle idle) {
+        try {
+            Waiting.await(() -> status != null, idle);
+        } catch (InterruptedException e) {
+            call.cancel("the calling thread was interrupted", e);
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED
+                    .withDescription("the calling thread was interrupted")
+                    .withCause(e)
+                    .asException();
+        }
+        Status s = status;
+        Resp v = value;
+        if (s != null && s.isOk() && v != null) {
+            return v;
+        }
+        throw (s != null ? s : Status.INTERNAL).asException(trailers);
+    }
+}

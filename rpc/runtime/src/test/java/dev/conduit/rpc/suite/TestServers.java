@@ -1,0 +1,123 @@
+package dev.conduit.rpc.suite;
+
+import dev.conduit.core.Conduit;
+import dev.conduit.rpc.RpcServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the suite's server: in this JVM, or in a child JVM for transports whose real use crosses processes. */
+public final class TestServers {
+    private TestServers() {}
+
+    /** The server's largest accepted request: small, so that the oversized-message test stays cheap. */
+    static final int MAX_MESSAGE_SIZE = 256 << 10;
+    /** The server's per-call window for requests: small, so that flow-control tests need few messages. */
+    static final int SERVER_WINDOW = 16 << 10;
+
+    /** A running server: the URI clients connect to, and how to stop it. */
+    public interface Handle extends AutoCloseable {
+        String uri();
+
+        @Override
+        void close();
+    }
+
+    static RpcServer start(Conduit conduit, String listenUri) {
+        return RpcServer.builder(conduit)
+                .listen(listenUri)
+                .addService(new TestService().definition())
+                .maxMessageSize(MAX_MESSAGE_SIZE)
+                .initialWindow(SERVER_WINDOW)
+                .shutdownTimeout(java.time.Duration.ofSeconds(2))
+                .start();
+    }
+
+    /** A server in this JVM, with a runtime of its own. */
+    static Handle inProcess(String listenUri) {
+        Conduit conduit = Conduit.builder().name("server").build();
+        RpcServer server;
+        try {
+            server = start(conduit, listenUri);
+        } catch (RuntimeException e) {
+            conduit.close();
+            throw e;
+        }
+        String uri = server.endpoints().get(0).toString();
+        return new Handle() {
+            @Override
+            public String uri() {
+                return uri;
+            }
+
+            @Override
+            public void close() {
+                server.close();
+                conduit.close();
+            }
+        };
+    }
+
+    /** A server in a child JVM with this JVM's classpath; waits for its {@code listening on} line. */
+    static Handle childProcess(String listenUri) {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx256m",
+                TestServerMain.class.getName(),
+                listenUri);
+        Process p;
+        try {
+            p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first;
+        try {
+            first = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return out.readLine();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the server process for " + listenUri + " did not start", e);
+        }
+        if (first == null || !first.startsWith("listening on ")) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the server process printed " + first);
+        }
+        String uri = first.substring("listening on ".length()).trim();
+        return new Handle() {
+            @Override
+            public String uri() {
+                return uri;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    p.getOutputStream().close();
+                    if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }
+        };
+    }
+}

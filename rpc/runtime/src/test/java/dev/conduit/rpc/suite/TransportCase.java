@@ -1,0 +1,29 @@
+package dev.conduit.rpc.suite;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One transport the suite runs over: its name, the URI the server listens on, and where the server runs. Adding a
+ * transport to the suite is one line in {@link #all()}.
+ *
+ * @param name the transport, as shown in test names
+ * @param listenUri the server's listen URI (ephemeral port, fresh name or temp path)
+ * @param start starts the server on that URI
+ */
+public record TransportCase(String name, String listenUri, Function<String, TestServers.Handle> start) {
+
+    /** Every transport the suite covers. */
+    static List<TransportCase> all() {
+        return List.of(new TransportCase("inproc", "inproc://*", TestServers::inProcess));
+    }
+
+    TestServers.Handle startServer() {
+        return start.apply(listenUri);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
