@@ -14,7 +14,7 @@ final class ReusingBytesCodec implements Codec<byte[]> {
 
     private static final ThreadLocal<byte[][]> BY_SIZE_CLASS = ThreadLocal.withInitial(() -> new byte[32][]);
 
-    private ReusingBytesCodec() {}
+    ReusingBytesCodec() {}
 
     @Override
     public void encode(byte[] message, WriteBuffer out) {

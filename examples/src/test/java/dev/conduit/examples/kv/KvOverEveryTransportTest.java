@@ -43,7 +43,9 @@ class KvOverEveryTransportTest {
     /** One URI per transport on the classpath; the server listens on it, the client connects to what it bound. */
     static Stream<String> transports() {
         return Stream.of(
-                "inproc://*", "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+                "inproc://*",
+                "tcp://127.0.0.1:0",
+                "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
     }
 
     private void start(String uri) {
