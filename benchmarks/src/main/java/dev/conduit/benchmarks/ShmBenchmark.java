@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * and message size; compare with {@link AeronIpcBenchmark} in the same run.
  *
  * <p>The lean path a latency-sensitive user takes: {@link Channel#offer} (no future per message), handlers on the
- * shm poller thread ({@code Runnable::run}), and a codec that does not allocate per message ({@link
+ * shm poller thread ({@code Channel.DIRECT}), and a codec that does not allocate per message ({@link
  * ReusingBytesCodec}), so that {@code -prof gc} shows what the transport and core allocate. One runtime holds both
  * ends, so one poller thread serves them: with the benchmark thread, two busy threads, as with Aeron's ping-pong.
  */
@@ -55,11 +55,11 @@ public class ShmBenchmark {
         conduit = Conduit.builder().name("bench").build();
         String uri = "shm://*?idle=" + idle;
         Listener<byte[]> echo = conduit.listen(
-                uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> echo(c, m), Runnable::run));
+                uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> echo(c, m), Channel.DIRECT));
         Listener<byte[]> sink = conduit.listen(
                 uri,
                 ReusingBytesCodec.INSTANCE,
-                ch -> ch.onMessage((c, m) -> sunk.lazySet(sunk.get() + 1), Runnable::run));
+                ch -> ch.onMessage((c, m) -> sunk.lazySet(sunk.get() + 1), Channel.DIRECT));
         echoClient = conduit.connect(echo.endpoint(), ReusingBytesCodec.INSTANCE);
         sinkClient = conduit.connect(sink.endpoint(), ReusingBytesCodec.INSTANCE);
         payload = new byte[size];

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * An echo listener and a sink listener on a socket URI, with a client of each, in one runtime. Like a hand-written
- * Netty server, both handle messages on the I/O thread ({@code onMessage(handler, Runnable::run)}), and the echo
+ * Netty server, both handle messages on the I/O thread ({@code onMessage(handler, Channel.DIRECT)}), and the echo
  * replies with {@link Channel#offer}: the configuration that lets Conduit be compared with plain Netty.
  */
 final class SocketEcho implements AutoCloseable {
@@ -25,9 +25,9 @@ final class SocketEcho implements AutoCloseable {
     /** Listens on {@code listenUri} twice; {@code codecs} gives one codec per channel (four in all). */
     SocketEcho(String listenUri, Supplier<Codec<byte[]>> codecs) {
         conduit = Conduit.builder().name("bench").build();
-        var echo = conduit.listen(listenUri, codecs.get(), ch -> ch.onMessage(SocketEcho::echo, Runnable::run));
+        var echo = conduit.listen(listenUri, codecs.get(), ch -> ch.onMessage(SocketEcho::echo, Channel.DIRECT));
         var sink = conduit.listen(
-                listenUri, codecs.get(), ch -> ch.onMessage((c, m) -> sunk.incrementAndGet(), Runnable::run));
+                listenUri, codecs.get(), ch -> ch.onMessage((c, m) -> sunk.incrementAndGet(), Channel.DIRECT));
         echoClient = conduit.connect(echo.endpoint(), codecs.get());
         sinkClient = conduit.connect(sink.endpoint(), codecs.get());
     }

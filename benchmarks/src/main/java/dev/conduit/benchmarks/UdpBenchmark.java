@@ -80,7 +80,7 @@ public class UdpBenchmark {
         var sink = receiver.listen(
                 "udp://127.0.0.1:0",
                 Codecs.bytes(),
-                ch -> ch.onMessage((c, m) -> sunk.incrementAndGet(), Runnable::run));
+                ch -> ch.onMessage((c, m) -> sunk.incrementAndGet(), Channel.DIRECT));
         client = sender.connect(sink.endpoint(), Codecs.bytes());
         payload = new byte[size];
     }

@@ -124,7 +124,7 @@ class ShmTransportTest {
     void spinChannelsRoundTripOnASpinningPoller() throws Exception {
         Conduit conduit = runtime("spin");
         Listener<byte[]> listener =
-                conduit.listen(uri("idle=spin"), Codecs.bytes(), ch -> ch.onMessage(Channel::send, Runnable::run));
+                conduit.listen(uri("idle=spin"), Codecs.bytes(), ch -> ch.onMessage(Channel::send, Channel.DIRECT));
         Channel<byte[]> channel = conduit.connect(listener.endpoint(), Codecs.bytes());
         assertThat(ResourceCheck.threadsNamed("conduit-spin-shm-spin-")).hasSize(1);
         assertThat(ResourceCheck.threadsNamed("conduit-spin-shm-backoff-")).isEmpty();

@@ -64,7 +64,7 @@ class IdleSpinTest {
         }
         assertThat(engine).isIn(NettyEngine.EPOLL, NettyEngine.NIO);
         Listener<String> listener =
-                conduit.listen(uri, Codecs.text(), ch -> ch.onMessage(Channel::send, Runnable::run));
+                conduit.listen(uri, Codecs.text(), ch -> ch.onMessage(Channel::send, Channel.DIRECT));
         Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
         for (int i = 0; i < 1_000; i++) {
             client.send("ping " + i);
