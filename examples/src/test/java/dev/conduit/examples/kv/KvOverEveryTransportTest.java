@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KvOverEveryTransportTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final java.util.concurrent.atomic.AtomicInteger NAMES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private Conduit conduit;
     private RpcServer server;
@@ -40,7 +42,10 @@ class KvOverEveryTransportTest {
 
     /** One URI per transport on the classpath; the server listens on it, the client connects to what it bound. */
     static Stream<String> transports() {
-        return Stream.of("inproc://*");
+        return Stream.of(
+                "inproc://*",
+                "tcp://127.0.0.1:0",
+                "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
     }
 
     private void start(String uri) {

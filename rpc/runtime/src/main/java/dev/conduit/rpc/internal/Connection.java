@@ -42,7 +42,7 @@ abstract class Connection implements MessageHandler<Frame> {
 
     /** Starts receiving frames (on the transport thread) and, if configured, keepalive pings. */
     void start() {
-        channel.onMessage(this, Runnable::run);
+        channel.onMessage(this, Channel.DIRECT);
         long interval = config.keepAliveTime().toNanos();
         if (interval > 0) {
             keepAliveTask = config.scheduler()
