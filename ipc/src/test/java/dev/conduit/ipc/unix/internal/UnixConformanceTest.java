@@ -3,6 +3,7 @@ package dev.conduit.ipc.unix.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.core.testkit.ChannelConformanceSuite;
 import dev.conduit.core.testkit.Peer;
 import dev.conduit.core.testkit.PeerProcess;
@@ -11,9 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 
-/** The conformance suite over {@code unix://}, with the agent in a child JVM, on each engine Linux offers. */
+/**
+ * The conformance suite over {@code unix://}, with the agent in a child JVM, on each engine Linux offers: epoll, NIO,
+ * and io_uring where the kernel allows it.
+ */
 class UnixConformanceTest {
     private static final Path DIR = TempDirs.create();
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -54,6 +59,23 @@ class UnixConformanceTest {
         @Override
         String io() {
             return "epoll";
+        }
+    }
+
+    @Nested
+    class IoUring extends OnEngine {
+        /** Runs first (the suite's setup starts the shared peer): without io_uring the whole class is skipped. */
+        @Override
+        protected Peer startPeer(String listenUri) {
+            Assumptions.assumeTrue(
+                    NettyEngine.IO_URING.isAvailable(),
+                    "io_uring is not available here: " + NettyEngine.IO_URING.unavailabilityCause());
+            return super.startPeer(listenUri);
+        }
+
+        @Override
+        String io() {
+            return "io_uring";
         }
     }
 
