@@ -4,7 +4,6 @@ import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Listener;
-import dev.conduit.core.MessageHandler;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,37 +26,17 @@ public final class EchoFixture implements AutoCloseable {
 
     /** Listens on {@code echoUri} and {@code sinkUri} and connects a client to each. */
     public EchoFixture(String echoUri, String sinkUri) {
-        this(echoUri, sinkUri, false);
-    }
-
-    /**
-     * Listens on {@code echoUri} and {@code sinkUri} and connects a client to each; with {@code direct}, the echo and
-     * sink handlers run on the transport's I/O thread ({@code onMessage(handler, Runnable::run)}), as a latency-minded
-     * server does, so that a round trip measures the transport rather than the hop to a handler thread.
-     */
-    public EchoFixture(String echoUri, String sinkUri, boolean direct) {
         conduit = Conduit.builder().name("bench").build();
-        echo = conduit.listen(echoUri, Codecs.bytes(), ch -> {
-            MessageHandler<byte[]> handler = (c, m) -> {
-                if (!c.isWritable()) {
-                    c.awaitWritable(WAIT);
-                }
-                c.send(m);
-            };
-            if (direct) {
-                ch.onMessage(handler, Runnable::run);
-            } else {
-                ch.onMessage(handler);
-            }
-        });
-        sink = conduit.listen(sinkUri, Codecs.bytes(), ch -> {
-            MessageHandler<byte[]> handler = (c, m) -> sunk.incrementAndGet();
-            if (direct) {
-                ch.onMessage(handler, Runnable::run);
-            } else {
-                ch.onMessage(handler);
-            }
-        });
+        echo = conduit.listen(
+                echoUri,
+                Codecs.bytes(),
+                ch -> ch.onMessage((c, m) -> {
+                    if (!c.isWritable()) {
+                        c.awaitWritable(WAIT);
+                    }
+                    c.send(m);
+                }));
+        sink = conduit.listen(sinkUri, Codecs.bytes(), ch -> ch.onMessage((c, m) -> sunk.incrementAndGet()));
         echoClient = conduit.connect(echo.endpoint(), Codecs.bytes());
         sinkClient = conduit.connect(sink.endpoint(), Codecs.bytes());
     }

@@ -1,5 +1,6 @@
 package dev.conduit.benchmarks;
 
+import dev.conduit.core.Codecs;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,8 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code unix://}, {@code fifo://} and {@code pipe:} beside {@code tcp://} in one run: round-trip latency through an
- * echo (handler on the I/O thread, so that the transport is what is measured) and one-way throughput into a sink, at
+ * {@code unix://}, {@code fifo://} and {@code pipe:} beside {@code tcp://} in one run, all through {@link SocketEcho}'s
+ * configuration (handlers on the I/O thread, {@code offer} on both ends; for pipe the same in child JVMs, {@link
+ * PipeFixture}): round-trip latency and rate through an echo, and one-way throughput into a sink, at
  * 64 B, 1 KiB and 64 KiB, with each endpoint's {@code idle} strategy: {@code block} (the default) or {@code spin}
  * (busy-polling event loops for unix and tcp; for fifo and pipe only the receiving thread spins).
  *
@@ -43,7 +45,7 @@ public class IpcBenchmark {
     @Param({"64", "1024", "65536"})
     int size;
 
-    private EchoFixture sockets;
+    private SocketEcho sockets;
     private PipeFixture pipes;
     private byte[] payload;
 
@@ -55,12 +57,14 @@ public class IpcBenchmark {
         String options = "?idle=" + idle;
         switch (transport) {
             case "unix" ->
-                sockets = new EchoFixture(
-                        "unix://" + tmp + "-echo.sock" + options, "unix://" + tmp + "-sink.sock" + options, true);
+                sockets = new SocketEcho(
+                        "unix://" + tmp + "-echo.sock" + options,
+                        "unix://" + tmp + "-sink.sock" + options,
+                        Codecs::bytes);
             case "fifo" ->
-                sockets =
-                        new EchoFixture("fifo://" + tmp + "-echo" + options, "fifo://" + tmp + "-sink" + options, true);
-            case "tcp" -> sockets = new EchoFixture("tcp://127.0.0.1:0" + options, "tcp://127.0.0.1:0" + options, true);
+                sockets = new SocketEcho(
+                        "fifo://" + tmp + "-echo" + options, "fifo://" + tmp + "-sink" + options, Codecs::bytes);
+            case "tcp" -> sockets = new SocketEcho("tcp://127.0.0.1:0" + options, Codecs::bytes);
             case "pipe" -> pipes = new PipeFixture("pipe:" + options);
             default -> throw new IllegalArgumentException("unknown transport " + transport);
         }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The {@code pipe:} counterpart of {@link EchoFixture}: the echo and the sink are child JVMs ({@link PipePeerMain})
- * serving their stdin and stdout, spawned with the same options as the parent's side.
+ * The {@code pipe:} counterpart of {@link SocketEcho}: the echo and the sink are child JVMs ({@link PipePeerMain})
+ * serving their stdin and stdout, spawned with the same options as the parent's side; {@code offer} on both ends.
  */
 public final class PipeFixture implements AutoCloseable {
     private final Conduit conduit;
@@ -39,21 +39,25 @@ public final class PipeFixture implements AutoCloseable {
 
     /** One round trip through the echo child. */
     public byte[] roundTrip(byte[] payload) throws InterruptedException {
-        echoClient.send(payload);
-        byte[] reply = echoClient.receive(EchoFixture.WAIT);
+        if (!echoClient.offer(payload)) {
+            throw new IllegalStateException("sendLimit reached with one message in flight");
+        }
+        byte[] reply = echoClient.receive(SocketEcho.WAIT);
         if (reply == null || reply.length != payload.length) {
             throw new IllegalStateException("echo lost or damaged a message");
         }
         return reply;
     }
 
-    /** Sends {@code count} messages to the sink child, waiting for writability as a well-behaved producer does. */
+    /** Sends {@code count} messages to the sink child as fast as writability allows. */
     public void sendToSink(byte[] payload, int count) throws InterruptedException {
         for (int i = 0; i < count; i++) {
-            if (!sinkClient.isWritable() && !sinkClient.awaitWritable(EchoFixture.WAIT)) {
-                throw new IllegalStateException("sink child not writable within " + EchoFixture.WAIT);
+            if (!sinkClient.isWritable() && !sinkClient.awaitWritable(SocketEcho.WAIT)) {
+                throw new IllegalStateException("sink child not writable within " + SocketEcho.WAIT);
             }
-            sinkClient.send(payload);
+            while (!sinkClient.offer(payload)) {
+                sinkClient.awaitWritable(SocketEcho.WAIT);
+            }
         }
     }
 

@@ -7,9 +7,9 @@ import dev.conduit.core.Endpoint;
 import dev.conduit.ipc.Pipes;
 
 /**
- * A benchmark child on its own stdin and stdout: {@code echo <pipe-options>} sends every message back (on the reader
- * thread, as {@link EchoFixture} does with {@code direct}), {@code sink <pipe-options>} drops them. Ends when its
- * parent closes the channel.
+ * A benchmark child on its own stdin and stdout: {@code echo <pipe-options>} offers every message back on the reader
+ * thread, as {@link SocketEcho} does; {@code sink <pipe-options>} drops them. Ends when its parent closes the
+ * channel.
  */
 public final class PipePeerMain {
     private PipePeerMain() {}
@@ -20,14 +20,11 @@ public final class PipePeerMain {
             Channel<byte[]> parent = Pipes.stdio(conduit, Codecs.bytes(), Endpoint.parse(args[1]));
             parent.onMessage(
                     (ch, m) -> {
-                        if (echo) {
-                            if (!ch.isWritable()) {
-                                ch.awaitWritable(EchoFixture.WAIT);
-                            }
-                            ch.send(m);
+                        if (echo && !ch.offer(m)) {
+                            throw new IllegalStateException("echo: sendLimit reached with one message in flight");
                         }
                     },
-                    Runnable::run);
+                    Channel.DIRECT);
             parent.closeFuture().get();
         }
     }
