@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>Senders never block: a full pipe holds up the writer thread only, and the queued bytes count as pending in the
  * channel, which turns unwritable above its high-water mark. With nothing queued the writer parks, whatever the
  * endpoint's {@code idle}: every link has a writer of its own, and writers that spin or yield starve the threads that
- * do the work on a small machine (measured on 2 cores: a 64 B round trip went from about 10 µs to over 100 µs with
- * backing-off writers, to milliseconds with spinning ones). Once a write fails (the peer stopped reading) every later
+ * do the work on a small machine (measured on 2 cores: a 64 B round trip became several times slower with backing-off
+ * writers, and took milliseconds with spinning ones). Once a write fails (the peer stopped reading) every later
  * frame fails with the same error.
  */
 final class FrameWriter {
