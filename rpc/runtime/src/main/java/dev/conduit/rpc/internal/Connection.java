@@ -68,6 +68,9 @@ abstract class Connection implements MessageHandler<Frame> {
     }
 
     private void dispatch(Frame f) {
+        if (log.isTraceEnabled()) {
+            log.trace("{} received {}", this, f);
+        }
         if (f.type == Frames.MALFORMED) {
             protocolError(Status.Code.INTERNAL, "protocol error: " + f.text);
             return;
@@ -152,6 +155,9 @@ abstract class Connection implements MessageHandler<Frame> {
      * cannot be encoded, in which case {@link #sendFailed} says why.
      */
     boolean write(Frame f) {
+        if (log.isTraceEnabled()) {
+            log.trace("{} sends {}", this, f);
+        }
         try {
             if (channel.offer(f)) {
                 return true;

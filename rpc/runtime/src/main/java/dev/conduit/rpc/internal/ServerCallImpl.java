@@ -173,12 +173,28 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     @Override
     public boolean write(Frame f) {
         f.callId = id;
-        boolean written = conn.write(f);
-        if (written && f.type == Frames.CALL_END && ended.compareAndSet(false, true)) {
-            finished();
-            serial.execute(() -> CurrentCall.run(context, listener::onComplete));
+        if (f.type != Frames.CALL_END || f.abortEnd) {
+            return conn.write(f);
         }
+        // The normal end: claim it before writing, so that a connection closing as a result of this very frame
+        // (the client drains and closes at once) does not count the call as cancelled.
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        boolean written = conn.write(f);
+        finished();
+        serial.execute(() -> CurrentCall.run(context, listener::onComplete));
         return written;
+    }
+
+    /** A frame of this call could not be encoded (a response too large or a failing marshaller). */
+    void sendFailed(Frame f, Status status) {
+        if (f.type == Frames.CALL_END && !f.abortEnd) {
+            // The call has ended as far as the handler is concerned; the client gets the failure instead.
+            conn.write(Frame.status(Frames.CALL_END, id, status.code().value(), status.description()));
+        } else {
+            abort(status, true);
+        }
     }
 
     @Override
@@ -297,11 +313,15 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return;
         }
         cancelStatus = status;
+        context.cancelled();
         finished();
         in.close();
-        out.abort(
-                tellClient ? Frame.status(Frames.CALL_END, id, status.code().value(), status.description()) : null,
-                false);
+        Frame end = null;
+        if (tellClient) {
+            end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
+            end.abortEnd = true;
+        }
+        out.abort(end, false);
         if (status.code() != Status.Code.CANCELLED) {
             log.debug("call {} #{} ended: {}", method.fullName(), id, status);
         }
@@ -335,6 +355,28 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     /** What handlers can see of the call; also {@link ServerCallContext#current()}. */
     private final class Context implements ServerCallContext {
         final Metadata trailers = new Metadata();
+        private final java.util.List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void onCancel(Runnable action) {
+            onCancel.add(action);
+            if (cancelStatus != null) {
+                cancelled();
+            }
+        }
+
+        /** Runs every cancellation action not yet run; each runs once. */
+        void cancelled() {
+            for (Runnable r : onCancel) {
+                if (onCancel.remove(r)) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        log.warn("a cancellation handler of {} threw", method.fullName(), e);
+                    }
+                }
+            }
+        }
 
         @Override
         public MethodDescriptor<?, ?> method() {

@@ -24,7 +24,7 @@ final class ServerConnection extends Connection {
     private volatile int lastCallId;
     private volatile boolean goingAway;
     private volatile boolean ready;
-    private @Nullable ScheduledFuture<?> handshakeTimer;
+    private volatile @Nullable ScheduledFuture<?> handshakeTimer;
 
     ServerConnection(Channel<Frame> channel, RpcConfig config, ServerCore server) {
         super(channel, config);
@@ -132,7 +132,7 @@ final class ServerConnection extends Connection {
     void sendFailed(Frame f, Status status) {
         ServerCallImpl<?, ?> call = calls.get(f.callId);
         if (call != null) {
-            call.abort(status, true);
+            call.sendFailed(f, status);
         } else {
             log.warn("{}: could not send {}: {}", this, f, status);
         }
@@ -171,6 +171,10 @@ final class ServerConnection extends Connection {
 
     @Override
     void connectionClosed(Status status) {
+        ScheduledFuture<?> timer = handshakeTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         Status cancelled = Status.CANCELLED.withDescription("the client's connection closed: " + status.description());
         for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
             call.abort(cancelled, false);
