@@ -12,14 +12,19 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "conduit 0.1.0",
         description = "Talk to any Conduit endpoint: tcp://, udp://, unix://, shm://, pipe:, fifo://, inproc://",
+        footer = "Exit codes: 0 success; 1 failure (one line on stderr); 2 kv: key not found; 64 usage error.",
         subcommands = {
             ListenCommand.class,
             SendCommand.class,
             PingCommand.class,
             TourCommand.class,
+            KvServerCommand.class,
+            KvCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ConduitCli implements Runnable {
+    /** The exit code of a command line that cannot be parsed (sysexits' EX_USAGE). */
+    static final int USAGE_ERROR = 64;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -33,6 +38,9 @@ public final class ConduitCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ConduitCli());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Usage errors get their own code (sysexits' EX_USAGE), apart from kv's 1 and 2.
+        cli.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR);
+        cli.getSubcommands().values().forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = e.getMessage() != null && (e instanceof RuntimeException) ? e.getMessage() : e.toString();
             commandLine.getErr().println("conduit: " + message);

@@ -104,7 +104,8 @@ public final class ServerCore {
                 } finally {
                     lock.unlock();
                 }
-                bound.add(l.endpoint());
+                // Report the user's endpoint with the address actually bound, not the options added for RPC.
+                bound.add(e.withAddress(l.endpoint().address()));
             }
         } catch (RuntimeException e) {
             shutdownNow();
