@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
- * per transport with what was verified, round-trip p50/p99 and messages per second.
+ * per transport with what was verified, round-trip p50/p99 and messages per second. Then an RPC server and client do
+ * the same with unary calls and a server-streaming call: the {@code rpc} columns.
  */
 public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -32,6 +34,7 @@ public final class Tour {
             double p50Micros,
             double p99Micros,
             long messagesPerSecond,
+            RpcTour.@Nullable Result rpc,
             String detail) {}
 
     /** The transports of the tour, in table order. */
@@ -54,12 +57,16 @@ public final class Tour {
         out.println();
         out.println(String.format(
                 Locale.ROOT,
-                "%-10s %10s %9s %9s %12s  %s",
+                "%-10s %10s %9s %9s %12s %10s %9s %9s %12s  %s",
                 "transport",
                 "verified",
                 "p50 us",
                 "p99 us",
                 "msgs/s",
+                "rpc calls",
+                "rpc p50",
+                "rpc p99",
+                "rpc msgs/s",
                 "endpoint"));
         out.flush();
         List<Result> results = new ArrayList<>();
@@ -71,12 +78,13 @@ public final class Tour {
                         r.verified()
                                 ? String.format(
                                         Locale.ROOT,
-                                        "%-10s %10d %9.1f %9.1f %12d  %s",
+                                        "%-10s %10d %9.1f %9.1f %12d %s  %s",
                                         row.transport(),
                                         r.exchanged(),
                                         r.p50Micros(),
                                         r.p99Micros(),
                                         r.messagesPerSecond(),
+                                        rpcColumns(r.rpc()),
                                         r.detail())
                                 : String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail()));
                 out.flush();
@@ -96,6 +104,9 @@ public final class Tour {
             roundTrips(client, roundTrips / 5, null);
             roundTrips(client, roundTrips, rtt);
             long rate = stream(client);
+            RpcTour.Result rpc = RpcTour.applies(row.listenUri())
+                    ? RpcTour.run(conduit, row.listenUri(), roundTrips, streamed)
+                    : null;
             return new Result(
                     row,
                     true,
@@ -103,10 +114,24 @@ public final class Tour {
                     rtt.getValueAtPercentile(50) / 1e3,
                     rtt.getValueAtPercentile(99) / 1e3,
                     rate,
+                    rpc,
                     listener.endpoint().toString());
         } catch (Exception e) {
-            return new Result(row, false, 0, 0, 0, 0, e.toString());
+            return new Result(row, false, 0, 0, 0, 0, null, e.toString());
         }
+    }
+
+    /** The RPC columns: unary calls checked, their p50/p99, streamed responses per second; dashes where not run. */
+    private static String rpcColumns(RpcTour.@Nullable Result rpc) {
+        return rpc == null
+                ? String.format(Locale.ROOT, "%10s %9s %9s %12s", "-", "-", "-", "-")
+                : String.format(
+                        Locale.ROOT,
+                        "%10d %9.1f %9.1f %12d",
+                        rpc.calls(),
+                        rpc.p50Micros(),
+                        rpc.p99Micros(),
+                        rpc.messagesPerSecond());
     }
 
     private static void echo(Channel<byte[]> channel) {
