@@ -111,6 +111,17 @@ final class RawFrames {
 
     /** A received frame's header and, for CALL_END and GOAWAY, the status. */
     record Received(int type, int flags, int callId, int code, String text, byte[] rest) {
+        /** For a CALL_END without trailers: the message it carries. */
+        byte[] payloadAfterTrailers() {
+            ByteBuffer in = ByteBuffer.wrap(rest);
+            if (in.getShort() != 0) {
+                throw new IllegalStateException("expected no trailers");
+            }
+            byte[] payload = new byte[in.remaining()];
+            in.get(payload);
+            return payload;
+        }
+
         static Received parse(byte[] frame) {
             ByteBuffer in = ByteBuffer.wrap(frame);
             if (in.remaining() >= 4 && in.getInt(0) == MAGIC) {

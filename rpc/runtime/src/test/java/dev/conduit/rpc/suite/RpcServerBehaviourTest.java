@@ -216,10 +216,12 @@ class RpcServerBehaviourTest {
         assertThat(call(channel(pooled), thread, ""))
                 .startsWith("conduit-rpc-server")
                 .contains("-handler-");
+        // inproc has no I/O thread: frames are delivered by whichever thread hands them over (the caller's, or the
+        // runtime's while it delivers the first ones). What matters: never the server's handler pool.
         RpcChannel toDirect = channel(direct);
-        assertThat(call(toDirect, thread, "")).doesNotStartWith("conduit-rpc-server");
-        // Once connected, inproc hands frames over on the sending thread: the transport thread is the caller's own.
-        assertThat(call(toDirect, thread, "")).isEqualTo(Thread.currentThread().getName());
+        for (int i = 0; i < 20; i++) {
+            assertThat(call(toDirect, thread, "")).doesNotStartWith("conduit-rpc-server");
+        }
     }
 
     @Test
