@@ -193,8 +193,32 @@ abstract class Connection implements MessageHandler<Frame> {
     /** Sends GOAWAY with {@code code} and {@code message}, then closes the connection. */
     void protocolError(Status.Code code, String message) {
         log.info("RPC connection {}: {}; closing it", this, message);
-        write(Frame.goaway(lastCallIdForGoAway(), code.value(), message));
-        closeWithCause(message);
+        closeAfterFlush(Frame.goaway(lastCallIdForGoAway(), code.value(), message), message);
+    }
+
+    /**
+     * Closes once every frame written so far, and {@code last} if given, has been taken by the transport, so that a
+     * final CALL_END or GOAWAY is not lost to the close (a PING marks the point when there is no last frame). Closes
+     * anyway after a few seconds if the peer does not read.
+     */
+    void closeAfterFlush(@Nullable Frame last, String cause) {
+        if (closeCause == null) {
+            closeCause = cause;
+        }
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            channel.send(last != null ? last : Frame.ping(Frames.PING, 0)).whenComplete((v, e) -> channel.close());
+        } catch (RuntimeException e) {
+            channel.close();
+            return;
+        }
+        try {
+            config.scheduler().schedule(channel::close, 5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The owner is closing: its runtime closes the channel if the send does not complete.
+        }
     }
 
     int lastCallIdForGoAway() {

@@ -124,7 +124,7 @@ final class ServerConnection extends Connection {
     void callEnded(int id) {
         calls.remove(id);
         if (goingAway && calls.isEmpty()) {
-            closeWithCause("server shut down");
+            closeAfterFlush(null, "server shut down");
         }
     }
 
@@ -152,9 +152,11 @@ final class ServerConnection extends Connection {
     }
 
     private void sendGoAway() {
-        write(Frame.goaway(lastCallId, Status.Code.UNAVAILABLE.value(), "the server is shutting down"));
+        Frame goaway = Frame.goaway(lastCallId, Status.Code.UNAVAILABLE.value(), "the server is shutting down");
         if (calls.isEmpty()) {
-            closeWithCause("server shut down");
+            closeAfterFlush(goaway, "server shut down");
+        } else {
+            write(goaway);
         }
     }
 

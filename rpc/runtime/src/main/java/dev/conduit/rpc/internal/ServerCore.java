@@ -161,7 +161,7 @@ public final class ServerCore {
         Status status = Status.UNAVAILABLE.withDescription("the server shut down before the call completed");
         for (ServerConnection c : List.copyOf(connections)) {
             c.cancelAll(status);
-            c.closeWithCause("server shut down");
+            c.closeAfterFlush(null, "server shut down");
         }
         terminate();
     }
