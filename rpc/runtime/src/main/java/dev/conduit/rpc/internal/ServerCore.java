@@ -122,10 +122,10 @@ public final class ServerCore {
     private void accepted(Channel<Frame> channel) {
         ServerConnection conn = new ServerConnection(channel, config, this);
         connections.add(conn);
-        conn.start();
         if (shutdown) {
-            conn.goAway();
+            conn.goAway(); // before its first frame: a call must not slip in ahead of the GOAWAY
         }
+        conn.start();
     }
 
     @Nullable

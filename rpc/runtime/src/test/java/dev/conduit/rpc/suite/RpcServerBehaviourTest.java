@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.StringValue;
+import dev.conduit.core.Channel;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.rpc.CallFactory;
 import dev.conduit.rpc.CallOptions;
@@ -280,5 +283,20 @@ class RpcServerBehaviourTest {
                 .isInstanceOfSatisfying(
                         RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE));
         assertThat(slowEvents).contains("cancelled");
+    }
+
+    @Test
+    void serverKeepAliveClosesTheConnectionOfAClientThatStoppedAnswering() throws Exception {
+        RpcServer server = closeLater(RpcServer.builder(conduit)
+                .listen("inproc://*")
+                .addService(new TestService().definition())
+                .keepAlive(Duration.ofMillis(50), Duration.ofMillis(100))
+                .start());
+        // A client that says HELLO, then never reads or answers again.
+        Channel<byte[]> mute = closeLater(conduit.connect(server.endpoints().get(0), Codecs.bytes()));
+        mute.send(RawFrames.hello(1));
+        assertThat(mute.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).kind())
+                .isEqualTo(CloseReason.Kind.PEER);
+        assertThat(call(channel(server), TestService.ECHO, "others fine")).isEqualTo("others fine");
     }
 }
