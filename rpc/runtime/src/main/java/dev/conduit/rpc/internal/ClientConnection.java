@@ -61,9 +61,13 @@ final class ClientConnection extends Connection {
     @Override
     void onHello(Frame f) {
         if (acceptHello(f)) {
+            startKeepAlive();
             long idle = idleTimeout.toNanos();
             if (idle > 0) {
                 idleTask = config.scheduler().scheduleWithFixedDelay(this::idleCheck, idle, idle, TimeUnit.NANOSECONDS);
+                if (!channel.isOpen()) {
+                    idleTask.cancel(false);
+                }
             }
             ready.complete(this);
         }

@@ -40,13 +40,20 @@ abstract class Connection implements MessageHandler<Frame> {
         this.config = config;
     }
 
-    /** Starts receiving frames (on the transport thread) and, if configured, keepalive pings. */
+    /** Starts receiving frames, on the transport thread. */
     void start() {
         channel.onMessage(this, Runnable::run);
+    }
+
+    /** Starts keepalive pings, if configured; only once HELLOs have been exchanged, since nothing may precede them. */
+    void startKeepAlive() {
         long interval = config.keepAliveTime().toNanos();
-        if (interval > 0) {
+        if (interval > 0 && channel.isOpen()) {
             keepAliveTask = config.scheduler()
                     .scheduleWithFixedDelay(this::keepAliveTick, interval, interval, TimeUnit.NANOSECONDS);
+            if (!channel.isOpen()) {
+                keepAliveTask.cancel(false);
+            }
         }
     }
 

@@ -59,6 +59,7 @@ final class ServerConnection extends Connection {
             return;
         }
         write(Frame.hello(config.maxMessageSize(), config.initialWindow()));
+        startKeepAlive();
         ready = true;
         if (goingAway) {
             sendGoAway();

@@ -39,6 +39,17 @@ public final class TestServers {
                 .start();
     }
 
+    /** A fresh path in a new temporary directory, for socket files. */
+    static String tempPath(String name) {
+        try {
+            return java.nio.file.Files.createTempDirectory("conduit-rpc")
+                    .resolve(name)
+                    .toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A server in this JVM, with a runtime of its own. */
     static Handle inProcess(String listenUri) {
         Conduit conduit = Conduit.builder().name("server").build();
