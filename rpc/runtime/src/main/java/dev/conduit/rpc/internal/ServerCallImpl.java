@@ -5,7 +5,6 @@ import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.ServerCall;
-import dev.conduit.rpc.ServerCallContext;
 import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.Status;
 import java.nio.ByteBuffer;
@@ -39,7 +38,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private final SerialExecutor serial;
     private final OutboundQueue out = new OutboundQueue();
     private final InboundQueue in;
-    private final Context context = new Context();
+    private final ServerContext context;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final long deadlineNanos;
     private final boolean hasDeadline;
@@ -64,6 +63,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         this.in = new InboundQueue(serial, this, conn.config.initialWindow());
         this.hasDeadline = start.has(Frames.FLAG_DEADLINE);
         this.deadlineNanos = System.nanoTime() + start.timeoutNanos;
+        this.context = new ServerContext(this, headers);
     }
 
     /** Begins the call from its CALL_START frame; on the transport thread. */
@@ -266,8 +266,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         }
         closed = true;
         Frame end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
-        Metadata all =
-                context.trailers.isEmpty() ? trailers : context.trailers.copy().merge(trailers);
+        Metadata all = context.trailers().isEmpty()
+                ? trailers
+                : context.trailers().copy().merge(trailers);
         end.metadata = all;
         Resp response = single;
         if (response != null && status.isOk()) {
@@ -350,62 +351,5 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         }
         Metadata trailers = t instanceof RpcException e ? e.trailers() : new Metadata();
         close(status, trailers);
-    }
-
-    /** What handlers can see of the call; also {@link ServerCallContext#current()}. */
-    private final class Context implements ServerCallContext {
-        final Metadata trailers = new Metadata();
-        private final java.util.List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public void onCancel(Runnable action) {
-            onCancel.add(action);
-            if (cancelStatus != null) {
-                cancelled();
-            }
-        }
-
-        /** Runs every cancellation action not yet run; each runs once. */
-        void cancelled() {
-            for (Runnable r : onCancel) {
-                if (onCancel.remove(r)) {
-                    try {
-                        r.run();
-                    } catch (RuntimeException e) {
-                        log.warn("a cancellation handler of {} threw", method.fullName(), e);
-                    }
-                }
-            }
-        }
-
-        @Override
-        public MethodDescriptor<?, ?> method() {
-            return method;
-        }
-
-        @Override
-        public Metadata requestHeaders() {
-            return headers;
-        }
-
-        @Override
-        public Metadata responseTrailers() {
-            return trailers;
-        }
-
-        @Override
-        public @Nullable Duration timeRemaining() {
-            return ServerCallImpl.this.timeRemaining();
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelStatus != null;
-        }
-
-        @Override
-        public Endpoint remoteEndpoint() {
-            return conn.channel.remoteEndpoint();
-        }
     }
 }
