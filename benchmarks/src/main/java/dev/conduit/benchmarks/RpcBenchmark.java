@@ -33,8 +33,8 @@ public class RpcBenchmark {
     @Param({"64", "1024"})
     int size;
 
-    /** URI options for both ends, for example {@code idle=spin}; empty for the transport's defaults. */
-    @Param({""})
+    /** URI options for both ends, for example {@code idle=spin}; {@code default} for the transport's defaults. */
+    @Param({"default"})
     String options;
 
     private RpcFixture fixture;

@@ -30,11 +30,12 @@ public final class RpcFixture implements AutoCloseable {
 
     /**
      * @param transport inproc, tcp, unix or shm
-     * @param options URI options for both ends, such as {@code idle=spin}, or empty
+     * @param options URI options for both ends, such as {@code idle=spin}; {@code default} (or empty) for none
      */
     public RpcFixture(String transport, String options) {
         conduit = Conduit.builder().name("rpc-bench").build();
-        String uri = listenUri(transport) + (options.isEmpty() ? "" : "?" + options);
+        boolean none = options.isEmpty() || options.equals("default");
+        String uri = listenUri(transport) + (none ? "" : "?" + options);
         server = RpcServer.builder(conduit)
                 .listen(uri)
                 .addService(service())
