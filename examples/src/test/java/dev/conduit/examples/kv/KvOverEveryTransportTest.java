@@ -192,22 +192,8 @@ class KvOverEveryTransportTest {
         }
         List<String> replies = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<PutRequest> requests = KvRpc.newAsyncClient(channel).putMany(new StreamObserver<>() {
-            @Override
-            public void onNext(PutManyReply value) {
-                replies.add(Long.toString(value.getCount()));
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        StreamObserver<PutRequest> requests =
+                KvRpc.newAsyncClient(channel).putMany(collect(r -> replies.add(Long.toString(r.getCount())), done));
         requests.onNext(put("async/1", "x"));
         requests.onNext(put("async/2", "y"));
         requests.onCompleted();
@@ -235,22 +221,7 @@ class KvOverEveryTransportTest {
         }
         List<String> async = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<Line> lines = ChatRpc.newAsyncClient(channel).shout(new StreamObserver<>() {
-            @Override
-            public void onNext(Line value) {
-                async.add(value.getText());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        StreamObserver<Line> lines = ChatRpc.newAsyncClient(channel).shout(collect(l -> async.add(l.getText()), done));
         lines.onNext(Line.newBuilder().setText("a").build());
         lines.onNext(Line.newBuilder().setText("b").build());
         lines.onCompleted();
@@ -275,11 +246,12 @@ class KvOverEveryTransportTest {
                 .hasMessageContaining("conduit.kv.Kv/Get");
     }
 
-    private static StreamObserver<Entry> observer(List<String> keys, CompletableFuture<Void> done) {
+    /** An observer that hands each message to {@code each} and completes {@code done} with the stream. */
+    private static <T> StreamObserver<T> collect(java.util.function.Consumer<T> each, CompletableFuture<Void> done) {
         return new StreamObserver<>() {
             @Override
-            public void onNext(Entry value) {
-                keys.add(value.getKey());
+            public void onNext(T value) {
+                each.accept(value);
             }
 
             @Override
