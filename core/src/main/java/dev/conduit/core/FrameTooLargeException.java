@@ -18,7 +18,19 @@ public final class FrameTooLargeException extends FramingException {
      * @param what what was too large, for example {@code "frame"} or {@code "line"}
      */
     public FrameTooLargeException(long size, long limit, String what) {
-        super(what + " of " + size + " bytes exceeds the limit of " + limit + " bytes (maxFrame=" + limit + ")");
+        this(size, limit, what, "maxFrame=" + limit);
+    }
+
+    /**
+     * Creates the exception for a limit other than {@code maxFrame}, such as the largest UDP datagram.
+     *
+     * @param size the size of what was too large
+     * @param limit the limit exceeded
+     * @param what what was too large, for example {@code "datagram"}
+     * @param limitName what the limit is, for the message, for example {@code "the largest UDP payload over IPv4"}
+     */
+    public FrameTooLargeException(long size, long limit, String what, String limitName) {
+        super(what + " of " + size + " bytes exceeds the limit of " + limit + " bytes (" + limitName + ")");
         this.size = size;
         this.limit = limit;
     }

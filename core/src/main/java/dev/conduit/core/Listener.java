@@ -2,6 +2,7 @@ package dev.conduit.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +35,14 @@ public interface Listener<T> extends AutoCloseable {
 
     /** The channels accepted and still open. */
     List<Channel<T>> channels();
+
+    /**
+     * A transport-specific fact about this listener or a handle it offers, such as the multicast group membership of
+     * a UDP listener, if the transport knows it.
+     */
+    default <V> Optional<V> property(Property<V> key) {
+        return Optional.empty();
+    }
 
     /** Whether the listener still accepts. */
     boolean isOpen();

@@ -194,7 +194,7 @@ class ChannelBehaviourTest {
         Channel<String> client = pair("");
         Channel<String> server = server();
         List<String> threads = new CopyOnWriteArrayList<>();
-        server.onMessage((c, m) -> threads.add(Thread.currentThread().getName()), Runnable::run);
+        server.onMessage((c, m) -> threads.add(Thread.currentThread().getName()), Channel.DIRECT);
         client.send("x").get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(threads).containsExactly(Thread.currentThread().getName());
     }

@@ -18,12 +18,12 @@ import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.StreamFramer;
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.Recycler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,6 +51,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final int DRAIN_BATCH = 256;
     /** How long {@link Idle#BACKOFF} spins and yields before it blocks. */
     private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** Offer callbacks a channel keeps for reuse; more may be in flight, and are then allocated. */
+    private static final int OFFER_POOL = 256;
 
     private final RuntimeSupport runtime;
     private final Codec<T> codec;
@@ -59,6 +61,9 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private int headroom;
 
     private final AtomicLong pending = new AtomicLong();
+    /** Idle offer callbacks; array-backed, so taking and returning one allocates nothing. */
+    private final ArrayBlockingQueue<OfferOp> offers = new ArrayBlockingQueue<>(OFFER_POOL);
+
     private volatile boolean writable = true;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -143,8 +148,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             buf.release();
             return false;
         }
-        OfferOp op = OFFERS.get();
-        op.channel = this;
+        OfferOp op = offers.poll();
+        if (op == null) {
+            op = new OfferOp(this);
+        }
         op.size = size;
         link.write(buf, op);
         return true;
@@ -222,29 +229,23 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
     }
 
-    private static final Recycler<OfferOp> OFFERS = new Recycler<>() {
-        @Override
-        protected OfferOp newObject(Recycler.Handle<OfferOp> handle) {
-            return new OfferOp(handle);
-        }
-    };
-
-    /** The callback of one {@link #offer}: recycled, so that the hot path allocates nothing per message. */
+    /**
+     * The callback of one {@link #offer}, taken from and given back to its channel's pool so that the hot path
+     * allocates nothing per message on any thread (Netty's recycler pools only on Netty's own threads).
+     */
     private static final class OfferOp implements WriteCallback {
-        private final Recycler.Handle<OfferOp> handle;
-        private @Nullable DefaultChannel<?> channel;
+        private final DefaultChannel<?> channel;
         private int size;
 
-        OfferOp(Recycler.Handle<OfferOp> handle) {
-            this.handle = handle;
+        OfferOp(DefaultChannel<?> channel) {
+            this.channel = channel;
         }
 
         @Override
         public void writeComplete(@Nullable Throwable error) {
-            DefaultChannel<?> ch = Objects.requireNonNull(channel);
+            DefaultChannel<?> ch = channel;
             int n = size;
-            channel = null;
-            handle.recycle(this);
+            ch.offers.offer(this);
             ch.released(n);
             if (error != null && ch.reason == null) {
                 // Nobody holds a future for this message: a transport failing an accepted write closes the channel.
@@ -355,29 +356,41 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             return;
         }
         Executor schedule = null;
+        MessageHandler<T> inline = null;
         boolean pause = false;
         lock.lock();
         try {
             if (reason != null) {
                 return;
             }
-            int weight = size + MESSAGE_OVERHEAD;
-            inbound.add(message);
-            weights.add(weight);
-            inboundBytes += weight;
-            queued = inbound.size();
-            if (!wantPaused && inboundBytes >= settings.receiveBuffer()) {
-                wantPaused = true;
-                pause = true;
-            }
-            if (handler == null) {
-                changed.signal();
-            } else if (!drainScheduled) {
+            if (handler != null && executor == Channel.DIRECT && !drainScheduled && inbound.isEmpty()) {
+                // The direct executor with nothing queued: hand the message straight to the handler, here.
                 drainScheduled = true;
-                schedule = executor;
+                inline = handler;
+            } else {
+                int weight = size + MESSAGE_OVERHEAD;
+                inbound.add(message);
+                weights.add(weight);
+                inboundBytes += weight;
+                queued = inbound.size();
+                if (!wantPaused && inboundBytes >= settings.receiveBuffer()) {
+                    wantPaused = true;
+                    pause = true;
+                }
+                if (handler == null) {
+                    changed.signal();
+                } else if (!drainScheduled) {
+                    drainScheduled = true;
+                    schedule = executor;
+                }
             }
         } finally {
             lock.unlock();
+        }
+        if (inline != null) {
+            handle(inline, message);
+            drain(); // clears drainScheduled, or delivers what arrived meanwhile
+            return;
         }
         if (pause) {
             applyReadPaused();
@@ -532,12 +545,16 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                 }
                 return;
             }
-            try {
-                h.onMessage(this, message);
-            } catch (Throwable t) {
-                log.warn("message handler failed on {}; closing the channel", this, t);
-                closeOnError(t);
-            }
+            handle(h, message);
+        }
+    }
+
+    private void handle(MessageHandler<T> h, T message) {
+        try {
+            h.onMessage(this, message);
+        } catch (Throwable t) {
+            log.warn("message handler failed on {}; closing the channel", this, t);
+            closeOnError(t);
         }
     }
 

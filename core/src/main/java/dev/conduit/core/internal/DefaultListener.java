@@ -7,6 +7,7 @@ import dev.conduit.core.Codec;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Listener;
+import dev.conduit.core.Property;
 import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,6 +143,12 @@ public final class DefaultListener<T> implements Listener<T> {
             }
         }
         return open;
+    }
+
+    @Override
+    public <V> Optional<V> property(Property<V> key) {
+        Binding b = binding;
+        return b == null ? Optional.empty() : Optional.ofNullable(b.property(key));
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -97,8 +99,8 @@ public final class ConformanceAgent implements AutoCloseable {
                 AtomicInteger left = new AtomicInteger(Integer.parseInt(w[2]));
                 yield (c, m) -> {
                     if (left.decrementAndGet() == 0) {
-                        c.send(text("bye"));
-                        c.close();
+                        // close() fails sends not yet taken, so wait until "bye" is on its way
+                        c.send(text("bye")).whenComplete((v, e) -> c.close());
                     }
                 };
             }
@@ -107,11 +109,11 @@ public final class ConformanceAgent implements AutoCloseable {
         };
     }
 
-    private static void sendPaced(Channel<byte[]> c, byte[] m) throws InterruptedException {
+    private static CompletableFuture<Void> sendPaced(Channel<byte[]> c, byte[] m) throws InterruptedException {
         if (!c.isWritable()) {
             c.awaitWritable(Duration.ofSeconds(30));
         }
-        c.send(m);
+        return c.send(m);
     }
 
     /** A channel in source mode: starts sending once its {@code ok} is on its way, so that {@code ok} comes first. */
@@ -129,12 +131,15 @@ public final class ConformanceAgent implements AutoCloseable {
 
     private static void source(Channel<byte[]> ch, int count, int size, boolean thenClose) {
         try {
+            CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
             for (int i = 0; i < count; i++) {
                 byte[] m = new byte[size];
                 ByteBuffer.wrap(m).putLong(i);
-                sendPaced(ch, m);
+                last = sendPaced(ch, m);
             }
             if (thenClose) {
+                // close() fails sends not yet taken; sends complete in order, so the last one covers them all
+                last.get(30, TimeUnit.SECONDS);
                 ch.close();
             }
         } catch (Exception e) {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -23,8 +25,17 @@ public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SIZE = 64;
 
-    /** One transport to visit: its name in the table and the URI to listen on. */
-    public record Row(String transport, String listenUri) {}
+    /**
+     * One transport to visit: its name in the table, the URI to listen on, and how many messages may be unanswered
+     * while streaming ({@code 0}: as many as writability allows). A transport without flow control (udp) drops what a
+     * busy receiver cannot take instead of pushing back, so its row streams through a window.
+     */
+    public record Row(String transport, String listenUri, int window) {
+        /** A row for a transport with flow control. */
+        public Row(String transport, String listenUri) {
+            this(transport, listenUri, 0);
+        }
+    }
 
     /** What one row measured. */
     public record Result(
@@ -39,7 +50,11 @@ public final class Tour {
 
     /** The transports of the tour, in table order. */
     public static List<Row> rows() {
-        return List.of(new Row("inproc", "inproc://tour"));
+        return List.of(
+                new Row("inproc", "inproc://tour"),
+                new Row("tcp", "tcp://127.0.0.1:0"),
+                new Row("udp", "udp://127.0.0.1:0", 64),
+                new Row("shm", "shm://*"));
     }
 
     private final int roundTrips;
@@ -103,7 +118,7 @@ public final class Tour {
             Histogram rtt = new Histogram(60_000_000_000L, 3);
             roundTrips(client, roundTrips / 5, null);
             roundTrips(client, roundTrips, rtt);
-            long rate = stream(client);
+            long rate = stream(client, row.window());
             RpcTour.Result rpc = RpcTour.applies(row.listenUri())
                     ? RpcTour.run(conduit, row.listenUri(), roundTrips, streamed)
                     : null;
@@ -158,14 +173,21 @@ public final class Tour {
         }
     }
 
-    /** Pipelined: one thread sends as fast as writability allows while this one receives; returns messages/s. */
-    private long stream(Channel<byte[]> client) throws Exception {
+    /**
+     * Pipelined: one thread sends as fast as writability (and the row's window, if any) allows while this one
+     * receives; returns messages/s.
+     */
+    private long stream(Channel<byte[]> client, int window) throws Exception {
+        Semaphore inFlight = new Semaphore(window > 0 ? window : Integer.MAX_VALUE);
         long t0 = System.nanoTime();
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 0; i < streamed; i++) {
                     if (!client.isWritable() && !client.awaitWritable(WAIT)) {
                         throw new IllegalStateException("not writable within " + WAIT);
+                    }
+                    if (!inFlight.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new IllegalStateException("no reply within " + WAIT + " to free the window");
                     }
                     byte[] payload = new byte[SIZE];
                     ByteBuffer.wrap(payload).putLong(i);
@@ -178,6 +200,7 @@ public final class Tour {
         });
         for (int i = 0; i < streamed; i++) {
             check(client.receive(WAIT), i);
+            inFlight.release();
         }
         sender.join();
         return Math.round(streamed / ((System.nanoTime() - t0) / 1e9));

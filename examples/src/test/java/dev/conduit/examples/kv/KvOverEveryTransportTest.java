@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KvOverEveryTransportTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final java.util.concurrent.atomic.AtomicInteger NAMES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private Conduit conduit;
     private RpcServer server;
@@ -40,7 +42,10 @@ class KvOverEveryTransportTest {
 
     /** One URI per transport on the classpath; the server listens on it, the client connects to what it bound. */
     static Stream<String> transports() {
-        return Stream.of("inproc://*");
+        return Stream.of(
+                "inproc://*",
+                "tcp://127.0.0.1:0",
+                "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
     }
 
     private void start(String uri) {
@@ -187,22 +192,8 @@ class KvOverEveryTransportTest {
         }
         List<String> replies = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<PutRequest> requests = KvRpc.newAsyncClient(channel).putMany(new StreamObserver<>() {
-            @Override
-            public void onNext(PutManyReply value) {
-                replies.add(Long.toString(value.getCount()));
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        StreamObserver<PutRequest> requests =
+                KvRpc.newAsyncClient(channel).putMany(collect(r -> replies.add(Long.toString(r.getCount())), done));
         requests.onNext(put("async/1", "x"));
         requests.onNext(put("async/2", "y"));
         requests.onCompleted();
@@ -230,22 +221,7 @@ class KvOverEveryTransportTest {
         }
         List<String> async = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<Line> lines = ChatRpc.newAsyncClient(channel).shout(new StreamObserver<>() {
-            @Override
-            public void onNext(Line value) {
-                async.add(value.getText());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        StreamObserver<Line> lines = ChatRpc.newAsyncClient(channel).shout(collect(l -> async.add(l.getText()), done));
         lines.onNext(Line.newBuilder().setText("a").build());
         lines.onNext(Line.newBuilder().setText("b").build());
         lines.onCompleted();
@@ -270,11 +246,12 @@ class KvOverEveryTransportTest {
                 .hasMessageContaining("conduit.kv.Kv/Get");
     }
 
-    private static StreamObserver<Entry> observer(List<String> keys, CompletableFuture<Void> done) {
+    /** An observer that hands each message to {@code each} and completes {@code done} with the stream. */
+    private static <T> StreamObserver<T> collect(java.util.function.Consumer<T> each, CompletableFuture<Void> done) {
         return new StreamObserver<>() {
             @Override
-            public void onNext(Entry value) {
-                keys.add(value.getKey());
+            public void onNext(T value) {
+                each.accept(value);
             }
 
             @Override

@@ -13,6 +13,7 @@ import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +30,7 @@ public enum NettyEngine {
     IO_URING,
     /** BSD/macOS kqueue (native). */
     KQUEUE,
-    /** Java NIO: everywhere. */
+    /** Java NIO: everywhere. Supports {@code idle=spin} by polling the selector without blocking. */
     NIO;
 
     /** The {@code io} endpoint option: which engine serves the endpoint. */
@@ -73,7 +74,7 @@ public enum NettyEngine {
     public boolean supports(Idle idle) {
         return switch (idle) {
             case BLOCK -> true;
-            case SPIN -> resolve() == EPOLL;
+            case SPIN -> resolve() == EPOLL || resolve() == NIO;
             case BACKOFF -> false;
         };
     }
@@ -96,14 +97,22 @@ public enum NettyEngine {
         }
         if (!engine.supports(idle)) {
             throw new EndpointException("idle=" + idle.uriName() + " is not supported with io=" + engine.uriName()
-                    + (idle == Idle.SPIN ? "; busy-polling needs io=epoll (Linux)" : "; use idle=block or idle=spin"));
+                    + (idle == Idle.SPIN
+                            ? "; busy-polling needs io=epoll (Linux) or io=nio"
+                            : "; use idle=block or idle=spin"));
         }
         SelectStrategyFactory busyWait = () -> (selectSupplier, hasTasks) -> SelectStrategy.BUSY_WAIT;
+        // NIO has no busy-wait strategy of its own (it treats BUSY_WAIT as a blocking select), but a strategy that
+        // always answers with selectNow()'s result never blocks: the loop polls the selector and runs its tasks.
+        SelectStrategyFactory pollNow = () -> (selectSupplier, hasTasks) -> selectSupplier.get();
         return switch (engine) {
             case EPOLL -> idle == Idle.SPIN ? EpollIoHandler.newFactory(0, busyWait) : EpollIoHandler.newFactory();
             case IO_URING -> IoUringIoHandler.newFactory();
             case KQUEUE -> KQueueIoHandler.newFactory();
-            case NIO, AUTO -> NioIoHandler.newFactory();
+            case NIO, AUTO ->
+                idle == Idle.SPIN
+                        ? NioIoHandler.newFactory(SelectorProvider.provider(), pollNow)
+                        : NioIoHandler.newFactory();
         };
     }
 }

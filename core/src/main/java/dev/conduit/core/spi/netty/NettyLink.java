@@ -13,8 +13,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Link} over a Netty stream channel: the last handler of the pipeline. It cuts the inbound stream into
  * frames with a {@link StreamFramer}, delivers them to the runtime on the event loop, writes frames with their
- * header, maps pausing to Netty's auto-read, and reports how the channel closed.
+ * header (batched per event-loop turn, see {@link LinkWriter}), maps pausing to Netty's auto-read, and reports how
+ * the channel closed.
  *
  * <p>Used by both tcp and unix; the transport supplies how to name endpoints and which properties it knows.
  */
@@ -67,6 +68,8 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
     private @Nullable LinkListener listener;
     private @Nullable ByteBuf cumulation;
     private @Nullable Throwable error;
+    /** Set when the channel becomes active, before the link is bound; writes before that cannot happen. */
+    private volatile @Nullable LinkWriter writer;
 
     public NettyLink(StreamFramer framer, LinkBinder binder, Naming naming, Properties properties) {
         this.framer = framer;
@@ -90,11 +93,20 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
         channel = ctx.channel();
     }
 
+    /**
+     * Whether an empty outbound buffer after a flush means the frames are in the socket: not with a handler before
+     * the link that holds writes back until it can send them, such as TLS.
+     */
+    private static boolean writesStraightToSocket(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(SslHandler.class) == null;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         local = naming.local(ch);
         remote = naming.remote(ch);
+        writer = new LinkWriter(ch, writesStraightToSocket(ctx));
         try {
             listener = binder.bind(this);
         } catch (RuntimeException e) {
@@ -125,20 +137,26 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
             fail(ctx, e);
             return;
         }
+        if (cumulation != cum) {
+            return; // a close during delivery released it
+        }
         if (!cum.isReadable()) {
-            cum.release();
             cumulation = null;
-        } else {
-            if (cum.readerIndex() > DISCARD_THRESHOLD) {
-                cum.discardSomeReadBytes();
-            }
-            cumulation = cum;
+            cum.release();
+        } else if (cum.readerIndex() > DISCARD_THRESHOLD) {
+            cum.discardSomeReadBytes();
         }
     }
 
+    /**
+     * Appends {@code in} to the bytes kept from earlier reads and returns them. The result is stored in {@link
+     * #cumulation} before any frame is delivered, so that every path that ends the link (a framing error, a close
+     * during delivery) releases exactly the buffer that holds the bytes.
+     */
     private ByteBuf cumulate(ChannelHandlerContext ctx, ByteBuf in) {
         ByteBuf cum = cumulation;
         if (cum == null) {
+            cumulation = in;
             return in;
         }
         int required = cum.readableBytes() + in.readableBytes();
@@ -148,6 +166,7 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
             bigger.writeBytes(cum);
             cum.release();
             cum = bigger;
+            cumulation = bigger;
         }
         cum.writeBytes(in);
         in.release();
@@ -197,6 +216,10 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
         if (l != null) {
             l.onClosed(reason);
         }
+        LinkWriter w = writer;
+        if (w != null) {
+            w.close(error); // after onClosed, so that the runtime reports failed sends with the close reason
+        }
         ctx.fireChannelInactive();
     }
 
@@ -226,10 +249,13 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
             callback.writeComplete(e);
             return;
         }
-        Channel ch = channel;
-        ChannelPromise promise = ch.newPromise();
-        promise.addListener(f -> callback.writeComplete(f.isSuccess() ? null : f.cause()));
-        ch.writeAndFlush(frame, promise);
+        LinkWriter w = writer;
+        if (w == null) {
+            frame.release();
+            callback.writeComplete(new ClosedChannelException());
+            return;
+        }
+        w.write(frame, callback);
     }
 
     @Override

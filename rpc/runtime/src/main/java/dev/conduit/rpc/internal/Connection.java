@@ -42,7 +42,7 @@ abstract class Connection implements MessageHandler<Frame> {
 
     /** Starts receiving frames, on the transport thread. */
     void start() {
-        channel.onMessage(this, Runnable::run);
+        channel.onMessage(this, Channel.DIRECT);
     }
 
     /** Starts keepalive pings, if configured; only once HELLOs have been exchanged, since nothing may precede them. */

@@ -22,7 +22,11 @@ public record TransportCase(
 
     /** Every transport the suite covers. */
     static List<TransportCase> all() {
-        return List.of(new TransportCase("inproc", "inproc://*", TestServers::inProcess));
+        return List.of(
+                new TransportCase("inproc", "inproc://*", TestServers::inProcess),
+                new TransportCase("tcp", "tcp://127.0.0.1:0", TestServers::inProcess),
+                // shm is for crossing processes: the server runs in a child JVM.
+                new TransportCase("shm", "shm://rpc-suite-" + ProcessHandle.current().pid(), TestServers::childProcess));
     }
 
     TestServers.Handle startServer() {

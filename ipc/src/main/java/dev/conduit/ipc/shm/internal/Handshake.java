@@ -1,0 +1,123 @@
+package dev.conduit.ipc.shm.internal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The control socket's protocol. The client opens with a hello, the server answers, and from then on each side sends
+ * single bytes: {@link #WAKE} to rouse a peer that flagged itself parked, {@link #BYE} before an orderly close.
+ * Integers are big-endian.
+ *
+ * <pre>
+ *  hello:  magic 'CSHM' (int) | version (short) | flags (byte) | 0 (byte)
+ *          | client-to-server capacity (int) | server-to-client capacity (int) | client pid (long)
+ *          | segment path length (short) | segment path (UTF-8)
+ *  answer: magic (int) | version (short) | status (byte: 0 accepted, 1 refused) | flags (byte)
+ *          | message length (short) | message (UTF-8; why it was refused)
+ * </pre>
+ *
+ * Flag bit 0 says that the sender's reader may park, so the other side must check the parked flag after writing;
+ * a {@code spin} reader never parks, which spares its peer a fence per message.
+ */
+final class Handshake {
+    static final short VERSION = 1;
+    static final byte WAKE = 1;
+    static final byte BYE = 2;
+    private static final int MAX_PATH = 4096;
+    private static final int HELLO_FIXED = 26;
+
+    private Handshake() {}
+
+    record Hello(boolean clientMayPark, int toServer, int toClient, long pid, String segmentPath) {}
+
+    record Answer(boolean accepted, boolean serverMayPark, String message) {}
+
+    static void writeHello(SocketChannel channel, Hello hello) throws IOException {
+        byte[] path = hello.segmentPath().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(HELLO_FIXED + path.length);
+        b.putInt(Segment.MAGIC)
+                .putShort(VERSION)
+                .put((byte) (hello.clientMayPark() ? 1 : 0))
+                .put((byte) 0);
+        b.putInt(hello.toServer()).putInt(hello.toClient()).putLong(hello.pid());
+        b.putShort((short) path.length).put(path).flip();
+        writeFully(channel, b);
+    }
+
+    /**
+     * Reads a hello.
+     *
+     * @throws IOException if the stream ends early, or with a message for the client if it is not a hello this
+     *     version understands
+     */
+    static Hello readHello(SocketChannel channel) throws IOException {
+        ByteBuffer fixed = readFully(channel, HELLO_FIXED);
+        int magic = fixed.getInt();
+        short version = fixed.getShort();
+        byte flags = fixed.get();
+        fixed.get();
+        if (magic != Segment.MAGIC) {
+            throw new IOException("not a Conduit shm client (bad magic " + Integer.toHexString(magic) + ")");
+        }
+        if (version != VERSION) {
+            throw new IOException("shm protocol version " + version + " is not supported; this side speaks " + VERSION);
+        }
+        int toServer = fixed.getInt();
+        int toClient = fixed.getInt();
+        long pid = fixed.getLong();
+        int pathLength = fixed.getShort() & 0xffff;
+        if (pathLength == 0 || pathLength > MAX_PATH) {
+            throw new IOException("segment path of " + pathLength + " bytes");
+        }
+        String path =
+                StandardCharsets.UTF_8.decode(readFully(channel, pathLength)).toString();
+        return new Hello((flags & 1) != 0, toServer, toClient, pid, path);
+    }
+
+    static void writeAnswer(SocketChannel channel, Answer answer) throws IOException {
+        byte[] message = answer.message().getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(message.length, 1024);
+        ByteBuffer b = ByteBuffer.allocate(10 + length);
+        b.putInt(Segment.MAGIC).putShort(VERSION).put((byte) (answer.accepted() ? 0 : 1));
+        b.put((byte) (answer.serverMayPark() ? 1 : 0))
+                .putShort((short) length)
+                .put(message, 0, length)
+                .flip();
+        writeFully(channel, b);
+    }
+
+    static Answer readAnswer(SocketChannel channel) throws IOException {
+        ByteBuffer fixed = readFully(channel, 10);
+        int magic = fixed.getInt();
+        short version = fixed.getShort();
+        if (magic != Segment.MAGIC || version != VERSION) {
+            throw new IOException("the listener did not answer as a Conduit shm listener of version " + VERSION);
+        }
+        byte status = fixed.get();
+        byte flags = fixed.get();
+        int length = fixed.getShort() & 0xffff;
+        String message = length == 0
+                ? ""
+                : StandardCharsets.UTF_8.decode(readFully(channel, length)).toString();
+        return new Answer(status == 0, (flags & 1) != 0, message);
+    }
+
+    private static ByteBuffer readFully(SocketChannel channel, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (channel.read(b) < 0) {
+                throw new EOFException("the control socket closed during the handshake");
+            }
+        }
+        return b.flip();
+    }
+
+    private static void writeFully(SocketChannel channel, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+    }
+}

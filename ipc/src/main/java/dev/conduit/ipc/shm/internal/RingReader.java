@@ -1,0 +1,160 @@
+package dev.conduit.ipc.shm.internal;
+
+import static dev.conduit.ipc.shm.internal.RingDescriptor.HEADER_LENGTH;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.HEAD_OFFSET;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.INT;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.LONG;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.META_LENGTH;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.PADDING;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.READER_PARKED_OFFSET;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.TYPE_FIELD;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.WRITER_WAITING_OFFSET;
+import static dev.conduit.ipc.shm.internal.RingDescriptor.align;
+
+import dev.conduit.core.FramingException;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The consumer side of a {@link RingDescriptor ring}; used by one thread (the link's poller). Its position lives in
+ * this object: the value in shared memory is only published for the producer, never read back, so a peer that
+ * scribbles on the ring can corrupt records but never move this reader out of bounds. Every record header is
+ * checked before its payload is touched.
+ */
+final class RingReader {
+    /** Receives records; returns whether to go on reading. */
+    interface RecordHandler {
+        boolean onRecord(int type, ByteBuffer payload);
+    }
+
+    private static final byte[] ZEROS = new byte[4096];
+
+    private final ByteBuffer buffer;
+    /** A read-only window that handlers see; its position and limit frame one payload at a time. */
+    private final ByteBuffer view;
+
+    private final int base;
+    private final int data;
+    private final int capacity;
+    private final int mask;
+    private final int maxPayload;
+    private long head;
+
+    RingReader(ByteBuffer segment, int ringOffset, int capacity) {
+        this.buffer = segment.duplicate().order(ByteOrder.nativeOrder());
+        this.view = segment.asReadOnlyBuffer();
+        this.base = ringOffset;
+        this.data = ringOffset + META_LENGTH;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.maxPayload = RingDescriptor.maxPayload(capacity);
+        this.head = (long) LONG.getAcquire(buffer, base + HEAD_OFFSET);
+    }
+
+    /**
+     * Hands records to {@code handler} until the ring is empty, {@code byteLimit} bytes (at most the capacity) were
+     * read or the handler
+     * declines; then zeroes what was read and releases it to the producer.
+     *
+     * @return the bytes consumed, 0 if there was nothing to read
+     * @throws FramingException if a record header is impossible: a length that is too small, runs past the end of
+     *     the ring or exceeds the largest record, or an unknown padding
+     */
+    int poll(RecordHandler handler, int byteLimit) {
+        long start = head;
+        int consumed = 0;
+        // Nothing is zeroed until the batch ends, so one batch must not come round to records it already read.
+        int limit = Math.min(byteLimit, capacity);
+        while (consumed < limit) {
+            int index = (int) (start + consumed) & mask;
+            int length = (int) INT.getAcquire(buffer, data + index);
+            if (length == 0) {
+                break;
+            }
+            int toEnd = capacity - index;
+            int type = buffer.getInt(data + index + TYPE_FIELD);
+            if (type == PADDING) {
+                if (length != toEnd) {
+                    throw corrupt("padding of " + length + " bytes where " + toEnd + " remain", start + consumed);
+                }
+                consumed += toEnd;
+                continue;
+            }
+            if (length < HEADER_LENGTH || length > toEnd || length - HEADER_LENGTH > maxPayload) {
+                throw corrupt("record length " + length, start + consumed);
+            }
+            consumed += align(length);
+            view.clear();
+            view.position(data + index + HEADER_LENGTH);
+            view.limit(data + index + length);
+            if (!handler.onRecord(type, view)) {
+                break;
+            }
+        }
+        if (consumed > 0) {
+            release(start, consumed);
+        }
+        return consumed;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** Whether a record (or padding) is published at the head. */
+    boolean hasRecord() {
+        return (int) INT.getAcquire(buffer, data + ((int) head & mask)) != 0;
+    }
+
+    private void release(long start, int length) {
+        int index = (int) start & mask;
+        int first = Math.min(length, capacity - index);
+        zero(data + index, first);
+        if (length > first) {
+            zero(data, length - first);
+        }
+        head = start + length;
+        LONG.setRelease(buffer, base + HEAD_OFFSET, head);
+    }
+
+    private void zero(int at, int length) {
+        for (int done = 0; done < length; ) {
+            int n = Math.min(ZEROS.length, length - done);
+            buffer.put(at + done, ZEROS, 0, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Flags this reader parked (it will sleep until the producer sends a wake-up) and checks for a record that raced
+     * in; returns false, with the flag cleared, if there is one and sleeping would lose it.
+     */
+    boolean park() {
+        INT.setVolatile(buffer, base + READER_PARKED_OFFSET, 1);
+        VarHandle.fullFence();
+        if (hasRecord()) {
+            unpark();
+            return false;
+        }
+        return true;
+    }
+
+    void unpark() {
+        INT.setRelease(buffer, base + READER_PARKED_OFFSET, 0);
+    }
+
+    /**
+     * After a poll: whether the producer had flagged that it waits for space, in which case this call clears the
+     * flag and the caller must send it a wake-up.
+     */
+    boolean claimWriterWakeUp() {
+        VarHandle.fullFence();
+        return (int) INT.getVolatile(buffer, base + WRITER_WAITING_OFFSET) == 1
+                && INT.compareAndSet(buffer, base + WRITER_WAITING_OFFSET, 1, 0);
+    }
+
+    private static FramingException corrupt(String what, long position) {
+        return new FramingException("corrupt shared-memory record at position " + position + ": " + what);
+    }
+}

@@ -1,0 +1,246 @@
+package dev.conduit.ipc.shm.internal;
+
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.ConduitException;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.spi.Link;
+import dev.conduit.core.spi.LinkListener;
+import dev.conduit.core.spi.WriteCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shm connection: the {@link ShmOutbound sending half} that any thread writes through, the {@link ShmInbound
+ * receiving half} that the {@link ShmPoller} reads, and the control socket that carries wake-ups, the goodbye and,
+ * by its end of stream, the peer's death. See {@code ipc/SHM.md} for the wake-up protocol.
+ *
+ * <p>Thread-safe as {@link Link} requires; everything but {@link #write}, {@link #setReadPaused} and {@link #close}
+ * runs on the poller thread.
+ */
+final class ShmLink implements Link {
+    private static final Logger log = LoggerFactory.getLogger(ShmLink.class);
+
+    private final Endpoint local;
+    private final Endpoint remote;
+    private final SocketChannel control;
+    private final ShmPoller poller;
+    private final boolean peerMayPark;
+    private final ShmInbound inbound;
+
+    private final ShmOutbound outbound;
+
+    private final ReentrantLock controlLock = new ReentrantLock();
+    private final ByteBuffer controlOut = ByteBuffer.allocateDirect(1);
+
+    private volatile boolean closeRequested;
+
+    /* Poller-thread state from here on. */
+    private final ByteBuffer controlIn = ByteBuffer.allocate(64);
+    private @Nullable SelectionKey key;
+    private boolean peerSaidBye;
+    private boolean closed;
+    private @Nullable LinkListener listener;
+
+    ShmLink(
+            Endpoint local,
+            Endpoint remote,
+            Segment segment,
+            boolean client,
+            SocketChannel control,
+            ShmPoller poller,
+            boolean peerMayPark,
+            ByteBufAllocator allocator,
+            int maxFrame) {
+        this.local = local;
+        this.remote = remote;
+        this.control = control;
+        this.poller = poller;
+        this.peerMayPark = peerMayPark;
+        this.outbound = new ShmOutbound(this, segment.writer(client), poller.mayPark());
+        this.inbound = new ShmInbound(this, segment.reader(client), allocator, maxFrame);
+    }
+
+    /** Attaches the runtime's listener and starts polling; the poller delivers nothing before this. */
+    void start(LinkListener l) {
+        this.listener = l;
+        poller.register(this);
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+        return local;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return remote;
+    }
+
+    // ---------------------------------------------------------------- writing (any thread)
+
+    @Override
+    public void write(ByteBuf frame, WriteCallback callback) {
+        outbound.write(frame, callback);
+    }
+
+    /** Called after publishing into {@code ring}: rouses the peer's reader if it flagged itself parked. */
+    void wakeReader(RingWriter ring) {
+        if (peerMayPark && ring.claimReaderWakeUp()) {
+            sendControl(Handshake.WAKE);
+        }
+    }
+
+    /** Called by the inbound side after it freed space in the peer's ring. */
+    void wakeWriter(RingReader in) {
+        if (peerMayPark && in.claimWriterWakeUp()) {
+            sendControl(Handshake.WAKE);
+        }
+    }
+
+    private void sendControl(byte b) {
+        controlLock.lock();
+        try {
+            controlOut.clear();
+            controlOut.put(0, b);
+            control.write(controlOut);
+        } catch (IOException e) {
+            // The peer is gone; the poller sees the end of the control stream and closes the link.
+            log.debug("{}: control write failed", this, e);
+        } finally {
+            controlLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- reading and control (poller thread)
+
+    @Override
+    public void setReadPaused(boolean paused) {
+        if (inbound.setPaused(paused) && !paused) {
+            poller.wakeup();
+        }
+    }
+
+    /** One round of work: flush, read, and finish a close the peer began. Returns whether anything happened. */
+    boolean poll() {
+        if (closed) {
+            return false;
+        }
+        boolean work = outbound.flush();
+        work |= inbound.poll(listener);
+        if (peerSaidBye && inbound.drained()) {
+            closeNow(CloseReason.PEER);
+            return true;
+        }
+        return work;
+    }
+
+    void registered(Selector selector) throws IOException {
+        control.configureBlocking(false);
+        key = control.register(selector, SelectionKey.OP_READ, this);
+        if (closeRequested) {
+            closeNow(CloseReason.LOCAL);
+        }
+    }
+
+    /** The control socket is readable: wake-ups, a goodbye, or the end of the stream. */
+    void onControlReadable() {
+        try {
+            int n;
+            while ((n = control.read(controlIn.clear())) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = controlIn.get(i);
+                    if (b == Handshake.BYE) {
+                        peerSaidBye = true;
+                    } else if (b != Handshake.WAKE) {
+                        throw new IOException("unknown control byte " + b + " from the shm peer");
+                    }
+                }
+            }
+            if (n < 0) {
+                cancelKey();
+                if (!peerSaidBye) {
+                    closeNow(CloseReason.error(new ConduitException("the shm peer closed its control socket without a"
+                            + " goodbye: its process died or was killed")));
+                }
+            }
+        } catch (IOException e) {
+            // A peer that dies with bytes of ours unread resets the socket instead of ending the stream.
+            closeNow(CloseReason.error(new ConduitException(
+                    "the shm peer's control socket failed (" + e.getMessage() + "): its process died or was killed",
+                    e)));
+        }
+    }
+
+    /** Flags the inbound ring parked before the poller sleeps; false if there is work after all. */
+    boolean prepareToPark() {
+        if (closed) {
+            return true;
+        }
+        return !closeRequested && !peerSaidBye && inbound.park();
+    }
+
+    void unparked() {
+        if (!closed) {
+            inbound.unpark();
+        }
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    @Override
+    public void close() {
+        if (!closeRequested) {
+            closeRequested = true;
+            poller.execute(() -> closeNow(CloseReason.LOCAL));
+        }
+    }
+
+    /** Closes on the poller thread: fails waiting writes, says goodbye if this side chose to close, tells core. */
+    void closeNow(CloseReason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        outbound.close(reason);
+        if (reason.kind() == CloseReason.Kind.LOCAL) {
+            sendControl(Handshake.BYE);
+        }
+        cancelKey();
+        try {
+            control.close();
+        } catch (IOException e) {
+            log.debug("{}: closing the control socket failed", this, e);
+        }
+        inbound.close();
+        poller.deregister(this);
+        LinkListener l = listener;
+        if (l != null) {
+            l.onClosed(reason);
+        }
+    }
+
+    private void cancelKey() {
+        SelectionKey k = key;
+        if (k != null) {
+            k.cancel();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "shm(" + local + " <-> " + remote + ")";
+    }
+}

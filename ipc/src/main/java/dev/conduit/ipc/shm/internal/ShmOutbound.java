@@ -1,0 +1,204 @@
+package dev.conduit.ipc.shm.internal;
+
+import dev.conduit.core.ChannelClosedException;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.spi.WriteCallback;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The sending half of a link. Senders are serialized by {@link #lock} (measured against a compare-and-set claim for
+ * several producers: see {@code ipc/SHM.md}), which keeps the ring single-writer and preserves each sender's order
+ * across the ring-full case.
+ *
+ * <p>A write goes straight into the ring when it has room and completes at once. When the ring is full the frame
+ * waits in {@link #pending} (core's {@code sendLimit} bounds how much can wait) and completes when the poller has
+ * copied it in; so a stalled reader makes the sender's pending bytes grow until core reports it unwritable. Waiting
+ * entries are recycled, so a backed-up link allocates nothing in steady state.
+ */
+final class ShmOutbound {
+    /** A frame waiting for ring space. */
+    private static final class Pending {
+        @Nullable
+        ByteBuf frame;
+
+        @Nullable
+        WriteCallback callback;
+    }
+
+    private static final int MAX_SPARE = 1024;
+
+    private final ShmLink link;
+    private final boolean selfMayPark;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Null once closed, which drops this side's reference to the mapping. Guarded by {@link #lock}. */
+    private @Nullable RingWriter ring;
+
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ArrayDeque<Pending> spare = new ArrayDeque<>();
+    /** Bytes of the first pending frame already in the ring (its first fragments). */
+    private int pendingOffset;
+
+    private @Nullable CloseReason closed;
+    private volatile boolean hasPending;
+
+    /** Poller-thread scratch lists of frames to complete outside the lock. */
+    private final List<ByteBuf> completed = new ArrayList<>();
+
+    private final List<WriteCallback> completedCallbacks = new ArrayList<>();
+
+    ShmOutbound(ShmLink link, RingWriter ring, boolean selfMayPark) {
+        this.link = link;
+        this.ring = ring;
+        this.selfMayPark = selfMayPark;
+    }
+
+    /** Any thread. */
+    void write(ByteBuf frame, WriteCallback callback) {
+        boolean done = false;
+        RingWriter published = null;
+        CloseReason refused;
+        RuntimeException failure = null;
+        lock.lock();
+        try {
+            refused = closed;
+            RingWriter w = ring;
+            if (refused == null && w != null) {
+                if (pending.isEmpty()) {
+                    int length = frame.readableBytes();
+                    int offset = w.write(frame, 0);
+                    if (offset != length && selfMayPark) {
+                        // Ask for a wake-up, then look again: the reader may have freed space before it saw the flag.
+                        w.setWaiting(true);
+                        offset = Math.max(offset, w.write(frame, Math.max(offset, 0)));
+                    }
+                    published = offset >= 0 ? w : null;
+                    done = offset == length;
+                    if (!done) {
+                        pendingOffset = Math.max(offset, 0);
+                    }
+                }
+                if (!done) {
+                    enqueue(frame, callback);
+                }
+            }
+        } catch (RuntimeException e) {
+            refused = null;
+            failure = e;
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) {
+            frame.release();
+            callback.writeComplete(failure);
+            link.close();
+            return;
+        }
+        if (refused != null) {
+            frame.release();
+            callback.writeComplete(new ChannelClosedException(refused));
+            return;
+        }
+        if (published != null) {
+            link.wakeReader(published);
+        }
+        if (done) {
+            frame.release();
+            callback.writeComplete(null);
+        }
+    }
+
+    private void enqueue(ByteBuf frame, WriteCallback callback) {
+        Pending p = spare.poll();
+        if (p == null) {
+            p = new Pending();
+        }
+        p.frame = frame;
+        p.callback = callback;
+        pending.add(p);
+        hasPending = true;
+    }
+
+    /** Copies waiting frames into the ring; poller thread. Returns whether anything moved. */
+    boolean flush() {
+        if (!hasPending || !lock.tryLock()) {
+            return false;
+        }
+        RingWriter published = null;
+        try {
+            RingWriter w = ring;
+            boolean flagged = false;
+            Pending p;
+            while (w != null && (p = pending.peek()) != null) {
+                ByteBuf frame = Objects.requireNonNull(p.frame);
+                int offset = w.write(frame, pendingOffset);
+                if (offset >= 0) {
+                    published = w;
+                }
+                if (offset == frame.readableBytes()) {
+                    pending.poll();
+                    pendingOffset = 0;
+                    completed.add(frame);
+                    completedCallbacks.add(Objects.requireNonNull(p.callback));
+                    recycle(p);
+                    continue;
+                }
+                pendingOffset = Math.max(offset, pendingOffset);
+                if (flagged || !selfMayPark) {
+                    break;
+                }
+                w.setWaiting(true);
+                flagged = true;
+            }
+            hasPending = !pending.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        if (published != null) {
+            link.wakeReader(published);
+        }
+        completeAll(null);
+        return published != null;
+    }
+
+    private void recycle(Pending p) {
+        p.frame = null;
+        p.callback = null;
+        if (spare.size() < MAX_SPARE) {
+            spare.add(p);
+        }
+    }
+
+    private void completeAll(@Nullable Throwable error) {
+        for (int i = 0; i < completed.size(); i++) {
+            completed.get(i).release();
+            completedCallbacks.get(i).writeComplete(error);
+        }
+        completed.clear();
+        completedCallbacks.clear();
+    }
+
+    /** Refuses further writes and fails the waiting ones with {@code reason}; poller thread. */
+    void close(CloseReason reason) {
+        lock.lock();
+        try {
+            closed = reason;
+            ring = null;
+            Pending p;
+            while ((p = pending.poll()) != null) {
+                completed.add(Objects.requireNonNull(p.frame));
+                completedCallbacks.add(Objects.requireNonNull(p.callback));
+            }
+            spare.clear();
+            hasPending = false;
+        } finally {
+            lock.unlock();
+        }
+        completeAll(new ChannelClosedException(reason));
+    }
+}

@@ -1,0 +1,218 @@
+package dev.conduit.ipc.shm.internal;
+
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Idle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread that serves every shm link of one runtime and idle strategy: it flushes waiting writes, reads inbound
+ * rings and watches the control sockets. One thread for many links keeps a busy-spinning runtime to one core.
+ *
+ * <p>How it waits when there is nothing to do is the {@link Idle} strategy: {@code spin} never sleeps; {@code backoff}
+ * spins for {@value #SPIN_MICROS} µs, yields for {@value #YIELD_MICROS} µs more, then parks; {@code block} parks at
+ * once. To park, it flags every inbound ring parked, checks once more for records, and sleeps in {@link
+ * Selector#select} on the control sockets, where a peer's wake-up byte, a peer's death (end of stream) or a local
+ * task ({@link #execute}) rouses it.
+ *
+ * <p>Links are added, removed and closed on this thread only, through {@link #execute}. Closing the poller closes
+ * the links it still serves and ends the thread.
+ */
+final class ShmPoller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ShmPoller.class);
+    static final long SPIN_MICROS = 50;
+    static final long YIELD_MICROS = 200;
+    /** A parked poller looks around this often even without a wake-up, as a safety net. */
+    private static final long PARK_MILLIS = 1000;
+    /** Rounds between looks at the control sockets while busy or spinning, so a dead peer is noticed in time. */
+    private static final int CONTROL_CHECK_MASK = 4095;
+
+    private final Idle idle;
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Consumer<SelectionKey> onSelected = k -> ((ShmLink) k.attachment()).onControlReadable();
+    private ShmLink[] links = new ShmLink[0];
+    private volatile boolean running = true;
+    private volatile boolean terminated;
+
+    ShmPoller(Idle idle, ThreadFactory threads) {
+        this.idle = idle;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for shm control sockets", e);
+        }
+        this.thread = threads.newThread(this::run);
+        thread.start();
+    }
+
+    /** Whether this poller ever sleeps, so that peers must send it wake-ups. */
+    boolean mayPark() {
+        return idle != Idle.SPIN;
+    }
+
+    /** Starts serving {@code link}. */
+    void register(ShmLink link) {
+        execute(() -> {
+            ShmLink[] grown = Arrays.copyOf(links, links.length + 1);
+            grown[links.length] = link;
+            links = grown;
+            try {
+                link.registered(selector);
+            } catch (IOException | RuntimeException e) {
+                link.closeNow(CloseReason.error(e));
+            }
+        });
+    }
+
+    /** Stops serving {@code link}; poller thread. */
+    void deregister(ShmLink link) {
+        ShmLink[] ls = links;
+        for (int i = 0; i < ls.length; i++) {
+            if (ls[i] == link) {
+                ShmLink[] shrunk = new ShmLink[ls.length - 1];
+                System.arraycopy(ls, 0, shrunk, 0, i);
+                System.arraycopy(ls, i + 1, shrunk, i, ls.length - i - 1);
+                links = shrunk;
+                return;
+            }
+        }
+    }
+
+    /** Runs {@code task} on the poller thread, or here if the poller has ended. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (terminated) {
+            runTasks();
+        } else {
+            selector.wakeup();
+        }
+    }
+
+    /** Rouses the poller if it is parked, for example because a paused link resumed reading. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    private void run() {
+        long idleSince = 0;
+        int rounds = 0;
+        try {
+            while (running) {
+                runTasks();
+                boolean work = pollLinks();
+                if ((++rounds & CONTROL_CHECK_MASK) == 0) {
+                    selector.selectNow(onSelected);
+                }
+                if (work) {
+                    idleSince = 0;
+                    continue;
+                }
+                if (idle == Idle.SPIN) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (idleSince == 0) {
+                    idleSince = now;
+                }
+                long idleMicros = TimeUnit.NANOSECONDS.toMicros(now - idleSince);
+                if (idle == Idle.BACKOFF && idleMicros < SPIN_MICROS) {
+                    Thread.onSpinWait();
+                } else if (idle == Idle.BACKOFF && idleMicros < SPIN_MICROS + YIELD_MICROS) {
+                    Thread.yield();
+                } else {
+                    park();
+                    idleSince = 0;
+                }
+            }
+        } catch (Throwable t) {
+            log.error("shm poller failed; closing its links", t);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private boolean pollLinks() {
+        boolean work = false;
+        for (ShmLink l : links) {
+            try {
+                work |= l.poll();
+            } catch (RuntimeException e) {
+                l.closeNow(CloseReason.error(e));
+                work = true;
+            }
+        }
+        return work;
+    }
+
+    private void park() throws IOException {
+        ShmLink[] ls = links;
+        boolean sleep = tasks.isEmpty();
+        for (int i = 0; i < ls.length && sleep; i++) {
+            sleep = ls[i].prepareToPark();
+        }
+        if (sleep) {
+            selector.select(onSelected, PARK_MILLIS);
+        } else {
+            selector.selectNow(onSelected);
+        }
+        for (ShmLink l : ls) {
+            l.unparked();
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("shm poller task failed", e);
+            }
+        }
+    }
+
+    private void shutdown() {
+        terminated = true;
+        runTasks();
+        for (ShmLink l : links) {
+            l.closeNow(CloseReason.LOCAL);
+        }
+        runTasks();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.debug("closing the shm selector failed", e);
+        }
+    }
+
+    /** Closes the links still served and ends the thread; waits for it. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "shm poller (" + idle.uriName() + ", " + thread.getName() + ")";
+    }
+}
