@@ -153,7 +153,7 @@ class KvOverEveryTransportTest {
         List<String> async = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         KvRpc.newAsyncClient(channel)
-                .scan(ScanRequest.newBuilder().setPrefix("").build(), observer(async, done));
+                .scan(ScanRequest.newBuilder().setPrefix("").build(), collect(e -> async.add(e.getKey()), done));
         done.join();
         assertThat(async).containsExactly("a/1", "b/1", "b/2", "b/3", "c/1");
     }

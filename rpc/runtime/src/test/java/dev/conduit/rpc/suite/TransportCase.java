@@ -26,7 +26,8 @@ public record TransportCase(
                 new TransportCase("inproc", "inproc://*", TestServers::inProcess),
                 new TransportCase("tcp", "tcp://127.0.0.1:0", TestServers::inProcess),
                 // shm is for crossing processes: the server runs in a child JVM.
-                new TransportCase("shm", "shm://rpc-suite-" + ProcessHandle.current().pid(), TestServers::childProcess));
+                new TransportCase(
+                        "shm", "shm://rpc-suite-" + ProcessHandle.current().pid(), TestServers::childProcess));
     }
 
     TestServers.Handle startServer() {
