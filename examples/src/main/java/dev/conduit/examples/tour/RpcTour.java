@@ -50,9 +50,8 @@ final class RpcTour {
     /** A listen URI for the RPC server beside the row's messaging listener: the same, or a name of its own. */
     static String listenUri(String rowUri) {
         Endpoint e = Endpoint.parse(rowUri);
-        return e.address().endsWith(":0")
-                ? rowUri
-                : e.withAddress(e.address() + "-rpc").toString();
+        boolean fresh = e.address().endsWith(":0") || e.address().equals("*"); // the transport picks a new one
+        return fresh ? rowUri : e.withAddress(e.address() + "-rpc").toString();
     }
 
     private static ServiceDefinition service() {
