@@ -162,6 +162,32 @@ public final class GrpcFixture implements AutoCloseable {
         return bytes;
     }
 
+    /** Like {@link #stream}, with the responses going to an observer (the channel's direct executor). */
+    public long streamAsync(int count, int size) {
+        byte[] request = ByteBuffer.allocate(8).putInt(count).putInt(size).array();
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        ClientCalls.asyncServerStreamingCall(
+                channel.newCall(STREAM, CallOptions.DEFAULT), request, new io.grpc.stub.StreamObserver<byte[]>() {
+                    long bytes;
+
+                    @Override
+                    public void onNext(byte[] value) {
+                        bytes += value.length;
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(bytes);
+                    }
+                });
+        return done.join();
+    }
+
     @Override
     public void close() {
         try {

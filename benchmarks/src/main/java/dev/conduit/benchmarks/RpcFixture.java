@@ -10,6 +10,7 @@ import dev.conduit.rpc.ResponseStream;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServiceDefinition;
+import dev.conduit.rpc.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -95,6 +96,32 @@ public final class RpcFixture implements AutoCloseable {
             throw new IllegalStateException("received " + received + " of " + count + " messages");
         }
         return bytes;
+    }
+
+    /** Like {@link #stream}, with the responses going to an observer on the transport thread. */
+    public long streamAsync(int count, int size) {
+        byte[] request = ByteBuffer.allocate(8).putInt(count).putInt(size).array();
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        ClientCalls.asyncServerStreaming(
+                channel, STREAM, CallOptions.DEFAULT.withExecutor(Runnable::run), request, new StreamObserver<>() {
+                    long bytes;
+
+                    @Override
+                    public void onNext(byte[] value) {
+                        bytes += value.length;
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(bytes);
+                    }
+                });
+        return done.join();
     }
 
     @Override
