@@ -9,6 +9,7 @@ import dev.conduit.core.Channel;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
+import dev.conduit.core.testkit.ResourceCheck;
 import dev.conduit.rpc.CallFactory;
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ClientCall;
@@ -298,5 +299,27 @@ class RpcServerBehaviourTest {
         assertThat(mute.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).kind())
                 .isEqualTo(CloseReason.Kind.PEER);
         assertThat(call(channel(server), TestService.ECHO, "others fine")).isEqualTo("others fine");
+    }
+
+    @Test
+    void closingServerAndChannelLeavesNoThreadBehind() {
+        RpcServer server = RpcServer.builder(conduit)
+                .listen("inproc://*")
+                .addService(new TestService().definition())
+                .start();
+        RpcChannel ch = RpcChannel.builder(conduit)
+                .target(server.endpoints().get(0).toString())
+                .closeTimeout(Duration.ofMillis(100)) // then the call left open is cancelled
+                .build();
+        assertThat(call(ch, TestService.ECHO, "x")).isEqualTo("x");
+        CompletableFuture<StringValue> hanging =
+                ClientCalls.futureUnary(ch, TestService.HANG, CallOptions.DEFAULT, StringValue.of("left open"));
+        await().atMost(TIMEOUT).until(() -> server.activeCalls() == 1);
+        assertThat(ResourceCheck.threadsNamed("conduit-rpc-")).isNotEmpty();
+        ch.close();
+        server.close();
+        assertThat(hanging).isCompletedExceptionally();
+        await().atMost(TIMEOUT)
+                .until(() -> ResourceCheck.threadsNamed("conduit-rpc-").isEmpty());
     }
 }
