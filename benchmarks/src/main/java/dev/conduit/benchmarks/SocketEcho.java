@@ -24,10 +24,15 @@ final class SocketEcho implements AutoCloseable {
 
     /** Listens on {@code listenUri} twice; {@code codecs} gives one codec per channel (four in all). */
     SocketEcho(String listenUri, Supplier<Codec<byte[]>> codecs) {
+        this(listenUri, listenUri, codecs);
+    }
+
+    /** Listens on {@code echoUri} and {@code sinkUri}: two paths for transports that name files (unix, fifo). */
+    SocketEcho(String echoUri, String sinkUri, Supplier<Codec<byte[]>> codecs) {
         conduit = Conduit.builder().name("bench").build();
-        var echo = conduit.listen(listenUri, codecs.get(), ch -> ch.onMessage(SocketEcho::echo, Channel.DIRECT));
+        var echo = conduit.listen(echoUri, codecs.get(), ch -> ch.onMessage(SocketEcho::echo, Channel.DIRECT));
         var sink = conduit.listen(
-                listenUri, codecs.get(), ch -> ch.onMessage((c, m) -> sunk.incrementAndGet(), Channel.DIRECT));
+                sinkUri, codecs.get(), ch -> ch.onMessage((c, m) -> sunk.incrementAndGet(), Channel.DIRECT));
         echoClient = conduit.connect(echo.endpoint(), codecs.get());
         sinkClient = conduit.connect(sink.endpoint(), codecs.get());
     }

@@ -6,7 +6,10 @@ package dev.conduit.core.testkit;
  */
 public interface Peer extends AutoCloseable {
 
-    /** The URI clients connect to. */
+    /**
+     * The URI clients connect to. A peer backed by several listeners that each serve one client at a time (fifo) may
+     * return a different URI on each call.
+     */
     String uri();
 
     /** Ends the peer abruptly: SIGKILL for a process; for an in-process peer, closing its runtime. */

@@ -1,9 +1,17 @@
 package dev.conduit.examples.cli;
 
+import dev.conduit.core.Channel;
 import dev.conduit.core.ChannelOptions;
+import dev.conduit.core.Codec;
+import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
+import dev.conduit.ipc.PipeOptions;
+import dev.conduit.ipc.Pipes;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Helpers shared by the commands. */
@@ -14,6 +22,43 @@ final class Endpoints {
     static Endpoint parse(String uri, @Nullable Framing framing) {
         Endpoint endpoint = Endpoint.parse(uri);
         return framing == null ? endpoint : endpoint.with(ChannelOptions.FRAMING, framing);
+    }
+
+    /**
+     * Connects to {@code endpoint}. A bare {@code pipe:} (no {@code cmd=}) spawns this program's own echo server as the
+     * child: {@code conduit listen pipe: --echo --quiet --codec bytes}, with the endpoint's options, so that {@code
+     * conduit ping pipe:} needs nothing else. (The bytes codec echoes any payload unchanged; text would replace bytes
+     * that are not UTF-8.)
+     */
+    static <T> Channel<T> connect(Conduit conduit, Endpoint endpoint, Codec<T> codec) {
+        if (endpoint.scheme().equals("pipe")
+                && endpoint.find(PipeOptions.CMD).isEmpty()
+                && endpoint.find(PipeOptions.SPAWN).isEmpty()) {
+            ProcessBuilder child = selfCommand("listen", endpoint.toString(), "--echo", "--quiet", "--codec", "bytes")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            return Pipes.spawn(conduit, child, codec, endpoint);
+        }
+        return conduit.connect(endpoint, codec);
+    }
+
+    /**
+     * A command running this program ({@code conduit}) in a child JVM with the same classpath. JVM messages go to
+     * stderr: the child's stdout may be a channel.
+     */
+    static ProcessBuilder selfCommand(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:+DisplayVMOutputToStderr");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ConduitCli.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    /** Whether listening on {@code endpoint} takes over this process's stdin and stdout ({@code pipe:}). */
+    static boolean ownsStdio(Endpoint endpoint) {
+        return endpoint.scheme().equals("pipe");
     }
 
     /** A duration such as {@code 500ms}, {@code 10s}. */

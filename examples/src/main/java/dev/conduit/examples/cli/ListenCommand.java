@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +21,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code conduit listen URI}: prints {@code listening on <bound URI>} as its first line of stdout, then every message
  * it receives, one per line; with {@code --echo} it sends each one back. Runs until interrupted.
+ *
+ * <p>On {@code pipe:} the process's stdout is the channel to its parent, so these lines go to stderr instead, and the
+ * command ends when its one channel closes. That makes {@code conduit listen pipe: --echo} a child any parent can
+ * spawn, which is what {@code conduit ping pipe:} does.
  */
 @Command(
         name = "listen",
@@ -38,6 +43,9 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--echo", description = "send every message back to its sender")
     boolean echo;
 
+    @Option(names = "--quiet", description = "do not print the messages received")
+    boolean quiet;
+
     @Option(names = "--framing", paramLabel = "length|line|none", description = "override the URI's framing")
     Framing framing;
 
@@ -54,39 +62,54 @@ final class ListenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Endpoint endpoint = Endpoints.parse(uri, framing);
-        PrintWriter out = spec.commandLine().getOut();
+        boolean stdio = Endpoints.ownsStdio(endpoint);
+        // picocli's out wraps the real stdout, which on pipe: carries frames: print to stderr there.
+        PrintWriter out =
+                stdio ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        CountDownLatch done = new CountDownLatch(1);
         try (Conduit conduit = Conduit.builder().name("listen").build()) {
             Thread.currentThread().setName("conduit-listen-main");
             Listener<?> listener = codec == CodecChoice.TEXT
-                    ? serve(conduit, endpoint, Codecs.text(), s -> s, out)
-                    : serve(conduit, endpoint, Codecs.bytes(), Endpoints::describe, out);
+                    ? serve(conduit, endpoint, Codecs.text(), s -> s, out, stdio ? done : null)
+                    : serve(conduit, endpoint, Codecs.bytes(), Endpoints::describe, out, stdio ? done : null);
             out.println("listening on " + listener.endpoint());
             out.flush();
             Thread hook = new Thread(conduit::close, "conduit-listen-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                new CountDownLatch(1).await();
+                done.await();
             } catch (InterruptedException e) {
-                Runtime.getRuntime().removeShutdownHook(hook);
+                // interrupted: stop listening
             }
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
         return 0;
     }
 
+    /** Serves {@code endpoint}; with {@code lastChannel}, counts it down when the (one) channel closes. */
     private <T> Listener<T> serve(
-            Conduit conduit, Endpoint endpoint, Codec<T> c, Function<T, String> show, PrintWriter out) {
-        return conduit.listen(
-                endpoint,
-                c,
-                (Channel<T> ch) -> ch.onMessage((from, message) -> {
+            Conduit conduit,
+            Endpoint endpoint,
+            Codec<T> c,
+            Function<T, String> show,
+            PrintWriter out,
+            @Nullable CountDownLatch lastChannel) {
+        return conduit.listen(endpoint, c, (Channel<T> ch) -> {
+            if (lastChannel != null) {
+                ch.closeFuture().whenComplete((r, e) -> lastChannel.countDown());
+            }
+            ch.onMessage((from, message) -> {
+                if (!quiet) {
                     out.println(show.apply(message));
                     out.flush();
-                    if (echo) {
-                        if (!from.isWritable()) {
-                            from.awaitWritable(java.time.Duration.ofSeconds(30));
-                        }
-                        from.send(message);
+                }
+                if (echo) {
+                    if (!from.isWritable()) {
+                        from.awaitWritable(java.time.Duration.ofSeconds(30));
                     }
-                }));
+                    from.send(message);
+                }
+            });
+        });
     }
 }

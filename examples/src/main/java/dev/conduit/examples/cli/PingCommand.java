@@ -69,7 +69,7 @@ final class PingCommand implements Callable<Integer> {
         long started;
         long elapsed;
         try (Conduit conduit = Conduit.builder().name("ping").build();
-                Channel<byte[]> channel = conduit.connect(Endpoints.parse(uri, framing), Codecs.bytes())) {
+                Channel<byte[]> channel = Endpoints.connect(conduit, Endpoints.parse(uri, framing), Codecs.bytes())) {
             out.println("ping " + channel.remoteEndpoint() + ": " + count + " round trips of " + size + " bytes");
             out.flush();
             byte[] payload = new byte[size];

@@ -45,7 +45,7 @@ final class SendCommand implements Callable<Integer> {
         Duration wait = Endpoints.duration(timeout);
         PrintWriter out = spec.commandLine().getOut();
         try (Conduit conduit = Conduit.builder().name("send").build();
-                Channel<String> channel = conduit.connect(Endpoints.parse(uri, framing), Codecs.text())) {
+                Channel<String> channel = Endpoints.connect(conduit, Endpoints.parse(uri, framing), Codecs.text())) {
             for (String message : messages) {
                 channel.send(message).get(wait.toMillis(), TimeUnit.MILLISECONDS);
                 if (noReply) {

@@ -1,9 +1,13 @@
 package dev.conduit.examples.tour;
 
+import dev.conduit.core.Channel;
+import dev.conduit.core.Codec;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
+import dev.conduit.ipc.Pipes;
 import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.ClientCalls;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.MethodType;
@@ -12,8 +16,10 @@ import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServiceDefinition;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -54,7 +60,7 @@ final class RpcTour {
         return fresh ? rowUri : e.withAddress(e.address() + "-rpc").toString();
     }
 
-    private static ServiceDefinition service() {
+    static ServiceDefinition service() {
         return ServiceDefinition.builder("conduit.tour.Echo")
                 .unary(ECHO, (request, responses) -> {
                     responses.onNext(request);
@@ -82,15 +88,39 @@ final class RpcTour {
                 RpcChannel channel = RpcChannel.builder(conduit)
                         .target(server.endpoints().get(0).toString())
                         .build()) {
-            Histogram rtt = new Histogram(60_000_000_000L, 3);
-            unary(channel, calls / 5, null);
-            unary(channel, calls, rtt);
-            return new Result(
-                    calls + calls / 5,
-                    rtt.getValueAtPercentile(50) / 1e3,
-                    rtt.getValueAtPercentile(99) / 1e3,
-                    stream(channel, streamed));
+            return measure(channel, calls, streamed);
         }
+    }
+
+    /** The RPC part of the pipe row: the server is a child JVM serving on its stdio ({@link RpcTourServer}). */
+    static Result runOverPipe(Conduit conduit, int calls, int streamed) {
+        ProcessBuilder child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:+DisplayVMOutputToStderr",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        RpcTourServer.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        ChannelFactory spawn = new ChannelFactory() {
+            @Override
+            public <T> CompletableFuture<Channel<T>> open(Codec<T> codec) {
+                return CompletableFuture.completedFuture(Pipes.spawn(conduit, child, codec));
+            }
+        };
+        try (RpcChannel channel = RpcChannel.builder(conduit).target("pipe: child", spawn).build()) {
+            return measure(channel, calls, streamed);
+        }
+    }
+
+    private static Result measure(RpcChannel channel, int calls, int streamed) {
+        Histogram rtt = new Histogram(60_000_000_000L, 3);
+        unary(channel, calls / 5, null);
+        unary(channel, calls, rtt);
+        return new Result(
+                calls + calls / 5,
+                rtt.getValueAtPercentile(50) / 1e3,
+                rtt.getValueAtPercentile(99) / 1e3,
+                stream(channel, streamed));
     }
 
     private static void unary(RpcChannel channel, int n, Histogram rtt) {

@@ -3,9 +3,13 @@ package dev.conduit.examples.tour;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
 import dev.conduit.core.Listener;
+import dev.conduit.examples.cli.ConduitCli;
+import dev.conduit.ipc.Pipes;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
- * per transport with what was verified, round-trip p50/p99 and messages per second. Then an RPC server and client do
- * the same with unary calls and a server-streaming call: the {@code rpc} columns.
+ * per transport with what was verified, round-trip p50/p99 and messages per second. The {@code pipe} row's listener
+ * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then an RPC server and
+ * client do the same with unary calls and a server-streaming call: the {@code rpc} columns (over pipe, the RPC server
+ * is a child JVM too).
  */
 public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -46,15 +52,26 @@ public final class Tour {
             double p99Micros,
             long messagesPerSecond,
             RpcTour.@Nullable Result rpc,
-            String detail) {}
+            String detail) {
+
+        /** This result with the RPC columns. */
+        Result withRpc(RpcTour.@Nullable Result rpcResult) {
+            return new Result(row, verified, exchanged, p50Micros, p99Micros, messagesPerSecond, rpcResult, detail);
+        }
+    }
 
     /** The transports of the tour, in table order. */
     public static List<Row> rows() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        String name = "conduit-tour-" + ProcessHandle.current().pid();
         return List.of(
                 new Row("inproc", "inproc://tour"),
                 new Row("tcp", "tcp://127.0.0.1:0"),
                 new Row("udp", "udp://127.0.0.1:0", 64),
-                new Row("shm", "shm://*"));
+                new Row("unix", "unix://" + tmp.resolve(name + ".sock")),
+                new Row("shm", "shm://*"),
+                new Row("pipe", "pipe:"),
+                new Row("fifo", "fifo://" + tmp.resolve(name)));
     }
 
     private final int roundTrips;
@@ -113,24 +130,16 @@ public final class Tour {
     }
 
     private Result runRow(Conduit conduit, Row row) {
+        if (row.listenUri().startsWith("pipe:")) {
+            return runPipeRow(conduit, row);
+        }
         try (Listener<byte[]> listener = conduit.listen(row.listenUri(), Codecs.bytes(), Tour::echo);
                 Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes())) {
-            Histogram rtt = new Histogram(60_000_000_000L, 3);
-            roundTrips(client, roundTrips / 5, null);
-            roundTrips(client, roundTrips, rtt);
-            long rate = stream(client, row.window());
-            RpcTour.Result rpc = RpcTour.applies(row.listenUri())
-                    ? RpcTour.run(conduit, row.listenUri(), roundTrips, streamed)
-                    : null;
-            return new Result(
-                    row,
-                    true,
-                    roundTrips + roundTrips / 5 + streamed,
-                    rtt.getValueAtPercentile(50) / 1e3,
-                    rtt.getValueAtPercentile(99) / 1e3,
-                    rate,
-                    rpc,
-                    listener.endpoint().toString());
+            Result messaging = measure(row, client, listener.endpoint().toString());
+            return messaging.withRpc(
+                    RpcTour.applies(row.listenUri())
+                            ? RpcTour.run(conduit, row.listenUri(), roundTrips, streamed)
+                            : null);
         } catch (Exception e) {
             return new Result(row, false, 0, 0, 0, 0, null, e.toString());
         }
@@ -147,6 +156,46 @@ public final class Tour {
                         rpc.p50Micros(),
                         rpc.p99Micros(),
                         rpc.messagesPerSecond());
+    }
+
+    /** The pipe row: the client spawns {@code conduit listen pipe: --echo --quiet} and talks over its stdio. */
+    private Result runPipeRow(Conduit conduit, Row row) {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+DisplayVMOutputToStderr",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ConduitCli.class.getName(),
+                "listen",
+                row.listenUri(),
+                "--echo",
+                "--quiet",
+                "--codec",
+                "bytes");
+        ProcessBuilder child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        try (Channel<byte[]> client = Pipes.spawn(conduit, child, Codecs.bytes(), Endpoint.parse(row.listenUri()))) {
+            long pid = client.property(Pipes.PROCESS).orElseThrow().pid();
+            Result messaging = measure(row, client, "pipe: to child " + pid + " (conduit listen pipe: --echo)");
+            return messaging.withRpc(RpcTour.runOverPipe(conduit, roundTrips, streamed));
+        } catch (Exception e) {
+            return new Result(row, false, 0, 0, 0, 0, null, e.toString());
+        }
+    }
+
+    private Result measure(Row row, Channel<byte[]> client, String detail) throws Exception {
+        Histogram rtt = new Histogram(60_000_000_000L, 3);
+        roundTrips(client, roundTrips / 5, null);
+        roundTrips(client, roundTrips, rtt);
+        long rate = stream(client, row.window());
+        return new Result(
+                row,
+                true,
+                roundTrips + roundTrips / 5 + streamed,
+                rtt.getValueAtPercentile(50) / 1e3,
+                rtt.getValueAtPercentile(99) / 1e3,
+                rate,
+                null,
+                detail);
     }
 
     private static void echo(Channel<byte[]> channel) {

@@ -45,6 +45,8 @@ class KvOverEveryTransportTest {
         return Stream.of(
                 "inproc://*",
                 "tcp://127.0.0.1:0",
+                "unix://" + System.getProperty("java.io.tmpdir") + "/kv-test-"
+                        + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + ".sock",
                 "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
     }
 

@@ -1,0 +1,79 @@
+package dev.conduit.ipc;
+
+import dev.conduit.core.Option;
+import dev.conduit.core.spi.netty.NettyEngine;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The options of {@code unix://} endpoints, beyond {@link dev.conduit.core.ChannelOptions}:
+ *
+ * <pre>{@code
+ * unix:///run/app.sock?mode=0660&allowUids=1000,1001&io=epoll&idle=spin
+ * }</pre>
+ *
+ * <p>Immutable constants; safe to share between threads.
+ */
+public final class UnixOptions {
+    private UnixOptions() {}
+
+    /**
+     * Permissions of the socket file a listener creates, in octal; default {@code 0600} (owner only). Connecting to a
+     * Unix socket needs write permission on its file, so {@code 0660} admits the file's group. Not valid for abstract
+     * sockets ({@code unix:@name}), which have no file.
+     */
+    public static final Option<Integer> MODE = Option.of(
+            "mode",
+            0600,
+            "an octal file mode from 0000 to 0777, for example 0600 or 0660",
+            "permissions of the socket file a listener creates (default 0600, owner only)",
+            UnixOptions::parseMode,
+            UnixOptions::formatMode);
+
+    /**
+     * The peer user ids a listener accepts, comma-separated; by default every peer is accepted. A peer whose uid is
+     * not listed is disconnected before the application sees it, and the reason is logged.
+     */
+    public static final Option<Set<Integer>> ALLOW_UIDS = Option.of(
+            "allowUids",
+            null,
+            "comma-separated user ids, for example 1000,1001",
+            "peer uids a listener accepts (default: every peer)",
+            UnixOptions::parseIds,
+            ids -> ids.stream().map(String::valueOf).collect(Collectors.joining(",")));
+
+    /**
+     * The Netty engine: {@code auto} (epoll on Linux, kqueue on macOS, NIO elsewhere), {@code epoll}, {@code kqueue},
+     * {@code io_uring} or {@code nio} (JDK 16+ domain sockets). {@code idle=spin} needs {@code epoll}.
+     */
+    public static final Option<NettyEngine> IO = NettyEngine.OPTION;
+
+    /** Every {@code unix://} option. */
+    public static final List<Option<?>> ALL = List.of(MODE, ALLOW_UIDS, IO);
+
+    static int parseMode(String text) {
+        if (!text.matches("0?[0-7]{1,3}")) {
+            throw new IllegalArgumentException("not an octal mode: " + text);
+        }
+        return Integer.parseInt(text, 8);
+    }
+
+    static String formatMode(int mode) {
+        return String.format("%04o", mode);
+    }
+
+    private static Set<Integer> parseIds(String text) {
+        Set<Integer> ids = new TreeSet<>();
+        for (String part : Arrays.asList(text.split(",", -1))) {
+            int id = Integer.parseInt(part.trim());
+            if (id < 0) {
+                throw new IllegalArgumentException("negative id");
+            }
+            ids.add(id);
+        }
+        return Set.copyOf(ids);
+    }
+}
