@@ -42,9 +42,9 @@ public final class TestServers {
     /** A fresh path in a new temporary directory, for socket files. */
     static String tempPath(String name) {
         try {
-            return java.nio.file.Files.createTempDirectory("conduit-rpc")
-                    .resolve(name)
-                    .toString();
+            Path dir = java.nio.file.Files.createTempDirectory("conduit-rpc");
+            dir.toFile().deleteOnExit(); // empty by then: the listener removes its socket file on close
+            return dir.resolve(name).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

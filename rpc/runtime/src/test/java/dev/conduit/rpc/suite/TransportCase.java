@@ -25,9 +25,10 @@ public record TransportCase(
         return List.of(
                 new TransportCase("inproc", "inproc://*", TestServers::inProcess),
                 new TransportCase("tcp", "tcp://127.0.0.1:0", TestServers::inProcess),
-                // shm is for crossing processes: the server runs in a child JVM.
-                new TransportCase(
-                        "shm", "shm://rpc-suite-" + ProcessHandle.current().pid(), TestServers::childProcess));
+                new TransportCase("unix", "unix://" + TestServers.tempPath("rpc.sock"), TestServers::inProcess),
+                // shm and pipe are for crossing processes: their servers run in child JVMs.
+                new TransportCase("shm", "shm://rpc-" + ProcessHandle.current().pid(), TestServers::childProcess),
+                new TransportCase("pipe", "pipe:", TestServers::pipeChildren, false));
     }
 
     TestServers.Handle startServer() {
