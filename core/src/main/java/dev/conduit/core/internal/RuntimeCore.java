@@ -289,6 +289,10 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
         try {
             CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
                     .get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // Keep the caller's interrupt visible to it (a command interrupted to stop, say).
+            Thread.currentThread().interrupt();
+            failures.add(new ConduitException("interrupted while runtime " + name + " closed its channels", e));
         } catch (Exception e) {
             failures.add(new ConduitException("channels of runtime " + name + " did not close in time", e));
         }

@@ -18,11 +18,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
  * per transport with what was verified, round-trip p50/p99 and messages per second. The {@code pipe} row's listener
- * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client.
+ * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then an RPC server and
+ * client do the same with unary calls and a server-streaming call: the {@code rpc} columns (over pipe, the RPC server
+ * is a child JVM too).
  */
 public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -48,7 +51,14 @@ public final class Tour {
             double p50Micros,
             double p99Micros,
             long messagesPerSecond,
-            String detail) {}
+            RpcTour.@Nullable Result rpc,
+            String detail) {
+
+        /** This result with the RPC columns. */
+        Result withRpc(RpcTour.@Nullable Result rpcResult) {
+            return new Result(row, verified, exchanged, p50Micros, p99Micros, messagesPerSecond, rpcResult, detail);
+        }
+    }
 
     /** The transports of the tour, in table order. */
     public static List<Row> rows() {
@@ -79,12 +89,16 @@ public final class Tour {
         out.println();
         out.println(String.format(
                 Locale.ROOT,
-                "%-10s %10s %9s %9s %12s  %s",
+                "%-10s %10s %9s %9s %12s %10s %9s %9s %12s  %s",
                 "transport",
                 "verified",
                 "p50 us",
                 "p99 us",
                 "msgs/s",
+                "rpc calls",
+                "rpc p50",
+                "rpc p99",
+                "rpc msgs/s",
                 "endpoint"));
         out.flush();
         List<Result> results = new ArrayList<>();
@@ -96,12 +110,13 @@ public final class Tour {
                         r.verified()
                                 ? String.format(
                                         Locale.ROOT,
-                                        "%-10s %10d %9.1f %9.1f %12d  %s",
+                                        "%-10s %10d %9.1f %9.1f %12d %s  %s",
                                         row.transport(),
                                         r.exchanged(),
                                         r.p50Micros(),
                                         r.p99Micros(),
                                         r.messagesPerSecond(),
+                                        rpcColumns(r.rpc()),
                                         r.detail())
                                 : String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail()));
                 out.flush();
@@ -120,10 +135,27 @@ public final class Tour {
         }
         try (Listener<byte[]> listener = conduit.listen(row.listenUri(), Codecs.bytes(), Tour::echo);
                 Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes())) {
-            return measure(row, client, listener.endpoint().toString());
+            Result messaging = measure(row, client, listener.endpoint().toString());
+            return messaging.withRpc(
+                    RpcTour.applies(row.listenUri())
+                            ? RpcTour.run(conduit, row.listenUri(), roundTrips, streamed)
+                            : null);
         } catch (Exception e) {
-            return new Result(row, false, 0, 0, 0, 0, e.toString());
+            return new Result(row, false, 0, 0, 0, 0, null, e.toString());
         }
+    }
+
+    /** The RPC columns: unary calls checked, their p50/p99, streamed responses per second; dashes where not run. */
+    private static String rpcColumns(RpcTour.@Nullable Result rpc) {
+        return rpc == null
+                ? String.format(Locale.ROOT, "%10s %9s %9s %12s", "-", "-", "-", "-")
+                : String.format(
+                        Locale.ROOT,
+                        "%10d %9.1f %9.1f %12d",
+                        rpc.calls(),
+                        rpc.p50Micros(),
+                        rpc.p99Micros(),
+                        rpc.messagesPerSecond());
     }
 
     /** The pipe row: the client spawns {@code conduit listen pipe: --echo --quiet} and talks over its stdio. */
@@ -143,9 +175,10 @@ public final class Tour {
         ProcessBuilder child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         try (Channel<byte[]> client = Pipes.spawn(conduit, child, Codecs.bytes(), Endpoint.parse(row.listenUri()))) {
             long pid = client.property(Pipes.PROCESS).orElseThrow().pid();
-            return measure(row, client, "pipe: to child " + pid + " (conduit listen pipe: --echo)");
+            Result messaging = measure(row, client, "pipe: to child " + pid + " (conduit listen pipe: --echo)");
+            return messaging.withRpc(RpcTour.runOverPipe(conduit, roundTrips, streamed));
         } catch (Exception e) {
-            return new Result(row, false, 0, 0, 0, 0, e.toString());
+            return new Result(row, false, 0, 0, 0, 0, null, e.toString());
         }
     }
 
@@ -161,6 +194,7 @@ public final class Tour {
                 rtt.getValueAtPercentile(50) / 1e3,
                 rtt.getValueAtPercentile(99) / 1e3,
                 rate,
+                null,
                 detail);
     }
 

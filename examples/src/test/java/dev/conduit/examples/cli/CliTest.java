@@ -108,7 +108,17 @@ class CliTest {
         assertThat(tour.exitCode()).as(tour.out()).isZero();
         assertThat(tour.out().lines().filter(l -> l.startsWith("inproc ")))
                 .singleElement()
-                .satisfies(row -> assertThat(row.split("\\s+")[1]).isEqualTo("2600"));
+                .satisfies(row -> {
+                    String[] columns = row.split("\\s+");
+                    assertThat(columns[1]).as("messages exchanged and verified").isEqualTo("2600");
+                    assertThat(columns[5])
+                            .as("RPC unary calls made and verified")
+                            .isEqualTo("600");
+                    assertThat(Double.parseDouble(columns[6])).as("RPC p50").isPositive();
+                    assertThat(Long.parseLong(columns[8]))
+                            .as("RPC streamed msgs/s")
+                            .isPositive();
+                });
         assertThat(tour.out()).containsPattern("tour: (\\d+)/\\1 transports verified");
     }
 

@@ -37,7 +37,10 @@ public abstract class ClientCall<Req, Resp> {
         public void onReady() {}
     }
 
-    /** Starts the call; {@code headers} are sent to the server with the call options' headers. Call once. */
+    /**
+     * Starts the call; {@code headers} are sent to the server, followed by the call options' headers. The call takes
+     * {@code headers}: do not change them afterwards. Call once.
+     */
     public abstract void start(Listener<Resp> listener, Metadata headers);
 
     /** Asks for {@code count} more response messages to be delivered to the listener. */

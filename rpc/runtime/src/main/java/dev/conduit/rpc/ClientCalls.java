@@ -32,6 +32,7 @@ public final class ClientCalls {
     private ClientCalls() {}
 
     private static final Executor DIRECT = Runnable::run;
+    private static final CallOptions DIRECT_DEFAULT = CallOptions.DEFAULT.withExecutor(DIRECT);
 
     /** One request, one response; waits for it. */
     public static <Req, Resp> Resp blockingUnary(
@@ -152,6 +153,9 @@ public final class ClientCalls {
 
     /** Blocking helpers' listeners only record and wake: run them on the transport thread, saving a hop. */
     private static CallOptions direct(CallOptions options) {
+        if (options == CallOptions.DEFAULT) {
+            return DIRECT_DEFAULT;
+        }
         return options.executor() == null ? options.withExecutor(DIRECT) : options;
     }
 

@@ -56,7 +56,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
     /** A new call of {@code method}, through the channel's interceptors. */
     @Override
     public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-        return new Chain(0).newCall(method, options);
+        return interceptors.isEmpty() ? core.newCall(method, options) : new Chain(0).newCall(method, options);
     }
 
     /** Runs the interceptors from {@code index} on, then the channel itself. */

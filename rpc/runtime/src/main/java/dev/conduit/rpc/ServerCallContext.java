@@ -35,6 +35,13 @@ public interface ServerCallContext {
     Endpoint remoteEndpoint();
 
     /**
+     * Runs {@code action} once if the call is cancelled (at once if it already is). It runs on the thread that
+     * notices the cancellation (a transport or timer thread), possibly while a handler callback is running, so that
+     * a handler blocked in its own work can be woken: it must be quick and must not block.
+     */
+    void onCancel(Runnable action);
+
+    /**
      * The context of the call whose handler callback is running on this thread.
      *
      * @throws IllegalStateException if no handler callback is running on this thread

@@ -18,7 +18,10 @@ public interface ServerResponseObserver<Resp> extends StreamObserver<Resp> {
     /** Whether the call was cancelled. */
     boolean isCancelled();
 
-    /** Runs {@code handler} if the call is cancelled; set it before returning from the method handler. */
+    /**
+     * Runs {@code handler} once if the call is cancelled, at once on the thread that notices it, even while the
+     * method handler is still running (see {@link ServerCallContext#onCancel}): quick, non-blocking work only.
+     */
     void setOnCancelHandler(Runnable handler);
 
     /** Whether a response can be sent without waiting for credit. */

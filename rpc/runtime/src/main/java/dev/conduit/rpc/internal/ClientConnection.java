@@ -61,9 +61,13 @@ final class ClientConnection extends Connection {
     @Override
     void onHello(Frame f) {
         if (acceptHello(f)) {
+            startKeepAlive();
             long idle = idleTimeout.toNanos();
             if (idle > 0) {
                 idleTask = config.scheduler().scheduleWithFixedDelay(this::idleCheck, idle, idle, TimeUnit.NANOSECONDS);
+                if (!channel.isOpen()) {
+                    idleTask.cancel(false);
+                }
             }
             ready.complete(this);
         }
@@ -96,7 +100,7 @@ final class ClientConnection extends Connection {
     void remove(int id) {
         calls.remove(id);
         if (draining && calls.isEmpty()) {
-            closeWithCause("connection drained");
+            closeAfterFlush(null, "connection drained");
         }
     }
 
@@ -118,7 +122,7 @@ final class ClientConnection extends Connection {
             }
         }
         if (calls.isEmpty()) {
-            closeWithCause("connection drained after GOAWAY");
+            closeAfterFlush(null, "connection drained after GOAWAY");
         }
     }
 
@@ -166,7 +170,7 @@ final class ClientConnection extends Connection {
             draining = true;
             owner.goAwayReceived(this);
             if (calls.isEmpty()) {
-                closeWithCause("idle");
+                closeAfterFlush(null, "idle");
             }
         }
         startedAtLastIdleCheck = now;
@@ -176,7 +180,7 @@ final class ClientConnection extends Connection {
     void drain() {
         draining = true;
         if (calls.isEmpty()) {
-            closeWithCause("channel shut down");
+            closeAfterFlush(null, "channel shut down");
         }
     }
 
@@ -185,7 +189,7 @@ final class ClientConnection extends Connection {
         for (ClientCallImpl<?, ?> call : List.copyOf(calls.values())) {
             call.end(status, true);
         }
-        closeWithCause(String.valueOf(status.description()));
+        closeAfterFlush(null, String.valueOf(status.description()));
     }
 
     int activeCalls() {

@@ -40,13 +40,20 @@ abstract class Connection implements MessageHandler<Frame> {
         this.config = config;
     }
 
-    /** Starts receiving frames (on the transport thread) and, if configured, keepalive pings. */
+    /** Starts receiving frames, on the transport thread. */
     void start() {
         channel.onMessage(this, Channel.DIRECT);
+    }
+
+    /** Starts keepalive pings, if configured; only once HELLOs have been exchanged, since nothing may precede them. */
+    void startKeepAlive() {
         long interval = config.keepAliveTime().toNanos();
-        if (interval > 0) {
+        if (interval > 0 && channel.isOpen()) {
             keepAliveTask = config.scheduler()
                     .scheduleWithFixedDelay(this::keepAliveTick, interval, interval, TimeUnit.NANOSECONDS);
+            if (!channel.isOpen()) {
+                keepAliveTask.cancel(false);
+            }
         }
     }
 
@@ -68,6 +75,9 @@ abstract class Connection implements MessageHandler<Frame> {
     }
 
     private void dispatch(Frame f) {
+        if (log.isTraceEnabled()) {
+            log.trace("{} received {}", this, f);
+        }
         if (f.type == Frames.MALFORMED) {
             protocolError(Status.Code.INTERNAL, "protocol error: " + f.text);
             return;
@@ -152,6 +162,9 @@ abstract class Connection implements MessageHandler<Frame> {
      * cannot be encoded, in which case {@link #sendFailed} says why.
      */
     boolean write(Frame f) {
+        if (log.isTraceEnabled()) {
+            log.trace("{} sends {}", this, f);
+        }
         try {
             if (channel.offer(f)) {
                 return true;
@@ -187,8 +200,32 @@ abstract class Connection implements MessageHandler<Frame> {
     /** Sends GOAWAY with {@code code} and {@code message}, then closes the connection. */
     void protocolError(Status.Code code, String message) {
         log.info("RPC connection {}: {}; closing it", this, message);
-        write(Frame.goaway(lastCallIdForGoAway(), code.value(), message));
-        closeWithCause(message);
+        closeAfterFlush(Frame.goaway(lastCallIdForGoAway(), code.value(), message), message);
+    }
+
+    /**
+     * Closes once every frame written so far, and {@code last} if given, has been taken by the transport, so that a
+     * final CALL_END or GOAWAY is not lost to the close (a PING marks the point when there is no last frame). Closes
+     * anyway after a few seconds if the peer does not read.
+     */
+    void closeAfterFlush(@Nullable Frame last, String cause) {
+        if (closeCause == null) {
+            closeCause = cause;
+        }
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            channel.send(last != null ? last : Frame.ping(Frames.PING, 0)).whenComplete((v, e) -> channel.close());
+        } catch (RuntimeException e) {
+            channel.close();
+            return;
+        }
+        try {
+            config.scheduler().schedule(channel::close, 5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The owner is closing: its runtime closes the channel if the send does not complete.
+        }
     }
 
     int lastCallIdForGoAway() {

@@ -55,6 +55,9 @@ final class Frame {
     /** The payload size: set when an outbound payload is encoded, or when an inbound one is decoded. */
     int payloadLength;
 
+    /** Not on the wire: a CALL_END that ends an aborted call (the call already counts as ended). */
+    boolean abortEnd;
+
     /** Set once the frame has been handed to the transport. */
     volatile boolean sent;
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -42,8 +43,13 @@ final class OutboundQueue {
     private volatile boolean lastOnlyIfStarted;
     private boolean started; // guarded by wip
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition progress = lock.newCondition();
+    /** What blocked senders wait on, created by the first sender that has to wait: most calls never do. */
+    private record Waiters(ReentrantLock lock, Condition progress) {}
+
+    private static final AtomicReferenceFieldUpdater<OutboundQueue, Waiters> WAITERS =
+            AtomicReferenceFieldUpdater.newUpdater(OutboundQueue.class, Waiters.class, "waitersState");
+
+    private volatile @Nullable Waiters waitersState;
     private volatile int waiters;
 
     /** Connects the queue to its sink with the peer's initial credit, and writes what is queued. */
@@ -106,30 +112,37 @@ final class OutboundQueue {
         if (frame.sent || aborted) {
             return frame.sent;
         }
-        lock.lockInterruptibly();
+        Waiters w = waitersState;
+        if (w == null) {
+            ReentrantLock l = new ReentrantLock();
+            WAITERS.compareAndSet(this, null, new Waiters(l, l.newCondition()));
+            w = waitersState;
+        }
+        w.lock().lockInterruptibly();
         try {
             waiters++;
             try {
                 while (!frame.sent && !aborted) {
-                    // Bounded waits guard against a missed signal; the loop re-checks the state.
-                    progress.await(100, TimeUnit.MILLISECONDS);
+                    // Bounded waits: a defence in depth; the loop re-checks the state either way.
+                    w.progress().await(100, TimeUnit.MILLISECONDS);
                 }
             } finally {
                 waiters--;
             }
         } finally {
-            lock.unlock();
+            w.lock().unlock();
         }
         return frame.sent;
     }
 
     private void signalWaiters() {
-        if (waiters > 0) {
-            lock.lock();
+        Waiters w = waitersState;
+        if (waiters > 0 && w != null) {
+            w.lock().lock();
             try {
-                progress.signalAll();
+                w.progress().signalAll();
             } finally {
-                lock.unlock();
+                w.lock().unlock();
             }
         }
     }

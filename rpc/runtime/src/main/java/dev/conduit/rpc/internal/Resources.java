@@ -28,6 +28,8 @@ final class Resources implements AutoCloseable {
         this.prefix = "conduit-" + owner + OWNERS.incrementAndGet() + "-";
         this.scheduler = new ScheduledThreadPoolExecutor(1, threads("timer"));
         scheduler.setRemoveOnCancelPolicy(true);
+        // Timers left at close (deadlines, handshakes) have nothing left to act on.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     ScheduledExecutorService scheduler() {

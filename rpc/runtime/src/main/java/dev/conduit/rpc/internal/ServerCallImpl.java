@@ -5,7 +5,6 @@ import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.ServerCall;
-import dev.conduit.rpc.ServerCallContext;
 import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.Status;
 import java.nio.ByteBuffer;
@@ -39,7 +38,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private final SerialExecutor serial;
     private final OutboundQueue out = new OutboundQueue();
     private final InboundQueue in;
-    private final Context context = new Context();
+    private final ServerContext context;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final long deadlineNanos;
     private final boolean hasDeadline;
@@ -64,6 +63,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         this.in = new InboundQueue(serial, this, conn.config.initialWindow());
         this.hasDeadline = start.has(Frames.FLAG_DEADLINE);
         this.deadlineNanos = System.nanoTime() + start.timeoutNanos;
+        this.context = new ServerContext(this, headers);
     }
 
     /** Begins the call from its CALL_START frame; on the transport thread. */
@@ -173,12 +173,28 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     @Override
     public boolean write(Frame f) {
         f.callId = id;
-        boolean written = conn.write(f);
-        if (written && f.type == Frames.CALL_END && ended.compareAndSet(false, true)) {
-            finished();
-            serial.execute(() -> CurrentCall.run(context, listener::onComplete));
+        if (f.type != Frames.CALL_END || f.abortEnd) {
+            return conn.write(f);
         }
+        // The normal end: claim it before writing, so that a connection closing as a result of this very frame
+        // (the client drains and closes at once) does not count the call as cancelled.
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        boolean written = conn.write(f);
+        finished();
+        serial.execute(() -> CurrentCall.run(context, listener::onComplete));
         return written;
+    }
+
+    /** A frame of this call could not be encoded (a response too large or a failing marshaller). */
+    void sendFailed(Frame f, Status status) {
+        if (f.type == Frames.CALL_END && !f.abortEnd) {
+            // The call has ended as far as the handler is concerned; the client gets the failure instead.
+            conn.write(Frame.status(Frames.CALL_END, id, status.code().value(), status.description()));
+        } else {
+            abort(status, true);
+        }
     }
 
     @Override
@@ -250,8 +266,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         }
         closed = true;
         Frame end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
-        Metadata all =
-                context.trailers.isEmpty() ? trailers : context.trailers.copy().merge(trailers);
+        Metadata all = context.trailers().isEmpty()
+                ? trailers
+                : context.trailers().copy().merge(trailers);
         end.metadata = all;
         Resp response = single;
         if (response != null && status.isOk()) {
@@ -297,11 +314,15 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return;
         }
         cancelStatus = status;
+        context.cancelled();
         finished();
         in.close();
-        out.abort(
-                tellClient ? Frame.status(Frames.CALL_END, id, status.code().value(), status.description()) : null,
-                false);
+        Frame end = null;
+        if (tellClient) {
+            end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
+            end.abortEnd = true;
+        }
+        out.abort(end, false);
         if (status.code() != Status.Code.CANCELLED) {
             log.debug("call {} #{} ended: {}", method.fullName(), id, status);
         }
@@ -330,40 +351,5 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         }
         Metadata trailers = t instanceof RpcException e ? e.trailers() : new Metadata();
         close(status, trailers);
-    }
-
-    /** What handlers can see of the call; also {@link ServerCallContext#current()}. */
-    private final class Context implements ServerCallContext {
-        final Metadata trailers = new Metadata();
-
-        @Override
-        public MethodDescriptor<?, ?> method() {
-            return method;
-        }
-
-        @Override
-        public Metadata requestHeaders() {
-            return headers;
-        }
-
-        @Override
-        public Metadata responseTrailers() {
-            return trailers;
-        }
-
-        @Override
-        public @Nullable Duration timeRemaining() {
-            return ServerCallImpl.this.timeRemaining();
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelStatus != null;
-        }
-
-        @Override
-        public Endpoint remoteEndpoint() {
-            return conn.channel.remoteEndpoint();
-        }
     }
 }

@@ -24,7 +24,7 @@ final class ServerConnection extends Connection {
     private volatile int lastCallId;
     private volatile boolean goingAway;
     private volatile boolean ready;
-    private @Nullable ScheduledFuture<?> handshakeTimer;
+    private volatile @Nullable ScheduledFuture<?> handshakeTimer;
 
     ServerConnection(Channel<Frame> channel, RpcConfig config, ServerCore server) {
         super(channel, config);
@@ -59,6 +59,7 @@ final class ServerConnection extends Connection {
             return;
         }
         write(Frame.hello(config.maxMessageSize(), config.initialWindow()));
+        startKeepAlive();
         ready = true;
         if (goingAway) {
             sendGoAway();
@@ -124,7 +125,7 @@ final class ServerConnection extends Connection {
     void callEnded(int id) {
         calls.remove(id);
         if (goingAway && calls.isEmpty()) {
-            closeWithCause("server shut down");
+            closeAfterFlush(null, "server shut down");
         }
     }
 
@@ -132,7 +133,7 @@ final class ServerConnection extends Connection {
     void sendFailed(Frame f, Status status) {
         ServerCallImpl<?, ?> call = calls.get(f.callId);
         if (call != null) {
-            call.abort(status, true);
+            call.sendFailed(f, status);
         } else {
             log.warn("{}: could not send {}: {}", this, f, status);
         }
@@ -152,9 +153,11 @@ final class ServerConnection extends Connection {
     }
 
     private void sendGoAway() {
-        write(Frame.goaway(lastCallId, Status.Code.UNAVAILABLE.value(), "the server is shutting down"));
+        Frame goaway = Frame.goaway(lastCallId, Status.Code.UNAVAILABLE.value(), "the server is shutting down");
         if (calls.isEmpty()) {
-            closeWithCause("server shut down");
+            closeAfterFlush(goaway, "server shut down");
+        } else {
+            write(goaway);
         }
     }
 
@@ -171,6 +174,10 @@ final class ServerConnection extends Connection {
 
     @Override
     void connectionClosed(Status status) {
+        ScheduledFuture<?> timer = handshakeTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         Status cancelled = Status.CANCELLED.withDescription("the client's connection closed: " + status.description());
         for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
             call.abort(cancelled, false);

@@ -122,10 +122,10 @@ public final class ServerCore {
     private void accepted(Channel<Frame> channel) {
         ServerConnection conn = new ServerConnection(channel, config, this);
         connections.add(conn);
-        conn.start();
         if (shutdown) {
-            conn.goAway();
+            conn.goAway(); // before its first frame: a call must not slip in ahead of the GOAWAY
         }
+        conn.start();
     }
 
     @Nullable
@@ -161,7 +161,7 @@ public final class ServerCore {
         Status status = Status.UNAVAILABLE.withDescription("the server shut down before the call completed");
         for (ServerConnection c : List.copyOf(connections)) {
             c.cancelAll(status);
-            c.closeWithCause("server shut down");
+            c.closeAfterFlush(null, "server shut down");
         }
         terminate();
     }

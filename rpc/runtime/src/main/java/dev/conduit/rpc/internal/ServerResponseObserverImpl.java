@@ -16,7 +16,6 @@ final class ServerResponseObserverImpl<Resp> implements ServerResponseObserver<R
 
     private final ServerCall<?, Resp> call;
     private final ServerCallContext context;
-    private volatile @Nullable Runnable onCancel;
     private volatile @Nullable Runnable onReady;
     private boolean done;
 
@@ -75,7 +74,7 @@ final class ServerResponseObserverImpl<Resp> implements ServerResponseObserver<R
 
     @Override
     public void setOnCancelHandler(Runnable handler) {
-        this.onCancel = handler;
+        context.onCancel(handler);
     }
 
     @Override
@@ -90,10 +89,6 @@ final class ServerResponseObserverImpl<Resp> implements ServerResponseObserver<R
 
     void cancelled() {
         done = true;
-        Runnable r = onCancel;
-        if (r != null) {
-            r.run();
-        }
     }
 
     void ready() {

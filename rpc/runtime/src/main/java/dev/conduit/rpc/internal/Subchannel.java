@@ -107,6 +107,13 @@ final class Subchannel {
     }
 
     private void connected(ClientConnection c) {
+        if (!c.acceptsCalls()) {
+            // The server said GOAWAY (it is shutting down) or closed right after the handshake.
+            connectFailed(Status.UNAVAILABLE
+                    .withDescription("the server went away during the handshake")
+                    .asException());
+            return;
+        }
         lock.lock();
         try {
             if (state == State.SHUTDOWN) {

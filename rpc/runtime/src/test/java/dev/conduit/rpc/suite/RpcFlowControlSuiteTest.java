@@ -45,7 +45,7 @@ class RpcFlowControlSuiteTest extends SuiteFixture {
                 slow, TestService.RANGE, CallOptions.DEFAULT, StringValue.of(tag + ":" + count + ":" + SIZE))) {
             for (long consumed = 0; consumed < count; consumed++) {
                 if (consumed % 4 == 0) {
-                    long gap = progress(tag) - consumed;
+                    long gap = progress(slow, tag) - consumed;
                     maxGap = Math.max(maxGap, gap);
                     assertThat(gap)
                             .as("messages the server sent beyond what the client consumed")

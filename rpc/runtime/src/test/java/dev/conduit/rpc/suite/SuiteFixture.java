@@ -41,7 +41,7 @@ abstract class SuiteFixture {
     void startServer() {
         server = transport.startServer();
         conduit = Conduit.builder().name("client").build();
-        channel = newChannel(b -> {});
+        channel = createChannel(b -> {});
     }
 
     @AfterParameterizedClassInvocation
@@ -59,15 +59,15 @@ abstract class SuiteFixture {
         toClose.clear();
     }
 
-    /** A channel to the suite's server with extra settings; closed after the test (or the class, for the first). */
+    /** A channel to the suite's server with extra settings, closed after the test. */
     RpcChannel newChannel(Consumer<RpcChannel.Builder> settings) {
+        return closeLater(createChannel(settings));
+    }
+
+    private RpcChannel createChannel(Consumer<RpcChannel.Builder> settings) {
         RpcChannel.Builder b = RpcChannel.builder(conduit).target(server.uri());
         settings.accept(b);
-        RpcChannel c = b.build();
-        if (channel != null) {
-            toClose.add(c);
-        }
-        return c;
+        return b.build();
     }
 
     <T extends AutoCloseable> T closeLater(T resource) {
@@ -80,7 +80,11 @@ abstract class SuiteFixture {
     }
 
     String unary(MethodDescriptor<StringValue, StringValue> method, String request) {
-        return ClientCalls.blockingUnary(channel, method, CallOptions.DEFAULT, StringValue.of(request))
+        return unary(channel, method, request);
+    }
+
+    static String unary(RpcChannel ch, MethodDescriptor<StringValue, StringValue> method, String request) {
+        return ClientCalls.blockingUnary(ch, method, CallOptions.DEFAULT, StringValue.of(request))
                 .getValue();
     }
 
@@ -89,7 +93,12 @@ abstract class SuiteFixture {
     }
 
     long progress(String tag) {
-        return Long.parseLong(unary(TestService.PROGRESS, tag));
+        return progress(channel, tag);
+    }
+
+    /** Progress as seen through {@code ch}'s connection (over pipe:, each connection has a server of its own). */
+    static long progress(RpcChannel ch, String tag) {
+        return Long.parseLong(unary(ch, TestService.PROGRESS, tag));
     }
 
     /** A call's final status and trailers, for tests that look at trailers of successful calls. */

@@ -39,6 +39,17 @@ public final class TestServers {
                 .start();
     }
 
+    /** A fresh path in a new temporary directory, for socket files. */
+    static String tempPath(String name) {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("conduit-rpc");
+            dir.toFile().deleteOnExit(); // empty by then: the listener removes its socket file on close
+            return dir.resolve(name).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A server in this JVM, with a runtime of its own. */
     static Handle inProcess(String listenUri) {
         Conduit conduit = Conduit.builder().name("server").build();
@@ -62,6 +73,39 @@ public final class TestServers {
                 conduit.close();
             }
         };
+    }
+
+    /**
+     * Servers in child JVMs on {@code pipe:}: each connection to the returned URI spawns a JVM serving the suite's
+     * service on its own stdin and stdout.
+     */
+    static Handle pipeChildren(String listenUri) {
+        String cmd = String.join(
+                " ",
+                quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                "-Xmx256m",
+                "-cp",
+                quote(System.getProperty("java.class.path")),
+                TestServerMain.class.getName(),
+                listenUri);
+        String uri = dev.conduit.core.Endpoint.parse("pipe:")
+                .with(dev.conduit.core.Option.string("cmd", null, "the command"), cmd)
+                .toString();
+        return new Handle() {
+            @Override
+            public String uri() {
+                return uri;
+            }
+
+            @Override
+            public void close() {
+                // Each child ends with its connection.
+            }
+        };
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** A server in a child JVM with this JVM's classpath; waits for its {@code listening on} line. */

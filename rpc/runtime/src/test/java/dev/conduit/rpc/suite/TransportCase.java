@@ -10,12 +10,25 @@ import java.util.function.Function;
  * @param name the transport, as shown in test names
  * @param listenUri the server's listen URI (ephemeral port, fresh name or temp path)
  * @param start starts the server on that URI
+ * @param sharedServer whether every connection reaches the same server; not over {@code pipe:}, where each
+ *     connection spawns a server process of its own that ends with it
  */
-public record TransportCase(String name, String listenUri, Function<String, TestServers.Handle> start) {
+public record TransportCase(
+        String name, String listenUri, Function<String, TestServers.Handle> start, boolean sharedServer) {
+
+    TransportCase(String name, String listenUri, Function<String, TestServers.Handle> start) {
+        this(name, listenUri, start, true);
+    }
 
     /** Every transport the suite covers. */
     static List<TransportCase> all() {
-        return List.of(new TransportCase("inproc", "inproc://*", TestServers::inProcess));
+        return List.of(
+                new TransportCase("inproc", "inproc://*", TestServers::inProcess),
+                new TransportCase("tcp", "tcp://127.0.0.1:0", TestServers::inProcess),
+                new TransportCase("unix", "unix://" + TestServers.tempPath("rpc.sock"), TestServers::inProcess),
+                // shm and pipe are for crossing processes: their servers run in child JVMs.
+                new TransportCase("shm", "shm://rpc-" + ProcessHandle.current().pid(), TestServers::childProcess),
+                new TransportCase("pipe", "pipe:", TestServers::pipeChildren, false));
     }
 
     TestServers.Handle startServer() {

@@ -1,0 +1,95 @@
+package dev.conduit.rpc.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.protobuf.StringValue;
+import dev.conduit.core.Conduit;
+import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.ClientCalls;
+import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.MethodType;
+import dev.conduit.rpc.RpcChannel;
+import dev.conduit.rpc.RpcServer;
+import dev.conduit.rpc.ServerResponseObserver;
+import dev.conduit.rpc.ServiceDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blocking calls on virtual threads (JDK 21+; skipped on older JDKs): many more calls wait at once than there are
+ * carrier threads, which only works if a waiting call releases its carrier.
+ */
+class VirtualThreadsTest {
+    private static final int CALLERS = 500;
+    private static final MethodDescriptor<StringValue, StringValue> GATHER = MethodDescriptor.protobuf(
+            "conduit.test.Gather/Wait",
+            MethodType.UNARY,
+            StringValue.getDefaultInstance(),
+            StringValue.getDefaultInstance());
+
+    @Test
+    void fiveHundredBlockingCallsWaitTogetherOnVirtualThreads() throws Exception {
+        ExecutorService perCall = virtualThreadPerTaskExecutor();
+        assumeTrue(perCall != null, "virtual threads need JDK 21+");
+        // Answers nobody until all callers are waiting: the calls can only complete if all of them wait at once.
+        List<ServerResponseObserver<StringValue>> waiting = new ArrayList<>();
+        ReentrantLock lock = new ReentrantLock();
+        ServiceDefinition gather = ServiceDefinition.builder("conduit.test.Gather")
+                .unary(GATHER, (req, out) -> {
+                    List<ServerResponseObserver<StringValue>> all = null;
+                    lock.lock();
+                    try {
+                        waiting.add(out);
+                        if (waiting.size() == CALLERS) {
+                            all = List.copyOf(waiting);
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (all != null) {
+                        for (ServerResponseObserver<StringValue> o : all) {
+                            o.onNext(StringValue.of("released"));
+                            o.onCompleted();
+                        }
+                    }
+                })
+                .build();
+        try (Conduit conduit = Conduit.builder().name("virtual").build();
+                RpcServer server = RpcServer.builder(conduit)
+                        .listen("inproc://*")
+                        .addService(gather)
+                        .directExecutor()
+                        .start();
+                RpcChannel channel = RpcChannel.builder(conduit)
+                        .target(server.endpoints().get(0).toString())
+                        .build()) {
+            List<Future<String>> replies = new ArrayList<>();
+            for (int i = 0; i < CALLERS; i++) {
+                replies.add(perCall.submit(
+                        () -> ClientCalls.blockingUnary(channel, GATHER, CallOptions.DEFAULT, StringValue.of("x"))
+                                .getValue()));
+            }
+            for (Future<String> r : replies) {
+                assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo("released");
+            }
+        } finally {
+            perCall.shutdownNow();
+        }
+    }
+
+    private static ExecutorService virtualThreadPerTaskExecutor() {
+        try {
+            return (ExecutorService)
+                    Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+}
