@@ -1,42 +1,42 @@
 package dev.conduit.examples.tour;
 
+import com.google.protobuf.ByteString;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codec;
-import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
+import dev.conduit.examples.kv.Entry;
+import dev.conduit.examples.kv.GetRequest;
+import dev.conduit.examples.kv.KvRpc;
+import dev.conduit.examples.kv.KvStore;
+import dev.conduit.examples.kv.PutManyReply;
+import dev.conduit.examples.kv.PutRequest;
+import dev.conduit.examples.kv.ScanRequest;
 import dev.conduit.ipc.Pipes;
-import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.BlockingStreamCall;
 import dev.conduit.rpc.ChannelFactory;
-import dev.conduit.rpc.ClientCalls;
-import dev.conduit.rpc.MethodDescriptor;
-import dev.conduit.rpc.MethodType;
 import dev.conduit.rpc.ResponseStream;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServiceDefinition;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
 
 /**
- * The tour's RPC columns for one transport: an RPC server and client in this process, unary calls whose answers are
- * checked (round-trip p50/p99), then one server-streaming call (messages per second). Methods are described by hand
- * with the bytes codec.
+ * The tour's RPC columns for one transport: the key-value store of {@code kv.proto} served and called through its
+ * generated stubs ({@link KvRpc}). Unary {@code Put} and {@code Get} calls whose answers are checked give the
+ * round-trip p50/p99 (of the {@code Get}s); a client-streaming {@code PutMany} fills a prefix and a server-streaming
+ * {@code Scan} reads it back, checked entry by entry, for messages per second.
  */
 final class RpcTour {
     private RpcTour() {}
 
     private static final int SIZE = 64;
     private static final Set<String> DATAGRAM_SCHEMES = Set.of("udp");
-
-    static final MethodDescriptor<byte[], byte[]> ECHO =
-            MethodDescriptor.of("conduit.tour.Echo/Unary", MethodType.UNARY, Codecs.bytes(), Codecs.bytes());
-    static final MethodDescriptor<byte[], byte[]> STREAM = MethodDescriptor.of(
-            "conduit.tour.Echo/Stream", MethodType.SERVER_STREAMING, Codecs.bytes(), Codecs.bytes());
 
     /**
      * What the RPC part of a row measured.
@@ -60,22 +60,9 @@ final class RpcTour {
         return fresh ? rowUri : e.withAddress(e.address() + "-rpc").toString();
     }
 
+    /** The tour's service: a fresh key-value store. */
     static ServiceDefinition service() {
-        return ServiceDefinition.builder("conduit.tour.Echo")
-                .unary(ECHO, (request, responses) -> {
-                    responses.onNext(request);
-                    responses.onCompleted();
-                })
-                .serverStreaming(STREAM, (request, responses) -> {
-                    int count = ByteBuffer.wrap(request).getInt();
-                    for (int i = 0; i < count; i++) {
-                        byte[] m = new byte[SIZE];
-                        ByteBuffer.wrap(m).putLong(i);
-                        responses.onNext(m);
-                    }
-                    responses.onCompleted();
-                })
-                .build();
+        return KvRpc.bindService(new KvStore());
     }
 
     /** Runs the RPC part of a row; throws if an answer is missing or wrong. */
@@ -83,12 +70,13 @@ final class RpcTour {
         try (RpcServer server = RpcServer.builder(conduit)
                         .listen(listenUri(rowUri))
                         .addService(service())
-                        .directExecutor() // trivial handlers: no thread hop on the server
+                        // The tour never calls Watch, the one handler that blocks: the others run on the I/O thread.
+                        .directExecutor()
                         .start();
                 RpcChannel channel = RpcChannel.builder(conduit)
                         .target(server.endpoints().get(0).toString())
                         .build()) {
-            return measure(channel, calls, streamed);
+            return measure(KvRpc.newBlockingClient(channel), calls, streamed);
         }
     }
 
@@ -107,55 +95,87 @@ final class RpcTour {
                 return CompletableFuture.completedFuture(Pipes.spawn(conduit, child, codec));
             }
         };
-        try (RpcChannel channel = RpcChannel.builder(conduit).target("pipe: child", spawn).build()) {
-            return measure(channel, calls, streamed);
+        try (RpcChannel channel =
+                RpcChannel.builder(conduit).target("pipe: child", spawn).build()) {
+            return measure(KvRpc.newBlockingClient(channel), calls, streamed);
         }
     }
 
-    private static Result measure(RpcChannel channel, int calls, int streamed) {
+    private static Result measure(KvRpc.BlockingClient kv, int calls, int streamed) {
+        int keys = Math.max(1, calls / 5);
+        for (int i = 0; i < keys; i++) { // also the warm-up
+            if (!kv.put(put("tour/unary/", i)).getCreated()) {
+                throw new IllegalStateException("put " + i + " did not create its key");
+            }
+        }
         Histogram rtt = new Histogram(60_000_000_000L, 3);
-        unary(channel, calls / 5, null);
-        unary(channel, calls, rtt);
+        for (int i = 0; i < calls; i++) {
+            int k = i % keys;
+            GetRequest request =
+                    GetRequest.newBuilder().setKey(key("tour/unary/", k)).build();
+            long t0 = System.nanoTime();
+            ByteString value = kv.get(request).getValue();
+            rtt.recordValue(System.nanoTime() - t0);
+            check(value, k, "get");
+        }
         return new Result(
-                calls + calls / 5,
+                keys + (long) calls,
                 rtt.getValueAtPercentile(50) / 1e3,
                 rtt.getValueAtPercentile(99) / 1e3,
-                stream(channel, streamed));
+                stream(kv, streamed));
     }
 
-    private static void unary(RpcChannel channel, int n, Histogram rtt) {
-        byte[] request = new byte[SIZE];
-        for (int i = 0; i < n; i++) {
-            ByteBuffer.wrap(request).putLong(i);
-            long t0 = System.nanoTime();
-            byte[] reply = ClientCalls.blockingUnary(channel, ECHO, CallOptions.DEFAULT, request);
-            long t1 = System.nanoTime();
-            if (!Arrays.equals(reply, request)) {
-                throw new IllegalStateException("unary call " + i + " got a wrong answer");
+    /** Fills a prefix with one client-streaming call, then times reading it back with one server-streaming call. */
+    private static long stream(KvRpc.BlockingClient kv, int count) {
+        PutManyReply stored;
+        try (BlockingStreamCall<PutRequest, PutManyReply> putMany = kv.putMany()) {
+            for (int i = 0; i < count; i++) {
+                putMany.send(put("tour/scan/", i));
             }
-            if (rtt != null) {
-                rtt.recordValue(t1 - t0);
-            }
+            putMany.halfClose();
+            stored = putMany.receive();
         }
-    }
-
-    private static long stream(RpcChannel channel, int count) {
-        byte[] request = ByteBuffer.allocate(4).putInt(count).array();
+        if (stored == null) {
+            throw new IllegalStateException("PutMany ended without its reply");
+        }
+        if (stored.getCount() != count) {
+            throw new IllegalStateException("PutMany stored " + stored.getCount() + " of " + count);
+        }
         long t0 = System.nanoTime();
         long received = 0;
-        try (ResponseStream<byte[]> responses =
-                ClientCalls.blockingServerStreaming(channel, STREAM, CallOptions.DEFAULT, request)) {
-            while (responses.hasNext()) {
-                byte[] m = responses.next();
-                if (m.length != SIZE || ByteBuffer.wrap(m).getLong() != received) {
-                    throw new IllegalStateException("streamed message " + received + " is wrong");
+        try (ResponseStream<Entry> entries =
+                kv.scan(ScanRequest.newBuilder().setPrefix("tour/scan/").build())) {
+            while (entries.hasNext()) {
+                Entry e = entries.next();
+                if (!e.getKey().equals(key("tour/scan/", (int) received))) {
+                    throw new IllegalStateException("scanned entry " + received + " is " + e.getKey());
                 }
+                check(e.getValue(), (int) received, "scan");
                 received++;
             }
         }
         if (received != count) {
-            throw new IllegalStateException("streamed " + received + " of " + count + " messages");
+            throw new IllegalStateException("scanned " + received + " of " + count + " entries");
         }
         return Math.round(count / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    private static String key(String prefix, int i) {
+        return prefix + String.format(Locale.ROOT, "%08d", i); // zero-padded: Scan returns keys in order
+    }
+
+    private static PutRequest put(String prefix, int i) {
+        byte[] value = new byte[SIZE];
+        ByteBuffer.wrap(value).putInt(i);
+        return PutRequest.newBuilder()
+                .setKey(key(prefix, i))
+                .setValue(ByteString.copyFrom(value))
+                .build();
+    }
+
+    private static void check(ByteString value, int i, String call) {
+        if (value.size() != SIZE || value.asReadOnlyByteBuffer().getInt() != i) {
+            throw new IllegalStateException(call + " of key " + i + " got a wrong value");
+        }
     }
 }

@@ -4,7 +4,7 @@ import dev.conduit.core.Conduit;
 import dev.conduit.rpc.RpcServer;
 
 /**
- * The tour's RPC server as a child process: serves the tour's echo service on {@code pipe:}, its own stdin and
+ * The tour's RPC server as a child process: serves the tour's key-value store (generated KV stubs) on {@code pipe:}, its own stdin and
  * stdout, until its parent closes the channel.
  */
 public final class RpcTourServer {

@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
  * per transport with what was verified, round-trip p50/p99 and messages per second. The {@code pipe} row's listener
- * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then an RPC server and
- * client do the same with unary calls and a server-streaming call: the {@code rpc} columns (over pipe, the RPC server
- * is a child JVM too).
+ * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then the key-value store
+ * of {@code kv.proto} is served and called over the same transport through its generated stubs: checked unary calls
+ * and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child JVM too).
  */
 public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
