@@ -13,7 +13,6 @@ import dev.conduit.rpc.ResponseStream;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
-import dev.conduit.rpc.ServerResponseObserver;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.StreamObserver;
 import java.time.Duration;
@@ -40,46 +39,39 @@ class KvOverEveryTransportTest {
     private RpcServer server;
     private RpcChannel channel;
 
-    /** One URI per transport on the classpath; the server listens on it, the client connects to what it bound. */
+    /**
+     * One URI per transport; the server listens on it, the client connects to what it bound. For {@code pipe:} the
+     * client spawns the server.
+     */
     static Stream<String> transports() {
         return Stream.of(
                 "inproc://*",
                 "tcp://127.0.0.1:0",
                 "unix://" + System.getProperty("java.io.tmpdir") + "/kv-test-"
                         + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + ".sock",
-                "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+                "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet(),
+                "pipe:");
     }
 
     private void start(String uri) {
+        start(uri, true);
+    }
+
+    /**
+     * Starts the server on {@code uri} and a client channel to it. Over {@code pipe:} the server is a child JVM that
+     * the client's connection spawns ({@link KvTestServer}); {@link #server} then stays null.
+     */
+    private void start(String uri, boolean implemented) {
         conduit = Conduit.builder().name("kv-test").build();
-        server = RpcServer.builder(conduit)
-                .listen(uri)
-                .addService(KvRpc.bindService(new KvStore()))
-                .addService(ChatRpc.bindService(new ChatRpc.Service() {
-                    @Override
-                    public StreamObserver<Line> shout(ServerResponseObserver<Line> responses) {
-                        return new StreamObserver<>() {
-                            @Override
-                            public void onNext(Line line) {
-                                responses.onNext(Line.newBuilder()
-                                        .setText(line.getText().toUpperCase())
-                                        .build());
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {}
-
-                            @Override
-                            public void onCompleted() {
-                                responses.onCompleted();
-                            }
-                        };
-                    }
-                }))
-                .start();
-        channel = RpcChannel.builder(conduit)
-                .target(server.endpoints().get(0).toString())
-                .build();
+        String target;
+        if (uri.startsWith("pipe:")) {
+            target = KvTestServer.pipeUri(implemented);
+        } else {
+            server = KvTestServer.addServices(RpcServer.builder(conduit).listen(uri), implemented)
+                    .start();
+            target = server.endpoints().get(0).toString();
+        }
+        channel = RpcChannel.builder(conduit).target(target).build();
     }
 
     @AfterEach
@@ -177,7 +169,9 @@ class KvOverEveryTransportTest {
             assertThat(first.getKey()).isEqualTo("w/x");
             assertThat(second.getKind()).isEqualTo(Change.Kind.DELETE);
         }
-        await().atMost(WAIT).until(() -> server.activeCalls() == 0);
+        if (server != null) { // over pipe: the server is a child process, which ends with the channel
+            await().atMost(WAIT).until(() -> server.activeCalls() == 0);
+        }
     }
 
     @ParameterizedTest
@@ -234,14 +228,7 @@ class KvOverEveryTransportTest {
     @ParameterizedTest
     @MethodSource("transports")
     void aMethodTheServiceDoesNotOverrideIsUnimplemented(String uri) {
-        conduit = Conduit.builder().name("kv-test").build();
-        server = RpcServer.builder(conduit)
-                .listen(uri)
-                .addService(KvRpc.bindService(new KvRpc.Service() {}))
-                .start();
-        channel = RpcChannel.builder(conduit)
-                .target(server.endpoints().get(0).toString())
-                .build();
+        start(uri, false);
         assertThatThrownBy(() -> KvRpc.newBlockingClient(channel).get(GetRequest.getDefaultInstance()))
                 .isInstanceOf(RpcException.class)
                 .satisfies(e -> assertThat(((RpcException) e).code()).isEqualTo(Status.Code.UNIMPLEMENTED))
