@@ -53,6 +53,9 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     private final Executor handlerExecutor;
     private final Set<DefaultChannel<?>> channels = ConcurrentHashMap.newKeySet();
     private final Set<DefaultListener<?>> listeners = ConcurrentHashMap.newKeySet();
+    /** Threads of the handler pool and the timer, joined by {@link #close}. */
+    private final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
     private @Nullable ScheduledThreadPoolExecutor scheduler;
@@ -72,7 +75,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
                 PooledByteBufAllocator.defaultNormalCacheSize(),
                 false);
         this.ownedHandlerPool = new ThreadPoolExecutor(
-                0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threadFactory("handler"));
+                0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), trackedThreadFactory("handler"));
         this.handlerExecutor = userHandlerExecutor != null ? userHandlerExecutor : ownedHandlerPool;
     }
 
@@ -224,12 +227,26 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
         };
     }
 
+    /**
+     * Like {@link #threadFactory}, for the runtime's own pools, whose threads {@link #close} joins: an executor
+     * reports termination while its last worker is still on its way out, and after close no thread may be left.
+     */
+    private ThreadFactory trackedThreadFactory(String purpose) {
+        ThreadFactory plain = threadFactory(purpose);
+        return r -> {
+            Thread t = plain.newThread(r);
+            poolThreads.removeIf(old -> !old.isAlive());
+            poolThreads.add(t);
+            return t;
+        };
+    }
+
     @Override
     public ScheduledExecutorService scheduler() {
         lock.lock();
         try {
             if (scheduler == null) {
-                ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, threadFactory("timer"));
+                ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, trackedThreadFactory("timer"));
                 s.setRemoveOnCancelPolicy(true);
                 s.setKeepAliveTime(10, TimeUnit.SECONDS);
                 s.allowCoreThreadTimeOut(true);
@@ -327,6 +344,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
         }
         ownedHandlerPool.shutdown();
         awaitTermination(ownedHandlerPool, failures);
+        joinPoolThreads(failures);
         if (!failures.isEmpty()) {
             ConduitException e = new ConduitException("closing runtime " + name + " failed", failures.get(0));
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
@@ -341,6 +359,26 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
         } catch (Throwable t) {
             failures.add(t);
         }
+    }
+
+    private void joinPoolThreads(List<Throwable> failures) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        for (Thread t : poolThreads) {
+            if (t == Thread.currentThread()) {
+                continue; // closed from one of its own handlers: this thread ends when the handler returns
+            }
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(e);
+                return;
+            }
+            if (t.isAlive()) {
+                failures.add(new ConduitException("thread " + t.getName() + " of runtime " + name + " did not stop"));
+            }
+        }
+        poolThreads.clear();
     }
 
     private void awaitTermination(ExecutorService executor, List<Throwable> failures) {
