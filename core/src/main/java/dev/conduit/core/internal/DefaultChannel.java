@@ -53,6 +53,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Offer callbacks a channel keeps for reuse; more may be in flight, and are then allocated. */
     private static final int OFFER_POOL = 256;
+    /** Encoded-frame buffers a channel keeps for reuse. */
+    private static final int FRAME_POOL = 32;
+    /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
+    private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
 
     private final RuntimeSupport runtime;
     private final Codec<T> codec;
@@ -63,6 +67,14 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private final AtomicLong pending = new AtomicLong();
     /** Idle offer callbacks; array-backed, so taking and returning one allocates nothing. */
     private final ArrayBlockingQueue<OfferOp> offers = new ArrayBlockingQueue<>(OFFER_POOL);
+    /**
+     * Idle frame buffers, each holding the one reference this channel keeps. Netty's allocator recycles its buffer
+     * objects only for Netty's own threads, so a message sent from any other thread would otherwise leave a buffer
+     * object and its reference count behind as garbage. See {@link #recycle}.
+     */
+    private final ArrayBlockingQueue<ByteBuf> spareFrames = new ArrayBlockingQueue<>(FRAME_POOL);
+    /** Set once the link has closed: spare frames are released, not kept. */
+    private volatile boolean framesReleased;
 
     private volatile boolean writable = true;
 
@@ -130,7 +142,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             buf.release();
             return CompletableFuture.failedFuture(new BackpressureException(pending.get(), settings.sendLimit()));
         }
-        SendOp op = new SendOp(size);
+        SendOp op = new SendOp(size, keep(buf));
         link.write(buf, op);
         return op;
     }
@@ -153,6 +165,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             op = new OfferOp(this);
         }
         op.size = size;
+        op.frame = keep(buf);
         link.write(buf, op);
         return true;
     }
@@ -162,7 +175,9 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      * The caller owns the returned buffer.
      */
     private ByteBuf encode(T message) {
-        ByteBuf buf = runtime.allocator().ioBuffer(headroom + Math.max(0, codec.sizeHint(message)));
+        int hint = headroom + Math.max(0, codec.sizeHint(message));
+        ByteBuf spare = hint <= FRAME_POOL_MAX_CAPACITY ? spareFrames.poll() : null;
+        ByteBuf buf = spare != null ? spare : runtime.allocator().ioBuffer(hint);
         boolean ok = false;
         try {
             buf.setIndex(headroom, headroom);
@@ -210,16 +225,55 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
     }
 
+    /**
+     * Keeps a reference to a frame about to be written if it is small enough to reuse: the transport releases its
+     * reference when it has taken the frame, and the write's callback hands this one to {@link #recycle}.
+     */
+    private @Nullable ByteBuf keep(ByteBuf frame) {
+        if (frame.capacity() > FRAME_POOL_MAX_CAPACITY || framesReleased) {
+            return null;
+        }
+        frame.retain();
+        return frame;
+    }
+
+    /**
+     * Takes back a frame kept by {@link #keep} once its write is complete. It is reused only if this channel's is
+     * the last reference: a transport that still holds the frame (inproc hands it to the peer) keeps it alive, and
+     * releasing this reference then leaves the frame to that transport.
+     */
+    private void recycle(ByteBuf frame) {
+        if (frame.refCnt() != 1 || frame.capacity() > FRAME_POOL_MAX_CAPACITY || !spareFrames.offer(frame)) {
+            frame.release();
+            return;
+        }
+        if (framesReleased) {
+            releaseSpareFrames(); // raced with the link's close: nothing may stay pooled after it
+        }
+    }
+
+    private void releaseSpareFrames() {
+        ByteBuf b;
+        while ((b = spareFrames.poll()) != null) {
+            b.release();
+        }
+    }
+
     /** The future of one send; also the transport's callback for it. */
     private final class SendOp extends CompletableFuture<Void> implements WriteCallback {
         private final int size;
+        private final @Nullable ByteBuf frame;
 
-        SendOp(int size) {
+        SendOp(int size, @Nullable ByteBuf frame) {
             this.size = size;
+            this.frame = frame;
         }
 
         @Override
         public void writeComplete(@Nullable Throwable error) {
+            if (frame != null) {
+                recycle(frame);
+            }
             released(size);
             if (error == null) {
                 complete(null);
@@ -236,6 +290,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final class OfferOp implements WriteCallback {
         private final DefaultChannel<?> channel;
         private int size;
+        private @Nullable ByteBuf frame;
 
         OfferOp(DefaultChannel<?> channel) {
             this.channel = channel;
@@ -245,7 +300,12 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         public void writeComplete(@Nullable Throwable error) {
             DefaultChannel<?> ch = channel;
             int n = size;
+            ByteBuf f = frame;
+            frame = null;
             ch.offers.offer(this);
+            if (f != null) {
+                ch.recycle(f);
+            }
             ch.released(n);
             if (error != null && ch.reason == null) {
                 // Nobody holds a future for this message: a transport failing an accepted write closes the channel.
@@ -648,6 +708,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             }
             r = Objects.requireNonNull(reason);
             linkClosed = true;
+            framesReleased = true;
             changed.signalAll();
             toFail = writableFuture;
             writableFuture = null;
@@ -661,6 +722,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (toFail != null) {
             toFail.completeExceptionally(new ChannelClosedException(r));
         }
+        releaseSpareFrames();
         if (r.kind() == CloseReason.Kind.ERROR && linkReason.kind() == CloseReason.Kind.ERROR) {
             log.info("{} {}", this, r);
         }

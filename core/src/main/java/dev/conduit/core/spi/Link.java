@@ -28,7 +28,9 @@ public interface Link {
     /**
      * Writes one frame. {@code frame}'s readable bytes are the payload; {@link #headroom()} bytes before its reader
      * index are free for a header. The link takes ownership of {@code frame} (and releases it) and calls {@code
-     * callback} exactly once, even if the link is closed.
+     * callback} exactly once, even if the link is closed. A link that is done with the frame should release it
+     * before calling {@code callback}: the runtime may hold a reference of its own and reuses the buffer when the
+     * callback finds that reference the last one.
      */
     void write(ByteBuf frame, WriteCallback callback);
 
