@@ -41,10 +41,15 @@ public final class TestServers {
 
     /** A fresh path in a new temporary directory, for socket files. */
     static String tempPath(String name) {
+        return tempDir() + "/" + name;
+    }
+
+    /** A new temporary directory, for socket and segment files; removed at exit, when the transports have emptied it. */
+    static String tempDir() {
         try {
             Path dir = java.nio.file.Files.createTempDirectory("conduit-rpc");
-            dir.toFile().deleteOnExit(); // empty by then: the listener removes its socket file on close
-            return dir.resolve(name).toString();
+            dir.toFile().deleteOnExit();
+            return dir.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,7 +27,10 @@ public record TransportCase(
                 new TransportCase("tcp", "tcp://127.0.0.1:0", TestServers::inProcess),
                 new TransportCase("unix", "unix://" + TestServers.tempPath("rpc.sock"), TestServers::inProcess),
                 // shm and pipe are for crossing processes: their servers run in child JVMs.
-                new TransportCase("shm", "shm://rpc-" + ProcessHandle.current().pid(), TestServers::childProcess),
+                new TransportCase(
+                        "shm",
+                        "shm://rpc-" + ProcessHandle.current().pid() + "?dir=" + TestServers.tempDir(),
+                        TestServers::childProcess),
                 new TransportCase("pipe", "pipe:", TestServers::pipeChildren, false));
     }
 
