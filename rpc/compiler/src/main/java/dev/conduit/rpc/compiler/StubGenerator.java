@@ -43,17 +43,26 @@ final class StubGenerator {
             }
             DocComments comments = new DocComments(file);
             for (int s = 0; s < file.getServiceCount(); s++) {
-                ServiceModel service = model(file, s, comments);
+                String where = name + ": service " + file.getService(s).getName();
+                ServiceModel service;
+                String content;
+                try {
+                    service = model(file, s, comments);
+                    content = new ServiceWriter(service).write();
+                } catch (GeneratorException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A bug of ours, not the user's: still say where, and what, without a stack trace.
+                    throw new GeneratorException(where + ": the generator failed (" + e + "); please report it");
+                }
                 String path = service.javaPackage().replace('.', '/');
                 path = (path.isEmpty() ? "" : path + "/") + service.className() + ".java";
                 if (!written.add(path)) {
                     throw new GeneratorException(
-                            name + ": service " + file.getService(s).getName() + ": another service already generates "
-                                    + path + "; rename one of them");
+                            where + ": another service already generates " + path + "; rename one of them");
                 }
-                response.addFile(CodeGeneratorResponse.File.newBuilder()
-                        .setName(path)
-                        .setContent(new ServiceWriter(service).write()));
+                response.addFile(
+                        CodeGeneratorResponse.File.newBuilder().setName(path).setContent(content));
             }
         }
         return response.build();
