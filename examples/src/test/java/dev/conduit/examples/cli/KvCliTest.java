@@ -72,6 +72,32 @@ class KvCliTest {
         assertThat(CliTest.run("kv", a, "get", "shared").out().strip()).isEqualTo("yes");
     }
 
+    /** The README's walkthrough: one store served over tcp and shm at once, called over either. */
+    @Test
+    void oneStoreOverTcpAndShmAtOnce() throws Exception {
+        java.io.File dir = java.nio.file.Files.createTempDirectory("kv-cli").toFile();
+        dir.deleteOnExit(); // the transport removes its files when the server closes
+        String shm = "shm://kv-cli-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + "?dir=" + dir;
+        StringWriter out = start("kv-server", "tcp://127.0.0.1:0", shm);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> out.toString().lines().count() >= 2);
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines.get(0)).matches("listening on tcp://127\\.0\\.0\\.1:[1-9][0-9]*");
+        assertThat(lines.get(1)).isEqualTo("listening on " + shm);
+        String tcp = lines.get(0).substring("listening on ".length());
+
+        Run put = CliTest.run("kv", tcp, "put", "fruit/apple", "red");
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(CliTest.run("kv", shm, "put", "fruit/kiwi", "green").exitCode())
+                .isZero();
+        assertThat(CliTest.run("kv", shm, "scan", "fruit/").out().lines())
+                .containsExactly("fruit/apple=red", "fruit/kiwi=green");
+        assertThat(CliTest.run("kv", tcp, "get", "fruit/kiwi").out().strip()).isEqualTo("green");
+        Run missing = CliTest.run("kv", shm, "get", "fruit/pear");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("NOT_FOUND: fruit/pear");
+    }
+
     @Test
     void putGetDeleteAndScan() {
         String uri = server("inproc://kv-" + NAMES.incrementAndGet());

@@ -49,8 +49,20 @@ class KvOverEveryTransportTest {
                 "tcp://127.0.0.1:0",
                 "unix://" + System.getProperty("java.io.tmpdir") + "/kv-test-"
                         + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + ".sock",
-                "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet(),
+                "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + "?dir=" + tempDir(),
                 "pipe:");
+    }
+
+    /** A new temporary directory for shm's files; removed at exit, when the transport has emptied it. */
+    static String tempDir() {
+        try {
+            java.io.File dir =
+                    java.nio.file.Files.createTempDirectory("kv-test").toFile();
+            dir.deleteOnExit();
+            return dir.getPath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void start(String uri) {
@@ -130,7 +142,7 @@ class KvOverEveryTransportTest {
 
     @ParameterizedTest
     @MethodSource("transports")
-    void serverStreamingScansInKeyOrderBlockingAndAsync(String uri) {
+    void serverStreamingScansInKeyOrderBlockingAndAsync(String uri) throws Exception {
         start(uri);
         KvRpc.BlockingClient kv = KvRpc.newBlockingClient(channel);
         for (String k : List.of("b/2", "a/1", "b/1", "c/1", "b/3")) {
@@ -148,7 +160,7 @@ class KvOverEveryTransportTest {
         CompletableFuture<Void> done = new CompletableFuture<>();
         KvRpc.newAsyncClient(channel)
                 .scan(ScanRequest.newBuilder().setPrefix("").build(), collect(e -> async.add(e.getKey()), done));
-        done.join();
+        done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(async).containsExactly("a/1", "b/1", "b/2", "b/3", "c/1");
     }
 
