@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -53,8 +54,13 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Offer callbacks a channel keeps for reuse; more may be in flight, and are then allocated. */
     private static final int OFFER_POOL = 256;
-    /** Encoded-frame buffers a channel keeps for reuse. */
-    private static final int FRAME_POOL = 32;
+    /**
+     * Encoded-frame buffers a channel keeps for reuse, at most: enough for a stream of small messages up to the
+     * default high watermark, which is how many can be in flight at once.
+     */
+    private static final int FRAME_POOL = 1024;
+    /** Bytes of buffer capacity a channel keeps for reuse, at most. */
+    private static final int FRAME_POOL_BYTES = 64 << 10;
     /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
     private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
 
@@ -72,7 +78,9 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      * objects only for Netty's own threads, so a message sent from any other thread would otherwise leave a buffer
      * object and its reference count behind as garbage. See {@link #recycle}.
      */
-    private final ArrayBlockingQueue<ByteBuf> spareFrames = new ArrayBlockingQueue<>(FRAME_POOL);
+    private final AtomicReference<@Nullable ArrayBlockingQueue<ByteBuf>> spareFrames = new AtomicReference<>();
+    /** Capacity of the buffers in {@link #spareFrames}, bounded by {@link #FRAME_POOL_BYTES}. */
+    private final AtomicInteger spareBytes = new AtomicInteger();
     /** Set once the link has closed: spare frames are released, not kept. */
     private volatile boolean framesReleased;
 
@@ -176,7 +184,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      */
     private ByteBuf encode(T message) {
         int hint = headroom + Math.max(0, codec.sizeHint(message));
-        ByteBuf spare = hint <= FRAME_POOL_MAX_CAPACITY ? spareFrames.poll() : null;
+        ByteBuf spare = hint <= FRAME_POOL_MAX_CAPACITY ? takeSpare() : null;
         ByteBuf buf = spare != null ? spare : runtime.allocator().ioBuffer(hint);
         boolean ok = false;
         try {
@@ -243,7 +251,13 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      * releasing this reference then leaves the frame to that transport.
      */
     private void recycle(ByteBuf frame) {
-        if (frame.refCnt() != 1 || frame.capacity() > FRAME_POOL_MAX_CAPACITY || !spareFrames.offer(frame)) {
+        int capacity = frame.capacity();
+        if (frame.refCnt() != 1 || capacity > FRAME_POOL_MAX_CAPACITY) {
+            frame.release();
+            return;
+        }
+        if (spareBytes.addAndGet(capacity) > FRAME_POOL_BYTES || !spares().offer(frame)) {
+            spareBytes.addAndGet(-capacity);
             frame.release();
             return;
         }
@@ -252,9 +266,28 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
     }
 
+    private @Nullable ByteBuf takeSpare() {
+        ArrayBlockingQueue<ByteBuf> q = spareFrames.get();
+        ByteBuf b = q == null ? null : q.poll();
+        if (b != null) {
+            spareBytes.addAndGet(-b.capacity());
+        }
+        return b;
+    }
+
+    /** The spare-frame queue, made on first use: a channel that never sends in bulk never pays for its array. */
+    private ArrayBlockingQueue<ByteBuf> spares() {
+        ArrayBlockingQueue<ByteBuf> q = spareFrames.get();
+        if (q == null) {
+            spareFrames.compareAndSet(null, new ArrayBlockingQueue<>(FRAME_POOL));
+            q = Objects.requireNonNull(spareFrames.get());
+        }
+        return q;
+    }
+
     private void releaseSpareFrames() {
         ByteBuf b;
-        while ((b = spareFrames.poll()) != null) {
+        while ((b = takeSpare()) != null) {
             b.release();
         }
     }
