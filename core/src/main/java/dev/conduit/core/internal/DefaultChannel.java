@@ -757,7 +757,13 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
         releaseSpareFrames();
         if (r.kind() == CloseReason.Kind.ERROR && linkReason.kind() == CloseReason.Kind.ERROR) {
-            log.info("{} {}", this, r);
+            if (r.error() instanceof java.io.IOException) {
+                // The network or the peer went away (a reset, a broken pipe): routine for a server, and the reason
+                // is on the channel for whoever asks. Bad input (protocol, codec, frame size) is worth a line.
+                log.debug("{} {}", this, r);
+            } else {
+                log.info("{} {}", this, r);
+            }
         }
         runtime.channelClosed(this);
         closeFuture.complete(r);
