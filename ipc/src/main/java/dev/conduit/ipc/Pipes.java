@@ -75,6 +75,19 @@ public final class Pipes {
         }
     }
 
+    /**
+     * The words of a command as one line for the {@code cmd} option ({@link PipeOptions#CMD}) of a {@code pipe:}
+     * URI: a word with blanks, quotes or backslashes is single-quoted, so that the transport splits the line back
+     * into exactly these words. For example {@code Endpoint.parse("pipe:").with(PipeOptions.CMD,
+     * Pipes.commandLine(List.of(java, "-cp", classpath, "app.Main")))}.
+     */
+    public static String commandLine(java.util.List<String> words) {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("a command needs at least one word");
+        }
+        return dev.conduit.ipc.pipe.internal.CommandLine.join(words);
+    }
+
     /** In the child: a channel over this process's own stdin and stdout, with default options. */
     public static <T> Channel<T> stdio(Conduit conduit, Codec<T> codec) {
         return stdio(conduit, codec, Endpoint.parse("pipe:"));

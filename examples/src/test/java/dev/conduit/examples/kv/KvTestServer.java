@@ -5,10 +5,12 @@ import dev.conduit.core.Endpoint;
 import dev.conduit.examples.chat.ChatRpc;
 import dev.conduit.examples.chat.Line;
 import dev.conduit.ipc.PipeOptions;
+import dev.conduit.ipc.Pipes;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServerResponseObserver;
 import dev.conduit.rpc.StreamObserver;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The services of {@link KvOverEveryTransportTest}, and a program serving them on {@code pipe:} (its own stdin and
@@ -27,19 +29,14 @@ public final class KvTestServer {
 
     /** A {@code pipe:} URI whose connections each spawn this program in a child JVM with the test's classpath. */
     static String pipeUri(boolean implemented) {
-        String cmd = String.join(
-                " ",
-                quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+        String cmd = Pipes.commandLine(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-cp",
-                quote(System.getProperty("java.class.path")),
+                System.getProperty("java.class.path"),
                 KvTestServer.class.getName(),
-                implemented ? "all" : "none");
+                implemented ? "all" : "none"));
         return Endpoint.parse("pipe:").with(PipeOptions.CMD, cmd).toString();
-    }
-
-    private static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Serves on {@code pipe:} until the parent closes the channel; {@code args[0]} is {@code all} or {@code none}. */

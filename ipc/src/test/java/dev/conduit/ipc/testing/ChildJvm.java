@@ -30,14 +30,6 @@ public final class ChildJvm {
 
     /** {@link #command} as one line for a {@code cmd=} option: words with spaces or quotes are single-quoted. */
     public static String commandLine(List<String> jvmArgs, Class<?> main, String... args) {
-        StringBuilder sb = new StringBuilder();
-        for (String w : command(jvmArgs, main, args)) {
-            if (sb.length() > 0) {
-                sb.append(' ');
-            }
-            boolean plain = !w.isEmpty() && w.chars().noneMatch(c -> c <= ' ' || "'\"\\".indexOf(c) >= 0);
-            sb.append(plain ? w : "'" + w.replace("'", "'\\''") + "'");
-        }
-        return sb.toString();
+        return dev.conduit.ipc.Pipes.commandLine(command(jvmArgs, main, args));
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * words, {@code '...'} keeps everything literally, {@code "..."} keeps everything but {@code \"} and {@code \\}, and a
  * backslash outside quotes escapes the next character.
  */
-final class CommandLine {
+public final class CommandLine {
     private CommandLine() {}
 
     /**
@@ -75,7 +75,7 @@ final class CommandLine {
     }
 
     /** The words joined back into a line that {@link #split} reads as the same words. */
-    static String join(List<String> words) {
+    public static String join(List<String> words) {
         StringBuilder sb = new StringBuilder();
         for (String w : words) {
             if (sb.length() > 0) {

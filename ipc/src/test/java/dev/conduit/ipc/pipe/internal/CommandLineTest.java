@@ -24,6 +24,17 @@ class CommandLineTest {
     }
 
     @Test
+    void thePublicHelperQuotesForTheCmdOption() {
+        List<String> words = List.of("/opt/my java/bin/java", "-cp", "a.jar:b c.jar", "app.Main", "it's");
+        String line = dev.conduit.ipc.Pipes.commandLine(words);
+        assertThat(line).isEqualTo("'/opt/my java/bin/java' -cp 'a.jar:b c.jar' app.Main 'it'\\''s'");
+        assertThat(CommandLine.split(line)).isEqualTo(words);
+        assertThatThrownBy(() -> dev.conduit.ipc.Pipes.commandLine(List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one word");
+    }
+
+    @Test
     void malformedLinesAreRejectedSayingWhy() {
         assertThatThrownBy(() -> CommandLine.split("a 'b")).hasMessageContaining("unterminated '");
         assertThatThrownBy(() -> CommandLine.split("a \"b")).hasMessageContaining("unterminated \"");

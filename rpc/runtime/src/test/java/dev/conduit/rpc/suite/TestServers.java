@@ -85,16 +85,15 @@ public final class TestServers {
      * service on its own stdin and stdout.
      */
     static Handle pipeChildren(String listenUri) {
-        String cmd = String.join(
-                " ",
-                quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+        String cmd = dev.conduit.ipc.Pipes.commandLine(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-cp",
-                quote(System.getProperty("java.class.path")),
+                System.getProperty("java.class.path"),
                 TestServerMain.class.getName(),
-                listenUri);
+                listenUri));
         String uri = dev.conduit.core.Endpoint.parse("pipe:")
-                .with(dev.conduit.core.Option.string("cmd", null, "the command"), cmd)
+                .with(dev.conduit.ipc.PipeOptions.CMD, cmd)
                 .toString();
         return new Handle() {
             @Override
@@ -107,10 +106,6 @@ public final class TestServers {
                 // Each child ends with its connection.
             }
         };
-    }
-
-    private static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** A server in a child JVM with this JVM's classpath; waits for its {@code listening on} line. */
