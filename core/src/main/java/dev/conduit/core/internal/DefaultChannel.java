@@ -53,7 +53,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     /** How long {@link Idle#BACKOFF} spins and yields before it blocks. */
     private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Offer callbacks a channel keeps for reuse; more may be in flight, and are then allocated. */
-    private static final int OFFER_POOL = 256;
+    private static final int OFFER_POOL = 1024;
     /**
      * Encoded-frame buffers a channel keeps for reuse, at most: enough for a stream of small messages up to the
      * default high watermark, which is how many can be in flight at once.
@@ -72,7 +72,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
 
     private final AtomicLong pending = new AtomicLong();
     /** Idle offer callbacks; array-backed, so taking and returning one allocates nothing. */
-    private final ArrayBlockingQueue<OfferOp> offers = new ArrayBlockingQueue<>(OFFER_POOL);
+    private final AtomicReference<@Nullable ArrayBlockingQueue<OfferOp>> offers = new AtomicReference<>();
     /**
      * Idle frame buffers, each holding the one reference this channel keeps. Netty's allocator recycles its buffer
      * objects only for Netty's own threads, so a message sent from any other thread would otherwise leave a buffer
@@ -168,7 +168,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             buf.release();
             return false;
         }
-        OfferOp op = offers.poll();
+        ArrayBlockingQueue<OfferOp> idle = offers.get();
+        OfferOp op = idle == null ? null : idle.poll();
         if (op == null) {
             op = new OfferOp(this);
         }
@@ -275,6 +276,16 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         return b;
     }
 
+    /** The idle-callback queue, made on first use (by the first completed offer). */
+    private ArrayBlockingQueue<OfferOp> offerPool() {
+        ArrayBlockingQueue<OfferOp> q = offers.get();
+        if (q == null) {
+            offers.compareAndSet(null, new ArrayBlockingQueue<>(OFFER_POOL));
+            q = Objects.requireNonNull(offers.get());
+        }
+        return q;
+    }
+
     /** The spare-frame queue, made on first use: a channel that never sends in bulk never pays for its array. */
     private ArrayBlockingQueue<ByteBuf> spares() {
         ArrayBlockingQueue<ByteBuf> q = spareFrames.get();
@@ -335,7 +346,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             int n = size;
             ByteBuf f = frame;
             frame = null;
-            ch.offers.offer(this);
+            ch.offerPool().offer(this);
             if (f != null) {
                 ch.recycle(f);
             }
