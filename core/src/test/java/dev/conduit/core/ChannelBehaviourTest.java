@@ -105,6 +105,90 @@ class ChannelBehaviourTest {
         assertThat(client.awaitWritable(Duration.ZERO)).isTrue();
     }
 
+    /**
+     * One thread waits for writability, another for a message, on the same channel: the message must wake the
+     * receiver, not the writer (with one condition for both and a single signal, it woke whichever waited first).
+     */
+    @Test
+    void aMessageWakesTheReceiverEvenWhileAnotherThreadAwaitsWritability() throws Exception {
+        Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=64k");
+        Channel<String> server = server();
+        String kib = "x".repeat(1024);
+        while (client.isWritable()) {
+            client.send(kib);
+        }
+        CompletableFuture<Boolean> writer = new CompletableFuture<>();
+        Thread w = new Thread(() -> {
+            try {
+                writer.complete(client.awaitWritable(Duration.ofSeconds(60)));
+            } catch (Throwable t) {
+                writer.completeExceptionally(t);
+            }
+        });
+        w.start();
+        await().atMost(WAIT).until(() -> w.getState() == Thread.State.TIMED_WAITING);
+        CompletableFuture<String> received = new CompletableFuture<>();
+        Thread r = new Thread(() -> {
+            try {
+                received.complete(client.receive(Duration.ofSeconds(60)));
+            } catch (Throwable t) {
+                received.completeExceptionally(t);
+            }
+        });
+        r.start();
+        await().atMost(WAIT).until(() -> r.getState() == Thread.State.TIMED_WAITING);
+        server.send("hello");
+        assertThat(received.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("hello");
+        assertThat(writer).as("still unwritable, still waiting").isNotDone();
+        while (server.receive(Duration.ofMillis(200)) != null) {
+            // drain: the client turns writable and the writer returns
+        }
+        assertThat(writer.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        w.join();
+        r.join();
+    }
+
+    /** Several threads blocked in receive: each message wakes one of them, and a close wakes the rest. */
+    @Test
+    void blockedReceiversShareMessagesAndAreWokenByAClose() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        int receivers = 4;
+        List<CompletableFuture<String>> got = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < receivers; i++) {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            got.add(f);
+            Thread t = new Thread(() -> {
+                try {
+                    f.complete(client.receive(Duration.ofSeconds(60)));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        await().atMost(WAIT).until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING));
+        server.send("a");
+        server.send("b");
+        await().atMost(WAIT)
+                .until(() -> got.stream().filter(CompletableFuture::isDone).count() == 2);
+        assertThat(got.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join))
+                .containsExactlyInAnyOrder("a", "b");
+        client.close();
+        for (CompletableFuture<String> f : got) {
+            if (!f.isDone() || f.isCompletedExceptionally()) {
+                assertThatThrownBy(() -> f.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(ChannelClosedException.class);
+            }
+        }
+        for (Thread t : threads) {
+            t.join(WAIT.toMillis());
+            assertThat(t.isAlive()).isFalse();
+        }
+    }
+
     @Test
     void offerSendsWithoutAFutureAndReportsBackpressureAsFalse() throws Exception {
         Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=8k");

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -87,7 +88,14 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private volatile boolean writable = true;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the channel turns writable or closes: {@link #awaitWritable} waits on it. */
     private final Condition changed = lock.newCondition();
+    /**
+     * Threads parked in {@link #receive}, oldest first; guarded by {@link #lock}. A message unparks one, a close or a
+     * handler unparks all. Parking rather than a condition's await allocates nothing per wait.
+     */
+    private final ArrayDeque<Thread> receivers = new ArrayDeque<>(4);
+
     private final ArrayDeque<T> inbound = new ArrayDeque<>();
     private final IntQueue weights = new IntQueue();
     private long inboundBytes;
@@ -482,7 +490,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                     pause = true;
                 }
                 if (handler == null) {
-                    changed.signal();
+                    wakeOneReceiver();
                 } else if (!drainScheduled) {
                     drainScheduled = true;
                     schedule = executor;
@@ -516,6 +524,22 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         return false;
     }
 
+    /** Unparks the longest-waiting thread in {@link #receive}, if any; the caller holds the lock. */
+    private void wakeOneReceiver() {
+        Thread t = receivers.poll();
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Unparks every thread in {@link #receive}; the caller holds the lock. */
+    private void wakeAllReceivers() {
+        Thread t;
+        while ((t = receivers.poll()) != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
     /** Applies {@link #wantPaused} to the link; re-entrant calls are folded into the running one. */
     private void applyReadPaused() {
         if (pauseWip.getAndIncrement() != 0) {
@@ -541,11 +565,13 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
         boolean resume = false;
         lock.lockInterruptibly();
+        boolean locked = true;
         try {
-            if (handler != null) {
-                throw new IllegalStateException("receive() is not available: " + this + " is in push mode (onMessage)");
-            }
             while (true) {
+                if (handler != null) {
+                    throw new IllegalStateException(
+                            "receive() is not available: " + this + " is in push mode (onMessage)");
+                }
                 T message = inbound.peek();
                 if (message != null) {
                     resume = pollLocked();
@@ -559,10 +585,25 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                 if (nanos <= 0) {
                     return null;
                 }
-                changed.awaitNanos(nanos);
+                Thread me = Thread.currentThread();
+                receivers.add(me);
+                lock.unlock();
+                locked = false;
+                LockSupport.parkNanos(this, nanos);
+                lock.lock();
+                locked = true;
+                receivers.removeFirstOccurrence(me); // still there unless a message or a close woke it
+                if (Thread.interrupted()) {
+                    if (!inbound.isEmpty()) {
+                        wakeOneReceiver(); // the message that may have woken this thread is for another
+                    }
+                    throw new InterruptedException("interrupted in receive on " + this);
+                }
             }
         } finally {
-            lock.unlock();
+            if (locked) {
+                lock.unlock();
+            }
             if (resume) {
                 applyReadPaused();
             }
@@ -588,7 +629,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             executor = newExecutor;
             schedule = !inbound.isEmpty() || linkClosed;
             drainScheduled = schedule;
-            changed.signalAll();
+            wakeAllReceivers();
         } finally {
             lock.unlock();
         }
@@ -727,6 +768,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             inboundBytes = 0;
             queued = 0;
             changed.signalAll();
+            wakeAllReceivers();
             toFail = writableFuture;
             writableFuture = null;
         } finally {
@@ -754,6 +796,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             linkClosed = true;
             framesReleased = true;
             changed.signalAll();
+            wakeAllReceivers();
             toFail = writableFuture;
             writableFuture = null;
             if (handler != null && !drainScheduled) {
