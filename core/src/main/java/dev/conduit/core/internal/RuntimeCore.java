@@ -235,7 +235,8 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
         ThreadFactory plain = threadFactory(purpose);
         return r -> {
             Thread t = plain.newThread(r);
-            poolThreads.removeIf(old -> !old.isAlive());
+            // Not !isAlive(): a thread made but not yet started by another pool call is not alive either.
+            poolThreads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
             poolThreads.add(t);
             return t;
         };
