@@ -50,6 +50,12 @@ final class LinkWriter {
     private int coveredByMarkers;
     /** Event loop only: {@link #close} has failed {@link #unconfirmed}; late marker completions are ignored. */
     private boolean failedOnLoop;
+    /**
+     * Event loop only: callbacks are being completed. A callback that writes again (a send chained on a future) must
+     * not drain and confirm in the middle of that loop, or a new marker would count callbacks the loop is about to
+     * complete; its frames are drained by a task of their own instead.
+     */
+    private boolean completing;
 
     /**
      * @param confirmOnEmpty whether an empty outbound buffer after a flush proves the frames are in the socket: true
@@ -86,7 +92,7 @@ final class LinkWriter {
     }
 
     private void schedule() {
-        if (channel.eventLoop().inEventLoop()) {
+        if (channel.eventLoop().inEventLoop() && !completing) {
             drain();
             return;
         }
@@ -180,12 +186,20 @@ final class LinkWriter {
     }
 
     private void complete(int count, @Nullable Throwable error) {
-        for (int i = 0; i < count; i++) {
-            WriteCallback c = unconfirmed.poll();
-            if (c == null) {
-                return;
+        boolean outer = !completing;
+        completing = true;
+        try {
+            for (int i = 0; i < count; i++) {
+                WriteCallback c = unconfirmed.poll();
+                if (c == null) {
+                    return;
+                }
+                c.writeComplete(error);
             }
-            c.writeComplete(error);
+        } finally {
+            if (outer) {
+                completing = false;
+            }
         }
     }
 
