@@ -55,13 +55,13 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Offer callbacks a channel keeps for reuse; more may be in flight, and are then allocated. */
     private static final int OFFER_POOL = 1024;
+    /** Encoded-frame buffers a channel keeps for reuse, at most. */
+    private static final int FRAME_POOL = 512;
     /**
-     * Encoded-frame buffers a channel keeps for reuse, at most: enough for a stream of small messages up to the
-     * default high watermark, which is how many can be in flight at once.
+     * Bytes of buffer capacity a channel keeps for reuse, at most: what a sender pushing against the default
+     * watermarks frees between the high (64 KiB) and the low (32 KiB) one, before it writes again.
      */
-    private static final int FRAME_POOL = 1024;
-    /** Bytes of buffer capacity a channel keeps for reuse, at most. */
-    private static final int FRAME_POOL_BYTES = 64 << 10;
+    private static final int FRAME_POOL_BYTES = 32 << 10;
     /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
     private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
 
@@ -159,7 +159,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             return CompletableFuture.failedFuture(new BackpressureException(pending.get(), settings.sendLimit()));
         }
         SendOp op = new SendOp(size, keep(buf));
-        link.write(buf, op);
+        write(buf, op, op.frame);
         return op;
     }
 
@@ -183,7 +183,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
         op.size = size;
         op.frame = keep(buf);
-        link.write(buf, op);
+        write(buf, op, op.frame);
         return true;
     }
 
@@ -242,6 +242,18 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
     }
 
+    /** Hands a frame to the link; if the link throws instead of calling back, the kept reference is let go. */
+    private void write(ByteBuf frame, WriteCallback callback, @Nullable ByteBuf kept) {
+        try {
+            link.write(frame, callback);
+        } catch (RuntimeException | Error e) {
+            if (kept != null) {
+                kept.release();
+            }
+            throw e;
+        }
+    }
+
     /**
      * Keeps a reference to a frame about to be written if it is small enough to reuse: the transport releases its
      * reference when it has taken the frame, and the write's callback hands this one to {@link #recycle}.
@@ -256,8 +268,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
 
     /**
      * Takes back a frame kept by {@link #keep} once its write is complete. It is reused only if this channel's is
-     * the last reference: a transport that still holds the frame (inproc hands it to the peer) keeps it alive, and
-     * releasing this reference then leaves the frame to that transport.
+     * the last reference: a transport that still held the frame when it called back (none does today; the SPI asks
+     * them to release first) keeps it alive, and releasing this reference then leaves the frame to that transport.
      */
     private void recycle(ByteBuf frame) {
         int capacity = frame.capacity();
