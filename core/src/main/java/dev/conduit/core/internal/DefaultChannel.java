@@ -56,12 +56,14 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     /** Offer callbacks a channel keeps for reuse; more may be in flight, and are then allocated. */
     private static final int OFFER_POOL = 1024;
     /** Encoded-frame buffers a channel keeps for reuse, at most. */
-    private static final int FRAME_POOL = 512;
+    private static final int FRAME_POOL = 1024;
     /**
-     * Bytes of buffer capacity a channel keeps for reuse, at most: what a sender pushing against the default
-     * watermarks frees between the high (64 KiB) and the low (32 KiB) one, before it writes again.
+     * Bytes of buffer capacity a channel keeps for reuse while it sends, at most: about what the default high
+     * watermark lets be in flight.
      */
-    private static final int FRAME_POOL_BYTES = 32 << 10;
+    private static final int FRAME_POOL_BYTES = 64 << 10;
+    /** Bytes of spare capacity a channel keeps once everything it sent has been written: enough for request-reply. */
+    private static final int FRAME_POOL_IDLE_BYTES = 4 << 10;
     /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
     private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
 
@@ -239,6 +241,17 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         long now = pending.addAndGet(-size);
         if (now <= settings.lowWater() && !writable) {
             updateWritability();
+        }
+        if (now == 0 && spareBytes.get() > FRAME_POOL_IDLE_BYTES) {
+            trimSpareFrames();
+        }
+    }
+
+    /** A burst has been written: spares beyond what request-reply needs go back to the allocator. */
+    private void trimSpareFrames() {
+        ByteBuf b;
+        while (spareBytes.get() > FRAME_POOL_IDLE_BYTES && (b = takeSpare()) != null) {
+            b.release();
         }
     }
 
