@@ -189,6 +189,31 @@ class ChannelBehaviourTest {
         }
     }
 
+    /** A burst's spare frame buffers go back to the pool once it is written, and all of them when the channel closes. */
+    @Test
+    void spareFrameBuffersAreTrimmedAfterABurstAndReleasedOnClose() throws Exception {
+        // The receiver stops reading after 1 KiB, so the burst stays in flight until it reads, then completes at once.
+        Channel<String> client = pair("?receiveBuffer=1k");
+        Channel<String> server = server();
+        long before = conduit.stats().pooledBuffers();
+        String message = "m".repeat(200); // 4 KiB of spares is about 20 of these
+        int burst = 250; // 50 KB: under the 64 KiB high watermark
+        for (int i = 0; i < burst; i++) {
+            assertThat(client.offer(message)).isTrue();
+        }
+        assertThat(client.pendingBytes()).as("held back by the paused receiver").isPositive();
+        for (int i = 0; i < burst; i++) {
+            assertThat(server.receive(WAIT)).isEqualTo(message);
+        }
+        await().atMost(WAIT).until(() -> client.pendingBytes() == 0);
+        // The burst's buffers came back as spares; at most 4 KiB of them stay.
+        assertThat(conduit.stats().pooledBuffers() - before).isLessThan(burst / 5);
+        client.close();
+        server.close();
+        await().atMost(WAIT).until(() -> conduit.stats().openChannels() == 0);
+        assertThat(conduit.stats().pooledBuffers()).isLessThanOrEqualTo(before);
+    }
+
     @Test
     void offerSendsWithoutAFutureAndReportsBackpressureAsFalse() throws Exception {
         Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=8k");
