@@ -21,12 +21,17 @@ public final class TestServers {
     /** The server's per-call window for requests: small, so that flow-control tests need few messages. */
     static final int SERVER_WINDOW = 16 << 10;
 
-    /** A running server: the URI clients connect to, and how to stop it. */
-    public interface Handle extends AutoCloseable {
-        String uri();
-
+    /**
+     * A running server: the URI clients connect to, and how to stop it.
+     *
+     * @param uri what clients connect to
+     * @param stop stops the server and frees what it holds
+     */
+    public record Handle(String uri, Runnable stop) implements AutoCloseable {
         @Override
-        void close();
+        public void close() {
+            stop.run();
+        }
     }
 
     static RpcServer start(Conduit conduit, String listenUri) {
@@ -66,18 +71,10 @@ public final class TestServers {
             throw e;
         }
         String uri = server.endpoints().get(0).toString();
-        return new Handle() {
-            @Override
-            public String uri() {
-                return uri;
-            }
-
-            @Override
-            public void close() {
-                server.close();
-                conduit.close();
-            }
-        };
+        return new Handle(uri, () -> {
+            server.close();
+            conduit.close();
+        });
     }
 
     /**
@@ -95,17 +92,9 @@ public final class TestServers {
         String uri = dev.conduit.core.Endpoint.parse("pipe:")
                 .with(dev.conduit.ipc.PipeOptions.CMD, cmd)
                 .toString();
-        return new Handle() {
-            @Override
-            public String uri() {
-                return uri;
-            }
-
-            @Override
-            public void close() {
-                // Each child ends with its connection.
-            }
-        };
+        return new Handle(uri, () -> {
+            // Each child ends with its connection.
+        });
     }
 
     /** A server in a child JVM with this JVM's classpath; waits for its {@code listening on} line. */
@@ -145,23 +134,18 @@ public final class TestServers {
             throw new IllegalStateException("the server process printed " + first);
         }
         String uri = first.substring("listening on ".length()).trim();
-        return new Handle() {
-            @Override
-            public String uri() {
-                return uri;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    p.getOutputStream().close();
-                    if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    }
-                } catch (IOException | InterruptedException e) {
-                    p.destroyForcibly();
+        return new Handle(uri, () -> {
+            try {
+                p.getOutputStream().close();
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+            } catch (IOException e) {
+                p.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
             }
-        };
+        });
     }
 }
