@@ -53,6 +53,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final int DRAIN_BATCH = 256;
     /** How long {@link Idle#BACKOFF} spins and yields before it blocks. */
     private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** How much of {@link #BACKOFF_SPIN_NANOS} is a pure spin; the rest yields between looks. */
+    private static final long BACKOFF_PURE_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
     /** Offer callbacks a channel keeps for reuse; more may be in flight, and are then allocated. */
     private static final int OFFER_POOL = 1024;
     /** Encoded-frame buffers a channel keeps for reuse, at most. */
@@ -582,10 +584,24 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     @Override
     public @Nullable T receive(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (settings.idle() != Idle.BLOCK) {
-            long spinUntil = settings.idle() == Idle.SPIN ? deadline : System.nanoTime() + BACKOFF_SPIN_NANOS;
-            while (queued == 0 && reason == null && System.nanoTime() - spinUntil < 0) {
+        if (settings.idle() == Idle.SPIN) {
+            while (queued == 0 && reason == null && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
+            }
+        } else if (settings.idle() == Idle.BACKOFF) {
+            // Spin briefly, then yield: on a machine with few cores the thread that will deliver the message (a
+            // transport's poller, a peer process) may need this core, and a pure spin would keep it off.
+            long start = System.nanoTime();
+            while (queued == 0 && reason == null) {
+                long spent = System.nanoTime() - start;
+                if (spent >= BACKOFF_SPIN_NANOS) {
+                    break;
+                }
+                if (spent < BACKOFF_PURE_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         }
         boolean resume = false;

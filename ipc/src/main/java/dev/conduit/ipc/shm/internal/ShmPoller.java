@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ShmPoller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShmPoller.class);
-    static final long SPIN_MICROS = 50;
-    static final long YIELD_MICROS = 200;
+    static final long SPIN_MICROS = 5;
+    static final long YIELD_MICROS = 245;
     /** A parked poller looks around this often even without a wake-up, as a safety net. */
     private static final long PARK_MILLIS = 1000;
     /** Rounds between looks at the control sockets while busy or spinning, so a dead peer is noticed in time. */
