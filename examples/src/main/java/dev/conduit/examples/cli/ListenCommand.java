@@ -98,6 +98,19 @@ final class ListenCommand implements Callable<Integer> {
             if (lastChannel != null) {
                 ch.closeFuture().whenComplete((r, e) -> lastChannel.countDown());
             }
+            if (echo && quiet) {
+                // Nothing to print: echo on the transport's own thread, with no hand-off to a handler thread (a
+                // wake-up per message, tens of µs). offer() never blocks; a peer that stops reading its echoes until
+                // the channel's sendLimit is reached is disconnected.
+                ch.onMessage(
+                        (from, message) -> {
+                            if (!from.offer(message)) {
+                                from.close();
+                            }
+                        },
+                        Channel.DIRECT);
+                return;
+            }
             ch.onMessage((from, message) -> {
                 if (!quiet) {
                     out.println(show.apply(message));
