@@ -12,8 +12,13 @@ import java.util.function.BooleanSupplier;
 public final class Waiting {
     private Waiting() {}
 
-    /** How long {@link Idle#BACKOFF} spins before it parks; about the cost of one kernel wake-up on our VMs. */
+    /** How long {@link Idle#BACKOFF} looks before it parks; about the cost of one kernel wake-up on our VMs. */
     private static final long BACKOFF_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /**
+     * How much of that is a pure spin; the rest yields between looks, so that on a machine with few cores the thread
+     * that will answer (a transport's poller, a peer process) is not kept off this core.
+     */
+    private static final long BACKOFF_PURE_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
 
     /**
      * Waits until {@code done} is true. The thread that makes it true must {@link LockSupport#unpark} this thread.
@@ -25,15 +30,20 @@ public final class Waiting {
             return;
         }
         if (idle != Idle.BLOCK) {
-            long until = idle == Idle.SPIN ? Long.MAX_VALUE : System.nanoTime() + BACKOFF_SPIN_NANOS;
+            long start = System.nanoTime();
             while (!done.getAsBoolean()) {
-                if (idle == Idle.BACKOFF && System.nanoTime() - until > 0) {
+                long spent = System.nanoTime() - start;
+                if (idle == Idle.BACKOFF && spent > BACKOFF_SPIN_NANOS) {
                     break;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                Thread.onSpinWait();
+                if (idle == Idle.SPIN || spent < BACKOFF_PURE_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         }
         while (!done.getAsBoolean()) {
