@@ -4,7 +4,6 @@ import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Endpoint;
-import dev.conduit.core.FramingException;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkListener;
@@ -176,21 +175,13 @@ final class UdpClientLink extends ChannelInboundHandlerAdapter implements Link {
 
     @Override
     public void write(ByteBuf frame, WriteCallback callback) {
-        int size = frame.readableBytes();
         Channel ch = channel;
         if (ch == null || localClose) {
             frame.release();
             callback.writeComplete(new ChannelClosedException(CloseReason.LOCAL));
             return;
         }
-        FramingException refused = config.refuse(size);
-        if (refused != null) {
-            frame.release();
-            callback.writeComplete(refused);
-            return;
-        }
-        ch.writeAndFlush(new DatagramPacket(frame, target))
-                .addListener(f -> callback.writeComplete(f.isSuccess() ? null : f.cause()));
+        config.send(ch, frame, target, callback);
     }
 
     @Override

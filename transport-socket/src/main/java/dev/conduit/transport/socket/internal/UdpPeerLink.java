@@ -3,13 +3,11 @@ package dev.conduit.transport.socket.internal;
 import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Endpoint;
-import dev.conduit.core.FramingException;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -105,20 +103,12 @@ final class UdpPeerLink implements Link {
 
     @Override
     public void write(ByteBuf frame, WriteCallback callback) {
-        int size = frame.readableBytes();
         if (closed) {
             frame.release();
             callback.writeComplete(new ChannelClosedException(CloseReason.LOCAL));
             return;
         }
-        FramingException refused = config.refuse(size);
-        if (refused != null) {
-            frame.release();
-            callback.writeComplete(refused);
-            return;
-        }
-        socket.writeAndFlush(new DatagramPacket(frame, sender))
-                .addListener(f -> callback.writeComplete(f.isSuccess() ? null : f.cause()));
+        config.send(socket, frame, sender, callback);
     }
 
     @Override
