@@ -17,9 +17,14 @@ public final class Launch {
     private Launch() {}
 
     public static Started start(Class<?> main, String... args) {
+        return start(List.of(), main, args);
+    }
+
+    /** Like {@link #start(Class, String...)}, with {@code jvmArgs} for the child JVM. */
+    public static Started start(List<String> jvmArgs, Class<?> main, String... args) {
         Process p;
         try {
-            p = new ProcessBuilder(ChildJvm.command(List.of(), main, args))
+            p = new ProcessBuilder(ChildJvm.command(jvmArgs, main, args))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
         } catch (IOException e) {
