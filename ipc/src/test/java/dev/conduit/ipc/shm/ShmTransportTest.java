@@ -104,6 +104,9 @@ class ShmTransportTest {
         assertThat(pollers).as("one backoff poller per runtime").hasSize(2);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long[] before = pollers.stream().mapToLong(mx::getThreadCpuTime).toArray();
+        assertThat(java.util.Arrays.stream(before).min().orElse(-1))
+                .as("thread CPU time is measurable here")
+                .isGreaterThanOrEqualTo(0);
         long t0 = System.nanoTime();
         // Two seconds of idleness: nothing is sent, so nothing may arrive.
         assertThat(channel.receive(Duration.ofSeconds(2))).isNull();

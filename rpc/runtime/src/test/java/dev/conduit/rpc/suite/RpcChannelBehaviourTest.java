@@ -177,7 +177,7 @@ class RpcChannelBehaviourTest {
     @Test
     void interruptingABlockingCallCancelsIt() throws Exception {
         String uri = uniqueName();
-        closeLater(serve(uri, new TestService().definition()));
+        RpcServer server = closeLater(serve(uri, new TestService().definition()));
         RpcChannel ch = channel(uri);
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
@@ -195,5 +195,7 @@ class RpcChannelBehaviourTest {
                 .isInstanceOfSatisfying(
                         RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.CANCELLED));
         await().atMost(TIMEOUT).until(() -> ch.activeCalls() == 0);
+        // The cancel reached the wire: the server's hanging handler was told and its call ended.
+        await().atMost(TIMEOUT).until(() -> server.activeCalls() == 0);
     }
 }
