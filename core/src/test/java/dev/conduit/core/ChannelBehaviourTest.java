@@ -76,6 +76,41 @@ class ChannelBehaviourTest {
     }
 
     @Test
+    void messagesWaitingBeforeADirectHandlerIsSetAreDeliveredToItFirst() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        client.send("one").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        client.send("two").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        List<String> got = new CopyOnWriteArrayList<>();
+        server.onMessage((c, m) -> got.add(m), Channel.DIRECT);
+        for (int i = 0; i < 100; i++) {
+            client.send("m" + i);
+        }
+        await().atMost(WAIT).until(() -> got.size() == 102);
+        assertThat(got.subList(0, 3)).containsExactly("one", "two", "m0");
+        assertThat(got.get(101)).isEqualTo("m99");
+    }
+
+    @Test
+    void aLocalCloseDropsWhatWasReceivedButNotTakenAndAPeerCloseKeepsIt() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        client.send("dropped").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        server.close();
+        assertThatThrownBy(() -> server.receive(WAIT)).isInstanceOf(ChannelClosedException.class);
+
+        Channel<String> client2 = conduit.connect(listener.endpoint(), Codecs.text());
+        Channel<String> server2 = server();
+        client2.send("kept").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        client2.close();
+        assertThat(server2.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .isEqualTo(CloseReason.PEER);
+        assertThat(server2.receive(WAIT)).isEqualTo("kept");
+        assertThatThrownBy(() -> server2.receive(WAIT)).isInstanceOf(ChannelClosedException.class);
+        client.close();
+    }
+
+    @Test
     void aStalledReceiverMakesTheSenderUnwritableThenSendsBeyondTheLimitFail() throws Exception {
         Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=8k");
         Channel<String> server = server();

@@ -18,6 +18,8 @@ import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.StreamFramer;
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -69,6 +71,21 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
     private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
 
+    private static final VarHandle HOT_FRAME;
+    private static final VarHandle DRAIN_SCHEDULED;
+    private static final VarHandle HANDOFF;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HOT_FRAME = lookup.findVarHandle(DefaultChannel.class, "hotFrame", ByteBuf.class);
+            DRAIN_SCHEDULED = lookup.findVarHandle(DefaultChannel.class, "drainScheduled", boolean.class);
+            HANDOFF = lookup.findVarHandle(DefaultChannel.class, "handoff", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final RuntimeSupport runtime;
     private final Codec<T> codec;
     private final ChannelSettings settings;
@@ -84,6 +101,12 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      * object and its reference count behind as garbage. See {@link #recycle}.
      */
     private final AtomicReference<@Nullable ArrayBlockingQueue<ByteBuf>> spareFrames = new AtomicReference<>();
+    /**
+     * One spare frame buffer outside {@link #spareFrames}, taken and given back with a single atomic each: what a
+     * message written at once through {@link Link#writeNow} uses, so that request-reply never touches the queue.
+     */
+    @SuppressWarnings("unused")
+    private volatile @Nullable ByteBuf hotFrame;
     /** Capacity of the buffers in {@link #spareFrames}, bounded by {@link #FRAME_POOL_BYTES}. */
     private final AtomicInteger spareBytes = new AtomicInteger();
     /** Set once the link has closed: spare frames are released, not kept. */
@@ -104,10 +127,32 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private final IntQueue weights = new IntQueue();
     private long inboundBytes;
     private volatile int queued;
+    /**
+     * One received message passed to {@link #receive} without the lock: {@link #onFrame} puts a message here only
+     * when the slot is empty, nothing is queued and no handler is set, so it is always older than everything in
+     * {@link #inbound}. Taken by compare-and-set (by a receiver, or by {@link #drain} once a handler is set); emptied
+     * by a local close. Only a message smaller than the receive buffer goes here (a larger one must pause reading
+     * at once), and its weight counts when later messages are queued behind it.
+     */
+    private volatile @Nullable Object handoff;
+    /** The weight of the message in {@link #handoff}; written and read by the transport's thread only. */
+    private int handoffWeight;
+    /** Threads parked (or about to park) in {@link #receive}; changed under {@link #lock}, read by the hand-off. */
+    private volatile int parkedReceivers;
+    /** Set, under the lock, once a handler is set: the hand-off slot is then no longer filled. */
+    private volatile boolean pushMode;
+
     private @Nullable MessageHandler<T> handler;
     private @Nullable Executor executor;
-    private boolean drainScheduled;
-    private boolean linkClosed;
+    /**
+     * Whether a thread is delivering to the handler (or is about to). Set by compare-and-set, by whoever then
+     * delivers; cleared by that thread. The direct fast path of {@link #onFrame} sets it without the lock.
+     */
+    private volatile boolean drainScheduled;
+    /** The handler, once set with {@link Channel#DIRECT}: {@link #onFrame} may then call it without the lock. */
+    private volatile @Nullable MessageHandler<T> directHandler;
+
+    private volatile boolean linkClosed;
     private boolean closeDelivered;
     private volatile @Nullable CloseReason reason;
     private @Nullable CompletableFuture<Void> writableFuture;
@@ -157,6 +202,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         } catch (ConduitException e) {
             return CompletableFuture.failedFuture(e);
         }
+        if (link.writeNow(buf)) {
+            recycle(buf);
+            return CompletableFuture.completedFuture(null);
+        }
         int size = buf.readableBytes();
         if (!reserve(size)) {
             buf.release();
@@ -175,6 +224,11 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             throw new ChannelClosedException(r);
         }
         ByteBuf buf = encode(message);
+        if (link.writeNow(buf)) {
+            // Taken at once: nothing pending, no callback, and the buffer is free for the next message.
+            recycle(buf);
+            return true;
+        }
         int size = buf.readableBytes();
         if (!reserve(size)) {
             buf.release();
@@ -252,7 +306,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     /** A burst has been written: spares beyond what request-reply needs go back to the allocator. */
     private void trimSpareFrames() {
         ByteBuf b;
-        while (spareBytes.get() > FRAME_POOL_IDLE_BYTES && (b = takeSpare()) != null) {
+        while (spareBytes.get() > FRAME_POOL_IDLE_BYTES && (b = takeQueuedSpare()) != null) {
             b.release();
         }
     }
@@ -292,7 +346,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             frame.release();
             return;
         }
-        if (spareBytes.addAndGet(capacity) > FRAME_POOL_BYTES || !spares().offer(frame)) {
+        if (!HOT_FRAME.compareAndSet(this, null, frame)
+                && (spareBytes.addAndGet(capacity) > FRAME_POOL_BYTES || !spares().offer(frame))) {
             spareBytes.addAndGet(-capacity);
             frame.release();
             return;
@@ -303,6 +358,16 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     }
 
     private @Nullable ByteBuf takeSpare() {
+        if (hotFrame != null) {
+            ByteBuf hot = (ByteBuf) HOT_FRAME.getAndSet(this, null);
+            if (hot != null) {
+                return hot;
+            }
+        }
+        return takeQueuedSpare();
+    }
+
+    private @Nullable ByteBuf takeQueuedSpare() {
         ArrayBlockingQueue<ByteBuf> q = spareFrames.get();
         ByteBuf b = q == null ? null : q.poll();
         if (b != null) {
@@ -494,6 +559,33 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                     "codec " + codec + " cannot decode a " + size + "-byte message on " + this + ": " + e, e));
             return;
         }
+        MessageHandler<T> direct = directHandler;
+        if (direct != null && !drainScheduled && queued == 0 && handoff == null && reason == null) {
+            // The direct executor with nothing queued and nobody delivering: hand the message straight to the
+            // handler, here, without the lock. Once the handler is set, only the transport's thread (which calls
+            // onFrame and onClosed one at a time) queues messages or starts a delivery, so no other thread can
+            // take the flag meanwhile and plain ordered stores suffice. It is still set, for a handler that makes
+            // the transport deliver the next frame from within this call (an in-process echo): that frame is
+            // queued and delivered after this one.
+            DRAIN_SCHEDULED.setOpaque(this, true);
+            handle(direct, message);
+            finishInline();
+            return;
+        }
+        if (!pushMode
+                && handoff == null
+                && queued == 0
+                && reason == null
+                && size + MESSAGE_OVERHEAD < settings.receiveBuffer()) {
+            // Pull mode with nothing waiting: leave the message in the slot for receive(), without the lock. Only
+            // this method fills the slot and the queue, so both stay as checked until the store.
+            handoffWeight = size + MESSAGE_OVERHEAD;
+            handoff = message;
+            if (pushMode || parkedReceivers != 0 || reason != null) {
+                handedOffLate(message);
+            }
+            return;
+        }
         Executor schedule = null;
         MessageHandler<T> inline = null;
         boolean pause = false;
@@ -502,9 +594,11 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             if (reason != null) {
                 return;
             }
-            if (handler != null && executor == Channel.DIRECT && !drainScheduled && inbound.isEmpty()) {
+            if (handler != null
+                    && executor == Channel.DIRECT
+                    && inbound.isEmpty()
+                    && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
                 // The direct executor with nothing queued: hand the message straight to the handler, here.
-                drainScheduled = true;
                 inline = handler;
             } else {
                 int weight = size + MESSAGE_OVERHEAD;
@@ -512,14 +606,14 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                 weights.add(weight);
                 inboundBytes += weight;
                 queued = inbound.size();
-                if (!wantPaused && inboundBytes >= settings.receiveBuffer()) {
+                long held = handoff != null ? handoffWeight : 0;
+                if (!wantPaused && inboundBytes + held >= settings.receiveBuffer()) {
                     wantPaused = true;
                     pause = true;
                 }
                 if (handler == null) {
                     wakeOneReceiver();
-                } else if (!drainScheduled) {
-                    drainScheduled = true;
+                } else if (DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
                     schedule = executor;
                 }
             }
@@ -528,7 +622,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
         if (inline != null) {
             handle(inline, message);
-            drain(); // clears drainScheduled, or delivers what arrived meanwhile
+            finishInline();
             return;
         }
         if (pause) {
@@ -537,6 +631,52 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (schedule != null) {
             execute(schedule);
         }
+    }
+
+    /**
+     * Gives up the delivery flag after an inline delivery on the transport's thread, unless something arrived for
+     * the handler meanwhile (a frame the handler's own call made the transport deliver, or the close), which this
+     * thread then delivers. Only this thread queues or closes once a handler is set, so a release store is enough.
+     */
+    private void finishInline() {
+        DRAIN_SCHEDULED.setRelease(this, false);
+        if ((queued != 0 || handoff != null || linkClosed) && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
+            drain();
+        }
+    }
+
+    /**
+     * The hand-off slot was filled while something changed: a receiver parked (wake it), a handler was set (its
+     * delivery must pick the message up) or the channel was closed here (drop the message, as the close dropped the
+     * queue). Each of those sets its state before it looks at the slot, and the filler looks after filling it, so
+     * at least one of the two sides sees the other.
+     */
+    private void handedOffLate(T message) {
+        Executor schedule = null;
+        lock.lock();
+        try {
+            if (reason != null && !linkClosed) {
+                HANDOFF.compareAndSet(this, message, null);
+            } else if (handler != null) {
+                if (DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
+                    schedule = executor;
+                }
+            } else {
+                wakeOneReceiver();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (schedule != null) {
+            execute(schedule);
+        }
+    }
+
+    /** Takes the message in the hand-off slot, if there is one. */
+    @SuppressWarnings("unchecked")
+    private @Nullable T takeHandoff() {
+        Object m = handoff;
+        return m != null && HANDOFF.compareAndSet(this, m, null) ? (T) m : null;
     }
 
     /** Removes the head of the inbound queue; the caller holds the lock. Returns whether reading should resume. */
@@ -583,16 +723,28 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
 
     @Override
     public @Nullable T receive(Duration timeout) throws InterruptedException {
+        if (!pushMode) {
+            T handed = takeHandoff();
+            if (handed != null) {
+                return handed;
+            }
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         if (settings.idle() == Idle.SPIN) {
-            while (queued == 0 && reason == null && System.nanoTime() - deadline < 0) {
+            while (queued == 0 && handoff == null && reason == null && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
+            }
+            if (!pushMode) {
+                T handed = takeHandoff();
+                if (handed != null) {
+                    return handed;
+                }
             }
         } else if (settings.idle() == Idle.BACKOFF) {
             // Spin briefly, then yield: on a machine with few cores the thread that will deliver the message (a
             // transport's poller, a peer process) may need this core, and a pure spin would keep it off.
             long start = System.nanoTime();
-            while (queued == 0 && reason == null) {
+            while (queued == 0 && handoff == null && reason == null) {
                 long spent = System.nanoTime() - start;
                 if (spent >= BACKOFF_SPIN_NANOS) {
                     break;
@@ -613,6 +765,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                     throw new IllegalStateException(
                             "receive() is not available: " + this + " is in push mode (onMessage)");
                 }
+                T handed = takeHandoff(); // older than anything queued
+                if (handed != null) {
+                    return handed;
+                }
                 T message = inbound.peek();
                 if (message != null) {
                     resume = pollLocked();
@@ -628,14 +784,22 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                 }
                 Thread me = Thread.currentThread();
                 receivers.add(me);
+                parkedReceivers++;
+                if (handoff != null) {
+                    // Filled after the look above, by a filler that may not have seen this thread counted yet.
+                    receivers.removeLastOccurrence(me);
+                    parkedReceivers--;
+                    continue;
+                }
                 lock.unlock();
                 locked = false;
                 LockSupport.parkNanos(this, nanos);
                 lock.lock();
                 locked = true;
+                parkedReceivers--;
                 receivers.removeFirstOccurrence(me); // still there unless a message or a close woke it
                 if (Thread.interrupted()) {
-                    if (!inbound.isEmpty()) {
+                    if (!inbound.isEmpty() || handoff != null) {
                         wakeOneReceiver(); // the message that may have woken this thread is for another
                     }
                     throw new InterruptedException("interrupted in receive on " + this);
@@ -668,9 +832,14 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             }
             handler = newHandler;
             executor = newExecutor;
-            schedule = !inbound.isEmpty() || linkClosed;
+            // No delivery can be running: there was no handler to deliver to.
+            pushMode = true;
+            schedule = !inbound.isEmpty() || handoff != null || linkClosed;
             drainScheduled = schedule;
             wakeAllReceivers();
+            if (newExecutor == Channel.DIRECT) {
+                directHandler = newHandler;
+            }
         } finally {
             lock.unlock();
         }
@@ -704,17 +873,22 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             lock.lock();
             try {
                 h = Objects.requireNonNull(handler);
-                if (inbound.isEmpty()) {
-                    drainScheduled = false;
-                    if (linkClosed && !closeDelivered) {
-                        closeDelivered = true;
-                        closeToDeliver = reason;
-                    }
-                } else if (delivered == DRAIN_BATCH) {
+                if (delivered == DRAIN_BATCH && (handoff != null || !inbound.isEmpty())) {
                     reschedule = true;
                 } else {
-                    message = inbound.peek();
-                    resume = pollLocked();
+                    // A message left in the hand-off slot before the handler was set is older than the queue.
+                    message = takeHandoff();
+                    if (message == null && !inbound.isEmpty()) {
+                        message = inbound.peek();
+                        resume = pollLocked();
+                    }
+                    if (message == null) {
+                        drainScheduled = false;
+                        if (linkClosed && !closeDelivered) {
+                            closeDelivered = true;
+                            closeToDeliver = reason;
+                        }
+                    }
                 }
             } finally {
                 lock.unlock();
@@ -805,6 +979,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             reason = r;
             // This side decided to close: whatever has not been delivered yet is dropped.
             inbound.clear();
+            handoff = null;
             weights.clear();
             inboundBytes = 0;
             queued = 0;
@@ -840,8 +1015,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             wakeAllReceivers();
             toFail = writableFuture;
             writableFuture = null;
-            if (handler != null && !drainScheduled) {
-                drainScheduled = true;
+            if (handler != null && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
                 schedule = executor;
             }
         } finally {

@@ -34,6 +34,17 @@ public interface Link {
      */
     void write(ByteBuf frame, WriteCallback callback);
 
+    /**
+     * The fast path the runtime tries before {@link #write}: copies {@code frame}'s readable bytes into the
+     * transport at once if that needs no waiting and no earlier write of this link is still waiting, and returns
+     * whether it did. Unlike {@link #write}, the caller keeps ownership of {@code frame} either way, and there is no
+     * callback: {@code true} means the frame was taken, exactly as a successful {@code write} would have taken it.
+     * Any thread. A transport that cannot copy synchronously keeps the default, which returns {@code false}.
+     */
+    default boolean writeNow(ByteBuf frame) {
+        return false;
+    }
+
     /** Stops ({@code true}) or resumes ({@code false}) reading from the peer. Any thread; idempotent. */
     void setReadPaused(boolean paused);
 
