@@ -29,6 +29,11 @@ final class RingReader {
     }
 
     private static final byte[] ZEROS = new byte[4096];
+    /**
+     * Space goes back to the producer in whole cache lines: the line holding the end of the last record read may be
+     * the one the producer is writing the next record into, and zeroing it then would make both cores write it.
+     */
+    private static final int LINE = 64;
 
     private final ByteBuffer buffer;
     /** A read-only window that handlers see; its position and limit frame one payload at a time. */
@@ -39,6 +44,9 @@ final class RingReader {
     private final int capacity;
     private final int mask;
     private final int maxPayload;
+    /** The next record to read. */
+    private long position;
+    /** What has been zeroed and given back to the producer: {@link #position} rounded down to a cache line. */
     private long head;
 
     RingReader(ByteBuffer segment, int ringOffset, int capacity) {
@@ -50,6 +58,7 @@ final class RingReader {
         this.mask = capacity - 1;
         this.maxPayload = RingDescriptor.maxPayload(capacity);
         this.head = (long) LONG.getAcquire(buffer, base + HEAD_OFFSET);
+        this.position = head;
     }
 
     /**
@@ -62,10 +71,11 @@ final class RingReader {
      *     the ring or exceeds the largest record, or an unknown padding
      */
     int poll(RecordHandler handler, int byteLimit) {
-        long start = head;
+        long start = position;
         int consumed = 0;
-        // Nothing is zeroed until the batch ends, so one batch must not come round to records it already read.
-        int limit = Math.min(byteLimit, capacity);
+        // Nothing is zeroed until the batch ends (and the last line not even then), so reading must stop where the
+        // producer's space ends: beyond it lie records already read.
+        int limit = (int) Math.min(Math.min(byteLimit, capacity), head + capacity - start);
         while (consumed < limit) {
             int index = (int) (start + consumed) & mask;
             int length = (int) INT.getAcquire(buffer, data + index);
@@ -93,7 +103,8 @@ final class RingReader {
             }
         }
         if (consumed > 0) {
-            release(start, consumed);
+            position = start + consumed;
+            release();
         }
         return consumed;
     }
@@ -104,17 +115,27 @@ final class RingReader {
 
     /** Whether a record (or padding) is published at the head. */
     boolean hasRecord() {
-        return (int) INT.getAcquire(buffer, data + ((int) head & mask)) != 0;
+        return (int) INT.getAcquire(buffer, data + ((int) position & mask)) != 0;
     }
 
-    private void release(long start, int length) {
-        int index = (int) start & mask;
+    /**
+     * Zeroes what was read up to the last whole cache line and gives it back to the producer. What stays behind is
+     * less than a line, so a producer waiting for space always gets enough once everything is read: the largest
+     * record, with the padding before it, needs a quarter of the ring.
+     */
+    private void release() {
+        long to = position & -LINE;
+        if (to <= head) {
+            return;
+        }
+        int length = (int) (to - head);
+        int index = (int) head & mask;
         int first = Math.min(length, capacity - index);
         zero(data + index, first);
         if (length > first) {
             zero(data, length - first);
         }
-        head = start + length;
+        head = to;
         LONG.setRelease(buffer, base + HEAD_OFFSET, head);
     }
 
