@@ -22,15 +22,33 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+/** Cache-line padding in front of a {@link RingWriter}'s position; the JVM lays out a superclass's fields first. */
+abstract class RingWriterPad {
+    /** Fills the gap after the object header, where the JVM would otherwise place a subclass's int. */
+    int gap;
+
+    long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
+}
+
+/** The fields a {@link RingWriter} writes for every message, between padding. */
+abstract class RingWriterPosition extends RingWriterPad {
+    long tail;
+    /** The last head position read; refreshed only when the ring looks full, to keep the reader's line quiet. */
+    long headCache;
+}
+
 /**
  * The producer side of a {@link RingDescriptor ring}. Not thread-safe: one writer at a time (the link serializes its
  * senders with a lock), which keeps the tail a plain field and the publication a single release store.
  */
-final class RingWriter {
+final class RingWriter extends RingWriterPosition {
+    /** Padding after {@link #tail}: the sender writes it for every message, the poller must not share its line. */
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
+
     private final ByteBuffer buffer;
     /**
-     * A private big-endian window on the segment for bulk copies and the {@link RingDescriptor#FIRST} prefix; its
-     * position and limit are this writer's scratch state.
+     * A private big-endian window on the segment for the {@link RingDescriptor#FIRST} prefix and for copies from
+     * composite buffers; its position and limit are this writer's scratch state.
      */
     private final ByteBuffer window;
 
@@ -39,9 +57,6 @@ final class RingWriter {
     private final int capacity;
     private final int mask;
     private final int maxPayload;
-    private long tail;
-    /** The last head position read; refreshed only when the ring looks full, to keep the reader's line quiet. */
-    private long headCache;
 
     RingWriter(ByteBuffer segment, int ringOffset, int capacity) {
         this.buffer = segment.duplicate().order(ByteOrder.nativeOrder());
@@ -70,14 +85,7 @@ final class RingWriter {
         int length = frame.readableBytes();
         int source = frame.readerIndex();
         if (offset == 0 && length <= maxPayload) {
-            int index = claim(HEADER_LENGTH + length);
-            if (index < 0) {
-                return -1;
-            }
-            copy(frame, source, index + HEADER_LENGTH, length);
-            publish(index, WHOLE, HEADER_LENGTH + length);
-            LONG.setRelease(buffer, base + TAIL_OFFSET, tail);
-            return length;
+            return writeWhole(frame) ? length : -1;
         }
         int position = offset;
         boolean wrote = false;
@@ -102,6 +110,26 @@ final class RingWriter {
             LONG.setRelease(buffer, base + TAIL_OFFSET, tail);
         }
         return wrote ? position : -1;
+    }
+
+    /**
+     * Writes {@code frame}'s readable bytes as one record if they fit in a record and the free space allows.
+     *
+     * @return whether the message is in the ring; if not, nothing was written
+     */
+    boolean writeWhole(ByteBuf frame) {
+        int length = frame.readableBytes();
+        if (length > maxPayload) {
+            return false;
+        }
+        int index = claim(HEADER_LENGTH + length);
+        if (index < 0) {
+            return false;
+        }
+        copy(frame, frame.readerIndex(), index + HEADER_LENGTH, length);
+        publish(index, WHOLE, HEADER_LENGTH + length);
+        LONG.setRelease(buffer, base + TAIL_OFFSET, tail);
+        return true;
     }
 
     /** Reserves space for a record, padding to the end of the data first if needed; returns its index or -1. */
@@ -130,6 +158,12 @@ final class RingWriter {
             return;
         }
         int at = data + index;
+        if (frame.nioBufferCount() == 1) {
+            // An absolute copy: no window state to update, and no buffer object per message.
+            ByteBuffer source = frame.internalNioBuffer(from, length);
+            buffer.put(at, source, source.position(), length);
+            return;
+        }
         window.clear();
         window.position(at);
         window.limit(at + length);

@@ -57,7 +57,9 @@ final class ShmInbound implements RingReader.RecordHandler {
         if (paused || r == null || l == null) {
             return false;
         }
-        listener = l;
+        if (listener != l) {
+            listener = l; // once: a write every round would take the line from threads reading its neighbours
+        }
         if (r.poll(this, pollBytes) == 0) {
             return false;
         }

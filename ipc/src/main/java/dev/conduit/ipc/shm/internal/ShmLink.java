@@ -92,6 +92,11 @@ final class ShmLink implements Link {
         outbound.write(frame, callback);
     }
 
+    @Override
+    public boolean writeNow(ByteBuf frame) {
+        return outbound.writeNow(frame);
+    }
+
     /** Called after publishing into {@code ring}: rouses the peer's reader if it flagged itself parked. */
     void wakeReader(RingWriter ring) {
         if (peerMayPark && ring.claimReaderWakeUp()) {

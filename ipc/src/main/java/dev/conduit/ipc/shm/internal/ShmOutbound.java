@@ -8,13 +8,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sending half of a link. Senders are serialized by {@link #lock} (measured against a compare-and-set claim for
- * several producers: see {@code ipc/SHM.md}), which keeps the ring single-writer and preserves each sender's order
- * across the ring-full case.
+ * The sending half of a link. Senders are serialized by a spin flag ({@link #lock}; measured against a
+ * {@code ReentrantLock} and a compare-and-set claim for several producers: see {@code ipc/SHM.md}), which keeps the
+ * ring single-writer and preserves each sender's order across the ring-full case. The flag is held only while
+ * bytes are copied into the ring, never while waiting for space, and never while a callback runs.
+ *
+ * <p>{@link #writeNow} is the fast path core takes first: it copies a frame that fits into the ring at once and
+ * leaves the frame with its caller, so that a message costs no reference counting and no callback.
  *
  * <p>A write goes straight into the ring when it has room and completes at once. When the ring is full the frame
  * waits in {@link #pending} (core's {@code sendLimit} bounds how much can wait) and completes when the poller has
@@ -35,7 +38,15 @@ final class ShmOutbound {
 
     private final ShmLink link;
     private final boolean selfMayPark;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Spins before a contended {@link #lock} starts yielding its thread. */
+    private static final int LOCK_SPINS = 128;
+
+    /**
+     * 1 while a thread holds the writing flag; see {@link #lock}. Padded: senders write it for every message, and the
+     * poller reads {@link #hasPending} beside it every round.
+     */
+    private final PaddedFlag busy = new PaddedFlag();
+
     /** Null once closed, which drops this side's reference to the mapping. Guarded by {@link #lock}. */
     private @Nullable RingWriter ring;
 
@@ -58,13 +69,70 @@ final class ShmOutbound {
         this.selfMayPark = selfMayPark;
     }
 
+    /**
+     * Takes the writing flag: a compare-and-set when nobody holds it, which is the usual case and costs one atomic
+     * less than a lock's release; spins, then yields, while another sender copies.
+     */
+    private void lock() {
+        if (!busy.compareAndSet(0, 1)) {
+            lockContended();
+        }
+    }
+
+    private void lockContended() {
+        for (int spins = 0; ; spins++) {
+            if (busy.getOpaque() == 0 && busy.compareAndSet(0, 1)) {
+                return;
+            }
+            if (spins < LOCK_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private boolean tryLock() {
+        return busy.compareAndSet(0, 1);
+    }
+
+    private void unlock() {
+        busy.setRelease(0);
+    }
+
+    /**
+     * Copies {@code frame} into the ring now if nothing is waiting before it and it fits whole, and returns whether
+     * it did; the caller keeps {@code frame} either way. Any thread.
+     */
+    boolean writeNow(ByteBuf frame) {
+        if (hasPending) {
+            return false;
+        }
+        RingWriter w;
+        boolean wrote;
+        lock();
+        try {
+            w = ring;
+            wrote = w != null && closed == null && pending.isEmpty() && w.writeWhole(frame);
+        } catch (RuntimeException e) {
+            unlock();
+            // The same failure meets the write that follows, which reports it and closes the link.
+            return false;
+        }
+        unlock();
+        if (wrote) {
+            link.wakeReader(w);
+        }
+        return wrote;
+    }
+
     /** Any thread. */
     void write(ByteBuf frame, WriteCallback callback) {
         boolean done = false;
         RingWriter published = null;
         CloseReason refused;
         RuntimeException failure = null;
-        lock.lock();
+        lock();
         try {
             refused = closed;
             RingWriter w = ring;
@@ -91,7 +159,7 @@ final class ShmOutbound {
             refused = null;
             failure = e;
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (failure != null) {
             frame.release();
@@ -126,7 +194,7 @@ final class ShmOutbound {
 
     /** Copies waiting frames into the ring; poller thread. Returns whether anything moved. */
     boolean flush() {
-        if (!hasPending || !lock.tryLock()) {
+        if (!hasPending || !tryLock()) {
             return false;
         }
         RingWriter published = null;
@@ -157,7 +225,7 @@ final class ShmOutbound {
             }
             hasPending = !pending.isEmpty();
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (published != null) {
             link.wakeReader(published);
@@ -185,7 +253,7 @@ final class ShmOutbound {
 
     /** Refuses further writes and fails the waiting ones with {@code reason}; poller thread. */
     void close(CloseReason reason) {
-        lock.lock();
+        lock();
         try {
             closed = reason;
             ring = null;
@@ -197,7 +265,7 @@ final class ShmOutbound {
             spare.clear();
             hasPending = false;
         } finally {
-            lock.unlock();
+            unlock();
         }
         completeAll(new ChannelClosedException(reason));
     }
