@@ -15,6 +15,8 @@ public final class ByteBufWriteBuffer implements WriteBuffer {
     private static final FastThreadLocal<ByteBufWriteBuffer> REUSABLE = new FastThreadLocal<>();
 
     private @Nullable ByteBuf buf;
+    /** Whether this is its thread's reusable wrapper (so that giving it back needs no thread-local lookup). */
+    private boolean reusable;
 
     public ByteBufWriteBuffer(ByteBuf buf) {
         this.buf = buf;
@@ -28,6 +30,7 @@ public final class ByteBufWriteBuffer implements WriteBuffer {
             return new ByteBufWriteBuffer(target);
         }
         out.buf = target;
+        out.reusable = true;
         return out;
     }
 
@@ -42,7 +45,8 @@ public final class ByteBufWriteBuffer implements WriteBuffer {
     /** Detaches the wrapper from its buffer so that it can serve the next encode on this thread. */
     static void giveBack(ByteBufWriteBuffer out) {
         out.buf = null;
-        if (REUSABLE.get() == null) {
+        if (!out.reusable && REUSABLE.get() == null) {
+            out.reusable = true;
             REUSABLE.set(out);
         }
     }

@@ -71,16 +71,12 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
     private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
 
-    private static final VarHandle HOT_FRAME;
     private static final VarHandle DRAIN_SCHEDULED;
-    private static final VarHandle HANDOFF;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HOT_FRAME = lookup.findVarHandle(DefaultChannel.class, "hotFrame", ByteBuf.class);
             DRAIN_SCHEDULED = lookup.findVarHandle(DefaultChannel.class, "drainScheduled", boolean.class);
-            HANDOFF = lookup.findVarHandle(DefaultChannel.class, "handoff", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -104,9 +100,9 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     /**
      * One spare frame buffer outside {@link #spareFrames}, taken and given back with a single atomic each: what a
      * message written at once through {@link Link#writeNow} uses, so that request-reply never touches the queue.
+     * Padded: senders write it for every message, and the transport's thread reads this channel's other fields.
      */
-    @SuppressWarnings("unused")
-    private volatile @Nullable ByteBuf hotFrame;
+    private final PaddedReference<ByteBuf> hotFrame = new PaddedReference<>();
     /** Capacity of the buffers in {@link #spareFrames}, bounded by {@link #FRAME_POOL_BYTES}. */
     private final AtomicInteger spareBytes = new AtomicInteger();
     /** Set once the link has closed: spare frames are released, not kept. */
@@ -131,10 +127,11 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      * One received message passed to {@link #receive} without the lock: {@link #onFrame} puts a message here only
      * when the slot is empty, nothing is queued and no handler is set, so it is always older than everything in
      * {@link #inbound}. Taken by compare-and-set (by a receiver, or by {@link #drain} once a handler is set); emptied
-     * by a local close. Only a message smaller than the receive buffer goes here (a larger one must pause reading
-     * at once), and its weight counts when later messages are queued behind it.
+     * by a local close. Padded, as it is written by two threads for every message. Only a message smaller than the
+     * receive buffer goes here (a larger one must pause reading at once), and its weight counts when later messages
+     * are queued behind it.
      */
-    private volatile @Nullable Object handoff;
+    private final PaddedReference<T> handoff = new PaddedReference<>();
     /** The weight of the message in {@link #handoff}; written and read by the transport's thread only. */
     private int handoffWeight;
     /** Threads parked (or about to park) in {@link #receive}; changed under {@link #lock}, read by the hand-off. */
@@ -346,7 +343,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             frame.release();
             return;
         }
-        if (!HOT_FRAME.compareAndSet(this, null, frame)
+        if (!hotFrame.compareAndSet(null, frame)
                 && (spareBytes.addAndGet(capacity) > FRAME_POOL_BYTES || !spares().offer(frame))) {
             spareBytes.addAndGet(-capacity);
             frame.release();
@@ -358,8 +355,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     }
 
     private @Nullable ByteBuf takeSpare() {
-        if (hotFrame != null) {
-            ByteBuf hot = (ByteBuf) HOT_FRAME.getAndSet(this, null);
+        if (hotFrame.get() != null) {
+            ByteBuf hot = hotFrame.getAndSet(null);
             if (hot != null) {
                 return hot;
             }
@@ -560,7 +557,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             return;
         }
         MessageHandler<T> direct = directHandler;
-        if (direct != null && !drainScheduled && queued == 0 && handoff == null && reason == null) {
+        if (direct != null && !drainScheduled && queued == 0 && handoff.get() == null && reason == null) {
             // The direct executor with nothing queued and nobody delivering: hand the message straight to the
             // handler, here, without the lock. Once the handler is set, only the transport's thread (which calls
             // onFrame and onClosed one at a time) queues messages or starts a delivery, so no other thread can
@@ -573,14 +570,17 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             return;
         }
         if (!pushMode
-                && handoff == null
+                && handoff.get() == null
                 && queued == 0
                 && reason == null
                 && size + MESSAGE_OVERHEAD < settings.receiveBuffer()) {
             // Pull mode with nothing waiting: leave the message in the slot for receive(), without the lock. Only
             // this method fills the slot and the queue, so both stay as checked until the store.
-            handoffWeight = size + MESSAGE_OVERHEAD;
-            handoff = message;
+            int weight = size + MESSAGE_OVERHEAD;
+            if (handoffWeight != weight) {
+                handoffWeight = weight; // only when it changes: the receiver spins on fields beside it
+            }
+            handoff.set(message);
             if (pushMode || parkedReceivers != 0 || reason != null) {
                 handedOffLate(message);
             }
@@ -606,7 +606,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                 weights.add(weight);
                 inboundBytes += weight;
                 queued = inbound.size();
-                long held = handoff != null ? handoffWeight : 0;
+                long held = handoff.get() != null ? handoffWeight : 0;
                 if (!wantPaused && inboundBytes + held >= settings.receiveBuffer()) {
                     wantPaused = true;
                     pause = true;
@@ -640,7 +640,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      */
     private void finishInline() {
         DRAIN_SCHEDULED.setRelease(this, false);
-        if ((queued != 0 || handoff != null || linkClosed) && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
+        if ((queued != 0 || handoff.get() != null || linkClosed) && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
             drain();
         }
     }
@@ -656,7 +656,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         lock.lock();
         try {
             if (reason != null && !linkClosed) {
-                HANDOFF.compareAndSet(this, message, null);
+                handoff.compareAndSet(message, null);
             } else if (handler != null) {
                 if (DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
                     schedule = executor;
@@ -673,10 +673,9 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     }
 
     /** Takes the message in the hand-off slot, if there is one. */
-    @SuppressWarnings("unchecked")
     private @Nullable T takeHandoff() {
-        Object m = handoff;
-        return m != null && HANDOFF.compareAndSet(this, m, null) ? (T) m : null;
+        T m = handoff.get();
+        return m != null && handoff.compareAndSet(m, null) ? m : null;
     }
 
     /** Removes the head of the inbound queue; the caller holds the lock. Returns whether reading should resume. */
@@ -731,7 +730,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         if (settings.idle() == Idle.SPIN) {
-            while (queued == 0 && handoff == null && reason == null && System.nanoTime() - deadline < 0) {
+            while (queued == 0 && handoff.get() == null && reason == null && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
             }
             if (!pushMode) {
@@ -744,7 +743,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             // Spin briefly, then yield: on a machine with few cores the thread that will deliver the message (a
             // transport's poller, a peer process) may need this core, and a pure spin would keep it off.
             long start = System.nanoTime();
-            while (queued == 0 && handoff == null && reason == null) {
+            while (queued == 0 && handoff.get() == null && reason == null) {
                 long spent = System.nanoTime() - start;
                 if (spent >= BACKOFF_SPIN_NANOS) {
                     break;
@@ -785,7 +784,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                 Thread me = Thread.currentThread();
                 receivers.add(me);
                 parkedReceivers++;
-                if (handoff != null) {
+                if (handoff.get() != null) {
                     // Filled after the look above, by a filler that may not have seen this thread counted yet.
                     receivers.removeLastOccurrence(me);
                     parkedReceivers--;
@@ -799,7 +798,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
                 parkedReceivers--;
                 receivers.removeFirstOccurrence(me); // still there unless a message or a close woke it
                 if (Thread.interrupted()) {
-                    if (!inbound.isEmpty() || handoff != null) {
+                    if (!inbound.isEmpty() || handoff.get() != null) {
                         wakeOneReceiver(); // the message that may have woken this thread is for another
                     }
                     throw new InterruptedException("interrupted in receive on " + this);
@@ -834,7 +833,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             executor = newExecutor;
             // No delivery can be running: there was no handler to deliver to.
             pushMode = true;
-            schedule = !inbound.isEmpty() || handoff != null || linkClosed;
+            schedule = !inbound.isEmpty() || handoff.get() != null || linkClosed;
             drainScheduled = schedule;
             wakeAllReceivers();
             if (newExecutor == Channel.DIRECT) {
@@ -873,7 +872,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             lock.lock();
             try {
                 h = Objects.requireNonNull(handler);
-                if (delivered == DRAIN_BATCH && (handoff != null || !inbound.isEmpty())) {
+                if (delivered == DRAIN_BATCH && (handoff.get() != null || !inbound.isEmpty())) {
                     reschedule = true;
                 } else {
                     // A message left in the hand-off slot before the handler was set is older than the queue.
@@ -979,7 +978,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             reason = r;
             // This side decided to close: whatever has not been delivered yet is dropped.
             inbound.clear();
-            handoff = null;
+            handoff.set(null);
             weights.clear();
             inboundBytes = 0;
             queued = 0;

@@ -40,6 +40,9 @@ final class ShmPoller implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Set after a task is added, cleared by the poller before it runs them: one volatile read per round. */
+    private volatile boolean tasksAdded;
+
     private final Consumer<SelectionKey> onSelected = k -> ((ShmLink) k.attachment()).onControlReadable();
     private ShmLink[] links = new ShmLink[0];
     private volatile boolean running = true;
@@ -92,6 +95,7 @@ final class ShmPoller implements AutoCloseable {
     /** Runs {@code task} on the poller thread, or here if the poller has ended. */
     void execute(Runnable task) {
         tasks.add(task);
+        tasksAdded = true;
         if (terminated) {
             runTasks();
         } else {
@@ -109,7 +113,10 @@ final class ShmPoller implements AutoCloseable {
         int rounds = 0;
         try {
             while (running) {
-                runTasks();
+                if (tasksAdded) {
+                    tasksAdded = false;
+                    runTasks();
+                }
                 boolean work = pollLinks();
                 if ((++rounds & CONTROL_CHECK_MASK) == 0) {
                     selector.selectNow(onSelected);
