@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
 import dev.conduit.core.Channel;
+import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
 import dev.conduit.rpc.Status;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,12 @@ class RpcBadInputSuiteTest extends SuiteFixture {
     }
 
     private void assertClosedByServer(Channel<byte[]> ch) throws Exception {
-        ch.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        CloseReason reason = ch.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        // The server closed it: the peer's close, or the reset of a socket it closed with our bytes unread.
+        assertThat(reason.kind()).as("close reason %s", reason).isNotEqualTo(CloseReason.Kind.LOCAL);
+        if (reason.kind() == CloseReason.Kind.ERROR) {
+            assertThat(reason.error()).as("close reason %s", reason).isInstanceOf(java.io.IOException.class);
+        }
         assertThat(unary(TestService.ECHO, "others unaffected")).isEqualTo("others unaffected");
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.StringValue;
 import dev.conduit.core.Channel;
+import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
@@ -299,7 +300,25 @@ class RpcServerBehaviourTest {
         mute.send(RawFrames.hello(1));
         assertThat(mute.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).kind())
                 .isEqualTo(CloseReason.Kind.PEER);
+        // What the server sent before it closed is still there to read: its HELLO, then the ping left unanswered,
+        // so the close came from the keepalive and not from anything else.
+        List<String> kinds = new ArrayList<>();
+        byte[] frame;
+        while ((frame = receiveOrNull(mute)) != null) {
+            RawFrames.Received r = RawFrames.Received.parse(frame);
+            kinds.add(r.text().equals("HELLO") ? "HELLO" : r.type() == RawFrames.PING ? "PING" : "type " + r.type());
+        }
+        assertThat(kinds).startsWith("HELLO").contains("PING");
         assertThat(call(channel(server), TestService.ECHO, "others fine")).isEqualTo("others fine");
+    }
+
+    /** The next message of a closed channel, or null once none is left. */
+    private static byte[] receiveOrNull(Channel<byte[]> ch) throws InterruptedException {
+        try {
+            return ch.receive(TIMEOUT);
+        } catch (ChannelClosedException e) {
+            return null;
+        }
     }
 
     @Test

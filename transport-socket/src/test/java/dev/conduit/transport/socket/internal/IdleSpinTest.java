@@ -86,9 +86,11 @@ class IdleSpinTest {
                 .until(() -> mx.getThreadCpuTime(thread.getId()) - before >= TimeUnit.MILLISECONDS.toNanos(100));
         long cpu = mx.getThreadCpuTime(thread.getId()) - before;
         long wall = System.nanoTime() - wallStart;
+        // A loop parked in epoll_wait/select would take microseconds over the whole wait; a spinning one takes a
+        // good share of a core even on a busy 2-core machine.
         assertThat(cpu)
-                .as("CPU burnt while idle (wall %d ms)", wall / 1_000_000)
-                .isPositive();
+                .as("CPU burnt while idle: %d ms over %d ms of wall time", cpu / 1_000_000, wall / 1_000_000)
+                .isGreaterThanOrEqualTo(wall / 10);
     }
 
     @Test
