@@ -250,6 +250,28 @@ class ChannelBehaviourTest {
         assertThat(conduit.stats().pooledBuffers()).isLessThanOrEqualTo(before);
     }
 
+    /** A large message's buffer is kept for the next one, and let go about a second after sending stops. */
+    @Test
+    void aLargeSpareBufferIsKeptWhileSendingAndLetGoOnceIdle() throws Exception {
+        Channel<String> client = pair("");
+        Channel<String> server = server();
+        long before = conduit.stats().pooledBuffers();
+        String large = "L".repeat(100 << 10);
+        for (int i = 0; i < 3; i++) {
+            client.send(large).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(server.receive(WAIT)).isEqualTo(large);
+        }
+        await().atMost(WAIT).until(() -> client.pendingBytes() == 0);
+        assertThat(conduit.stats().pooledBuffers() - before)
+                .as("the kept spare")
+                .isEqualTo(1);
+        // Still open, but idle: the runtime's sweep lets the spare go.
+        await().atMost(WAIT).until(() -> conduit.stats().pooledBuffers() <= before);
+        assertThat(client.isOpen()).isTrue();
+        client.send(large).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(server.receive(WAIT)).isEqualTo(large);
+    }
+
     @Test
     void offerSendsWithoutAFutureAndReportsBackpressureAsFalse() throws Exception {
         Channel<String> client = pair("?receiveBuffer=1k&highWater=2k&lowWater=1k&sendLimit=8k");

@@ -70,6 +70,12 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final int FRAME_POOL_IDLE_BYTES = 4 << 10;
     /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
     private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
+    /**
+     * The largest buffer the single spare slot ({@link #hotFrame}) keeps. One above {@link #FRAME_POOL_IDLE_BYTES}
+     * is let go by the runtime's sweep within about a second ({@link RuntimeSupport#sweepLargeSparesSoon}), so a
+     * channel that sends large messages reuses one buffer while it sends and holds none once it stops.
+     */
+    private static final int HOT_FRAME_MAX_CAPACITY = 1 << 20;
 
     private static final VarHandle DRAIN_SCHEDULED;
 
@@ -248,7 +254,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      */
     private ByteBuf encode(T message) {
         int hint = headroom + Math.max(0, codec.sizeHint(message));
-        ByteBuf spare = hint <= FRAME_POOL_MAX_CAPACITY ? takeSpare() : null;
+        ByteBuf spare =
+                hint <= FRAME_POOL_MAX_CAPACITY ? takeSpare() : hint <= HOT_FRAME_MAX_CAPACITY ? takeHot() : null;
         ByteBuf buf = spare != null ? spare : runtime.allocator().ioBuffer(hint);
         boolean ok = false;
         try {
@@ -325,7 +332,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      * reference when it has taken the frame, and the write's callback hands this one to {@link #recycle}.
      */
     private @Nullable ByteBuf keep(ByteBuf frame) {
-        if (frame.capacity() > FRAME_POOL_MAX_CAPACITY || framesReleased) {
+        if (frame.capacity() > HOT_FRAME_MAX_CAPACITY || framesReleased) {
             return null;
         }
         frame.retain();
@@ -339,11 +346,18 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
      */
     private void recycle(ByteBuf frame) {
         int capacity = frame.capacity();
-        if (frame.refCnt() != 1 || capacity > FRAME_POOL_MAX_CAPACITY) {
+        if (frame.refCnt() != 1 || capacity > HOT_FRAME_MAX_CAPACITY) {
             frame.release();
             return;
         }
-        if (!hotFrame.compareAndSet(null, frame)
+        if (capacity > FRAME_POOL_MAX_CAPACITY) {
+            // Too large for the queue: the slot keeps it, until the runtime's sweep, or it goes.
+            if (!hotFrame.compareAndSet(null, frame)) {
+                frame.release();
+                return;
+            }
+            runtime.sweepLargeSparesSoon();
+        } else if (!hotFrame.compareAndSet(null, frame)
                 && (spareBytes.addAndGet(capacity) > FRAME_POOL_BYTES || !spares().offer(frame))) {
             spareBytes.addAndGet(-capacity);
             frame.release();
@@ -355,13 +369,25 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     }
 
     private @Nullable ByteBuf takeSpare() {
-        if (hotFrame.get() != null) {
-            ByteBuf hot = hotFrame.getAndSet(null);
-            if (hot != null) {
-                return hot;
+        ByteBuf hot = takeHot();
+        return hot != null ? hot : takeQueuedSpare();
+    }
+
+    private @Nullable ByteBuf takeHot() {
+        return hotFrame.get() != null ? hotFrame.getAndSet(null) : null;
+    }
+
+    /**
+     * The runtime's sweep: lets go of a spare larger than what an idle channel keeps. A channel still sending large
+     * messages allocates one buffer again, once per sweep.
+     */
+    void releaseLargeSpare() {
+        ByteBuf b = hotFrame.get();
+        if (b != null && b.capacity() > FRAME_POOL_IDLE_BYTES && (b = hotFrame.getAndSet(null)) != null) {
+            if (b.capacity() > FRAME_POOL_IDLE_BYTES || !hotFrame.compareAndSet(null, b)) {
+                b.release();
             }
         }
-        return takeQueuedSpare();
     }
 
     private @Nullable ByteBuf takeQueuedSpare() {
@@ -730,7 +756,11 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         if (settings.idle() == Idle.SPIN) {
-            while (queued == 0 && handoff.get() == null && reason == null && System.nanoTime() - deadline < 0) {
+            // The clock is read every 64 turns only: a message must not wait for a clock read to be noticed.
+            for (int turn = 1; handoff.get() == null && queued == 0 && reason == null; turn++) {
+                if ((turn & 63) == 0 && System.nanoTime() - deadline >= 0) {
+                    break;
+                }
                 Thread.onSpinWait();
             }
             if (!pushMode) {

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,6 +31,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -60,6 +62,8 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
     private @Nullable ScheduledThreadPoolExecutor scheduler;
     private volatile boolean closed;
+    /** Whether a sweep of large spare buffers is due; see {@link #sweepLargeSparesSoon}. */
+    private final AtomicBoolean sweepDue = new AtomicBoolean();
 
     public RuntimeCore(String name, TransportRegistry transports, @Nullable Executor userHandlerExecutor) {
         this.name = name;
@@ -191,6 +195,32 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     @Override
     public Executor handlerExecutor() {
         return handlerExecutor;
+    }
+
+    @Override
+    public void sweepLargeSparesSoon() {
+        if (sweepDue.get() || !sweepDue.compareAndSet(false, true)) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!closed) {
+                scheduler().schedule(this::sweepLargeSpares, 1, TimeUnit.SECONDS);
+                return;
+            }
+        } catch (RejectedExecutionException e) {
+            // closing: the channels release their spares as they close
+        } finally {
+            lock.unlock();
+        }
+        sweepDue.set(false);
+    }
+
+    private void sweepLargeSpares() {
+        sweepDue.set(false); // before the sweep: a spare kept during it asks for the next one
+        for (DefaultChannel<?> c : channels) {
+            c.releaseLargeSpare();
+        }
     }
 
     void register(DefaultChannel<?> channel) {
