@@ -62,7 +62,9 @@ public class ShmLinkBenchmark {
     private ByteBuf payload;
     private ByteBuf reply;
     private volatile long replies;
-    private volatile long sunk;
+    /** Counted with an ordered store, as {@link ShmBenchmark}'s sink does: a volatile store would fence each frame. */
+    private final AtomicLong sunk = new AtomicLong();
+
     private final AtomicLong completed = new AtomicLong();
     private long written;
     private final WriteCallback countCompletion = error -> completed.incrementAndGet();
@@ -88,7 +90,7 @@ public class ShmLinkBenchmark {
         sinkBinding = shm.listen(Endpoint.parse("shm://*"), config, runtime, link -> new Listener() {
             @Override
             public void onFrame(ByteBuffer frame) {
-                sunk = sunk + 1;
+                sunk.lazySet(sunk.get() + 1);
             }
         });
         echoClient = connect(shm, echoBinding.endpoint(), config, new Listener() {
