@@ -142,6 +142,11 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private int handoffWeight;
     /** Threads parked (or about to park) in {@link #receive}; changed under {@link #lock}, read by the hand-off. */
     private volatile int parkedReceivers;
+    /**
+     * Set, under the lock, by a close decided here: a message that reaches the hand-off slot after it (the filler
+     * raced with the close) is dropped, as the close dropped the queue, instead of being taken.
+     */
+    private volatile boolean dropUndelivered;
     /** Set, under the lock, once a handler is set: the hand-off slot is then no longer filled. */
     private volatile boolean pushMode;
 
@@ -350,16 +355,17 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             frame.release();
             return;
         }
-        if (capacity > FRAME_POOL_MAX_CAPACITY) {
-            // Too large for the queue: the slot keeps it, until the runtime's sweep, or it goes.
-            if (!hotFrame.compareAndSet(null, frame)) {
-                frame.release();
-                return;
+        if (hotFrame.compareAndSet(null, frame)) {
+            if (capacity > FRAME_POOL_IDLE_BYTES) {
+                // More than an idle channel keeps: the runtime's sweep lets it go once this channel stops sending.
+                runtime.sweepLargeSparesSoon();
             }
-            runtime.sweepLargeSparesSoon();
-        } else if (!hotFrame.compareAndSet(null, frame)
-                && (spareBytes.addAndGet(capacity) > FRAME_POOL_BYTES || !spares().offer(frame))) {
-            spareBytes.addAndGet(-capacity);
+        } else if (capacity > FRAME_POOL_MAX_CAPACITY
+                || spareBytes.addAndGet(capacity) > FRAME_POOL_BYTES
+                || !spares().offer(frame)) {
+            if (capacity <= FRAME_POOL_MAX_CAPACITY) {
+                spareBytes.addAndGet(-capacity);
+            }
             frame.release();
             return;
         }
@@ -386,6 +392,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (b != null && b.capacity() > FRAME_POOL_IDLE_BYTES && (b = hotFrame.getAndSet(null)) != null) {
             if (b.capacity() > FRAME_POOL_IDLE_BYTES || !hotFrame.compareAndSet(null, b)) {
                 b.release();
+            } else if (framesReleased) {
+                releaseSpareFrames(); // raced with the link's close: nothing may stay pooled after it
             }
         }
     }
@@ -698,10 +706,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
     }
 
-    /** Takes the message in the hand-off slot, if there is one. */
+    /** Takes the message in the hand-off slot, if there is one and no local close has dropped it. */
     private @Nullable T takeHandoff() {
         T m = handoff.get();
-        return m != null && handoff.compareAndSet(m, null) ? m : null;
+        return m != null && handoff.compareAndSet(m, null) && !dropUndelivered ? m : null;
     }
 
     /** Removes the head of the inbound queue; the caller holds the lock. Returns whether reading should resume. */
@@ -1008,6 +1016,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             reason = r;
             // This side decided to close: whatever has not been delivered yet is dropped.
             inbound.clear();
+            dropUndelivered = true;
             handoff.set(null);
             weights.clear();
             inboundBytes = 0;

@@ -208,8 +208,10 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
                 scheduler().schedule(this::sweepLargeSpares, 1, TimeUnit.SECONDS);
                 return;
             }
-        } catch (RejectedExecutionException e) {
-            // closing: the channels release their spares as they close
+        } catch (RejectedExecutionException | OutOfMemoryError e) {
+            // Closing (the channels release their spares as they close), or no timer thread could start: sending
+            // must not fail for it; the spare stays until the next request or the channel's close.
+            log.debug("runtime {}: no sweep of large spare buffers scheduled", name, e);
         } finally {
             lock.unlock();
         }

@@ -75,7 +75,8 @@ final class RingReader {
         int consumed = 0;
         // Nothing is zeroed until the batch ends (and the last line not even then), so reading must stop where the
         // producer's space ends: beyond it lie records already read.
-        int limit = (int) Math.min(Math.min(byteLimit, capacity), head + capacity - start);
+        long room = head + capacity - start;
+        int limit = (int) Math.min(Math.min(byteLimit, capacity), room);
         while (consumed < limit) {
             int index = (int) (start + consumed) & mask;
             int length = (int) INT.getAcquire(buffer, data + index);
@@ -85,13 +86,18 @@ final class RingReader {
             int toEnd = capacity - index;
             int type = buffer.getInt(data + index + TYPE_FIELD);
             if (type == PADDING) {
-                if (length != toEnd) {
+                if (length != toEnd || consumed + toEnd > room) {
                     throw corrupt("padding of " + length + " bytes where " + toEnd + " remain", start + consumed);
                 }
                 consumed += toEnd;
                 continue;
             }
-            if (length < HEADER_LENGTH || length > toEnd || length - HEADER_LENGTH > maxPayload) {
+            // A writer never writes beyond the space it was given: a record that ends there is corrupt (and zeroing
+            // it would run past the ring).
+            if (length < HEADER_LENGTH
+                    || length > toEnd
+                    || length - HEADER_LENGTH > maxPayload
+                    || consumed + align(length) > room) {
                 throw corrupt("record length " + length, start + consumed);
             }
             consumed += align(length);

@@ -115,11 +115,11 @@ final class ShmOutbound {
             w = ring;
             wrote = w != null && closed == null && pending.isEmpty() && w.writeWhole(frame);
         } catch (RuntimeException e) {
-            unlock();
             // The same failure meets the write that follows, which reports it and closes the link.
             return false;
+        } finally {
+            unlock();
         }
-        unlock();
         if (wrote) {
             link.wakeReader(w);
         }

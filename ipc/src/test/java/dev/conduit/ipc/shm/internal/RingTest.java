@@ -149,6 +149,28 @@ class RingTest {
                 .hasMessageContaining("padding");
     }
 
+    /**
+     * A record that ends beyond the space the writer was given (which an honest writer never claims) is corrupt: it
+     * would cover bytes the reader has read but not zeroed yet, and zeroing it would run past the ring.
+     */
+    @Test
+    void aRecordBeyondTheWritersSpaceIsCorrupt() {
+        int data = RingDescriptor.META_LENGTH;
+        assertThat(writer.write(message(56, 1), 0)).isEqualTo(56); // 64 bytes: a whole line, zeroed and released
+        assertThat(writer.write(message(32, 2), 0)).isEqualTo(32); // 40 more: read, but its line is held back
+        assertThat(drain()).hasSize(2);
+        assertThat(memory.getLong(RingDescriptor.HEAD_OFFSET)).isEqualTo(64);
+        // By hand: padding from 104 to the end of the ring, then a record at the start of the next lap that runs
+        // past head + capacity (64 + 4096), over the held-back bytes at 64..104.
+        memory.putInt(data + 104 + RingDescriptor.TYPE_FIELD, RingDescriptor.PADDING);
+        memory.putInt(data + 104, CAPACITY - 104);
+        memory.putInt(data + RingDescriptor.TYPE_FIELD, RingDescriptor.WHOLE);
+        memory.putInt(data, RingDescriptor.HEADER_LENGTH + 96);
+        assertThatThrownBy(() -> reader.poll((t, p) -> true, Integer.MAX_VALUE))
+                .isInstanceOf(FramingException.class)
+                .hasMessageContaining("corrupt");
+    }
+
     @Test
     void aProducerAndAConsumerThreadPassManyRecordsIntact() throws Exception {
         int count = 300_000;
