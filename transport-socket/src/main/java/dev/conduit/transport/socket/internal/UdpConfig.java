@@ -8,6 +8,9 @@ import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.WriteCallback;
 import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.transport.socket.UdpOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -78,28 +81,24 @@ record UdpConfig(
     }
 
     /**
-     * Why a message of {@code size} bytes cannot be one datagram, or null if it can: larger than a datagram carries,
-     * or empty (Netty's datagram channels silently skip zero-length writes, so refusing is the honest answer).
-     */
-    /**
      * Sends {@code frame} as one datagram to {@code to} over {@code socket}, or refuses it ({@link #refuse}); either way
      * the frame is released and {@code callback} told exactly once.
      */
-    void send(
-            io.netty.channel.Channel socket,
-            io.netty.buffer.ByteBuf frame,
-            InetSocketAddress to,
-            WriteCallback callback) {
+    void send(Channel socket, ByteBuf frame, InetSocketAddress to, WriteCallback callback) {
         FramingException refused = refuse(frame.readableBytes());
         if (refused != null) {
             frame.release();
             callback.writeComplete(refused);
             return;
         }
-        socket.writeAndFlush(new io.netty.channel.socket.DatagramPacket(frame, to))
+        socket.writeAndFlush(new DatagramPacket(frame, to))
                 .addListener(f -> callback.writeComplete(f.isSuccess() ? null : f.cause()));
     }
 
+    /**
+     * Why a message of {@code size} bytes cannot be one datagram, or null if it can: larger than a datagram carries,
+     * or empty (Netty's datagram channels silently skip zero-length writes, so refusing is the honest answer).
+     */
     @Nullable
     FramingException refuse(int size) {
         if (size > maxPayload()) {
