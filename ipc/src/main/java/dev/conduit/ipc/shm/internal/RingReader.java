@@ -86,19 +86,22 @@ final class RingReader {
             int toEnd = capacity - index;
             int type = buffer.getInt(data + index + TYPE_FIELD);
             if (type == PADDING) {
-                if (length != toEnd || consumed + toEnd > room) {
+                if (length != toEnd) {
                     throw corrupt("padding of " + length + " bytes where " + toEnd + " remain", start + consumed);
+                }
+                if (consumed + toEnd > room) {
+                    throw corrupt(beyondSpace("padding", toEnd, start + consumed), start + consumed);
                 }
                 consumed += toEnd;
                 continue;
             }
+            if (length < HEADER_LENGTH || length > toEnd || length - HEADER_LENGTH > maxPayload) {
+                throw corrupt("record length " + length, start + consumed);
+            }
             // A writer never writes beyond the space it was given: a record that ends there is corrupt (and zeroing
             // it would run past the ring).
-            if (length < HEADER_LENGTH
-                    || length > toEnd
-                    || length - HEADER_LENGTH > maxPayload
-                    || consumed + align(length) > room) {
-                throw corrupt("record length " + length, start + consumed);
+            if (consumed + align(length) > room) {
+                throw corrupt(beyondSpace("a record", length, start + consumed), start + consumed);
             }
             consumed += align(length);
             view.clear();
@@ -179,6 +182,12 @@ final class RingReader {
         VarHandle.fullFence();
         return (int) INT.getVolatile(buffer, base + WRITER_WAITING_OFFSET) == 1
                 && INT.compareAndSet(buffer, base + WRITER_WAITING_OFFSET, 1, 0);
+    }
+
+    private String beyondSpace(String what, int length, long at) {
+        return what + " of " + length + " bytes ends at " + (at + length)
+                + ", beyond the writer's space, which ends at " + (head + capacity) + " (the reader's head " + head
+                + " plus the capacity " + capacity + ")";
     }
 
     private static FramingException corrupt(String what, long position) {

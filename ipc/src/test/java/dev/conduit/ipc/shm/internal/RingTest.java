@@ -168,7 +168,8 @@ class RingTest {
         memory.putInt(data, RingDescriptor.HEADER_LENGTH + 96);
         assertThatThrownBy(() -> reader.poll((t, p) -> true, Integer.MAX_VALUE))
                 .isInstanceOf(FramingException.class)
-                .hasMessageContaining("corrupt");
+                .hasMessageContaining("corrupt")
+                .hasMessageContaining("beyond the writer's space, which ends at 4160");
     }
 
     @Test
