@@ -68,7 +68,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final int FRAME_POOL_BYTES = 64 << 10;
     /** Bytes of spare capacity a channel keeps once everything it sent has been written: enough for request-reply. */
     private static final int FRAME_POOL_IDLE_BYTES = 4 << 10;
-    /** The largest frame buffer kept for reuse (headroom included); larger ones go back to the allocator. */
+    /**
+     * The largest frame buffer kept in the spare queue (headroom included); larger ones go back to the allocator,
+     * except one in the spare slot ({@link #HOT_FRAME_MAX_CAPACITY}).
+     */
     private static final int FRAME_POOL_MAX_CAPACITY = 16 << 10;
     /**
      * The largest buffer the single spare slot ({@link #hotFrame}) keeps. One above {@link #FRAME_POOL_IDLE_BYTES}
