@@ -766,35 +766,18 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (settings.idle() == Idle.SPIN) {
-            // The clock is read every 64 turns only: a message must not wait for a clock read to be noticed.
-            for (int turn = 1; handoff.get() == null && queued == 0 && reason == null; turn++) {
-                if ((turn & 63) == 0 && System.nanoTime() - deadline >= 0) {
-                    break;
-                }
-                Thread.onSpinWait();
-            }
+        // In push mode there is nothing to wait for: the locked path below reports the misuse at once.
+        Idle idle = pushMode ? Idle.BLOCK : settings.idle();
+        if (idle != Idle.BLOCK) {
+            spinForMessage(idle, deadline);
             if (!pushMode) {
                 T handed = takeHandoff();
                 if (handed != null) {
                     return handed;
                 }
             }
-        } else if (settings.idle() == Idle.BACKOFF) {
-            // Spin briefly, then yield: on a machine with few cores the thread that will deliver the message (a
-            // transport's poller, a peer process) may need this core, and a pure spin would keep it off.
-            long start = System.nanoTime();
-            while (queued == 0 && handoff.get() == null && reason == null) {
-                long spent = System.nanoTime() - start;
-                if (spent >= BACKOFF_SPIN_NANOS) {
-                    break;
-                }
-                if (spent < BACKOFF_PURE_SPIN_NANOS) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
+            // Waiting on under the lock, perhaps asleep: the transport's thread must read again.
+            link.endReadNow();
         }
         boolean resume = false;
         lock.lockInterruptibly();
@@ -855,6 +838,44 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
     }
 
+    /**
+     * The spinning part of {@link #receive}: waits without the lock until a message or the close arrives, {@code
+     * idle} allows no more spinning, or the deadline passes. Each turn offers the link to read on this thread
+     * ({@link Link#readNow}), which saves the hand-over from the transport's thread.
+     */
+    private void spinForMessage(Idle idle, long deadline) {
+        if (idle == Idle.SPIN) {
+            // The clock is read every 64 turns only: a message must not wait for a clock read to be noticed.
+            for (int turn = 1; handoff.get() == null && queued == 0 && reason == null; turn++) {
+                if ((turn & 63) == 0 && System.nanoTime() - deadline >= 0) {
+                    return;
+                }
+                if (!link.readNow()) {
+                    Thread.onSpinWait();
+                }
+            }
+            return;
+        }
+        // Spin briefly, then yield: on a machine with few cores the thread that will deliver the message (a
+        // transport's poller, a peer process) may need this core, and a pure spin would keep it off.
+        long start = System.nanoTime();
+        while (queued == 0 && handoff.get() == null && reason == null) {
+            long now = System.nanoTime();
+            long spent = now - start;
+            if (spent >= BACKOFF_SPIN_NANOS || now - deadline >= 0) {
+                return;
+            }
+            if (link.readNow()) {
+                continue;
+            }
+            if (spent < BACKOFF_PURE_SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
     @Override
     public void onMessage(MessageHandler<T> handler) {
         onMessage(handler, runtime.handlerExecutor());
@@ -883,6 +904,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         } finally {
             lock.unlock();
         }
+        link.endReadNow(); // a receiver's claim on the link's reading, if any, ends with pull mode
         if (schedule) {
             execute(newExecutor);
         }

@@ -45,6 +45,27 @@ public interface Link {
         return false;
     }
 
+    /**
+     * The fast path of a thread that waits in {@code receive}: delivers frames that have already arrived, through the
+     * {@link LinkListener} and on the calling thread, if the transport can read them without blocking and no other
+     * thread is reading this link just now, and returns whether it delivered any. The listener's calls stay one at a
+     * time and in order, as ever: for the length of this call the caller is the transport's reading thread. Any
+     * thread. A transport whose own thread must do the reading keeps the default, which returns {@code false}.
+     *
+     * <p>A transport may leave the reading to waiting threads from one call to the next, and even after they got
+     * their message (request-reply calls again soon), as long as frames that nobody waits for still reach the
+     * listener in good time. The runtime calls {@link #endReadNow} when no thread will call this for a while.
+     */
+    default boolean readNow() {
+        return false;
+    }
+
+    /**
+     * No thread will call {@link #readNow} for a while (a receiver goes to sleep, or the channel now delivers to a
+     * handler): frames must reach the listener without it. Any thread.
+     */
+    default void endReadNow() {}
+
     /** Stops ({@code true}) or resumes ({@code false}) reading from the peer. Any thread; idempotent. */
     void setReadPaused(boolean paused);
 
