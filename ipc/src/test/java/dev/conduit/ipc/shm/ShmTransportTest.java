@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Channel;
+import dev.conduit.core.ChannelClosedException;
+import dev.conduit.core.CloseReason;
+import dev.conduit.core.Codec;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.EndpointException;
@@ -23,7 +26,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +141,98 @@ class ShmTransportTest {
             byte[] m = ByteBuffer.allocate(64).putInt(i).array();
             channel.send(m);
             assertThat(channel.receive(TIMEOUT)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void aSpinningReceiverReadsTheRingItselfAndReassemblesFragments() throws Exception {
+        Conduit conduit = runtime("self");
+        Listener<byte[]> listener = conduit.listen(
+                uri("idle=spin&ringSize=4k"), Codecs.bytes(), ch -> ch.onMessage(Channel::send, Channel.DIRECT));
+        Set<Thread> decoders = ConcurrentHashMap.newKeySet();
+        Codec<byte[]> recording = Codec.of(b -> b, b -> {
+            decoders.add(Thread.currentThread());
+            return b;
+        });
+        Channel<byte[]> channel = conduit.connect(listener.endpoint(), recording);
+        for (int i = 0; i < 1000; i++) {
+            byte[] m = ByteBuffer.allocate(64).putInt(i).array();
+            channel.send(m);
+            assertThat(channel.receive(TIMEOUT)).isEqualTo(m);
+        }
+        assertThat(decoders).as("threads that read replies").contains(Thread.currentThread());
+        Random random = new Random(5);
+        for (int size : new int[] {8 << 20, 100_000, 1}) {
+            byte[] m = new byte[size];
+            random.nextBytes(m);
+            channel.send(m);
+            assertThat(Arrays.equals(channel.receive(TIMEOUT), m))
+                    .as("%d bytes intact", size)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aSpinningReceiverSeesThePeersCloseAndALocalClose() throws Exception {
+        Conduit conduit = runtime("spinclose");
+        Listener<byte[]> listener = conduit.listen(uri("idle=spin"), Codecs.bytes());
+        Channel<byte[]> first = conduit.connect(listener.endpoint(), Codecs.bytes());
+        Channel<byte[]> firstPeer = listener.accept(TIMEOUT);
+        first.send(new byte[] {1});
+        assertThat(firstPeer.receive(TIMEOUT)).containsExactly(1);
+        // Receivers wait far longer than the test does: only the close can end their wait in time.
+        CompletableFuture<byte[]> waiting = CompletableFuture.supplyAsync(() -> receive(first, Duration.ofMinutes(5)));
+        firstPeer.send(new byte[] {2});
+        firstPeer.close();
+        assertThatThrownBy(() -> waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ChannelClosedException.class);
+        assertThat(first.closeFuture()
+                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        .kind())
+                .isEqualTo(CloseReason.Kind.PEER);
+
+        Channel<byte[]> second = conduit.connect(listener.endpoint(), Codecs.bytes());
+        Channel<byte[]> secondPeer = listener.accept(TIMEOUT);
+        secondPeer.send(new byte[] {3});
+        assertThat(second.receive(TIMEOUT)).containsExactly(3);
+        CompletableFuture<byte[]> alsoWaiting =
+                CompletableFuture.supplyAsync(() -> receive(second, Duration.ofMinutes(5)));
+        second.close();
+        assertThatThrownBy(() -> alsoWaiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ChannelClosedException.class);
+        assertThat(secondPeer
+                        .closeFuture()
+                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        .kind())
+                .isEqualTo(CloseReason.Kind.PEER);
+    }
+
+    @Test
+    void aMessageForAReceiverThatStoppedWaitingReachesAHandlerSetLater() throws Exception {
+        Conduit conduit = runtime("later");
+        Listener<byte[]> listener = conduit.listen(uri("idle=spin"), Codecs.bytes());
+        Channel<byte[]> channel = conduit.connect(listener.endpoint(), Codecs.bytes());
+        Channel<byte[]> peer = listener.accept(TIMEOUT);
+        peer.send(new byte[] {1});
+        assertThat(channel.receive(TIMEOUT)).containsExactly(1);
+        peer.send(new byte[] {2});
+        peer.send(new byte[] {3});
+        List<Byte> got = new CopyOnWriteArrayList<>();
+        channel.onMessage((c, m) -> got.add(m[0]));
+        peer.send(new byte[] {4});
+        await().atMost(TIMEOUT).until(() -> got.size() == 3);
+        assertThat(got).containsExactly((byte) 2, (byte) 3, (byte) 4);
+    }
+
+    /** Receives until the channel closes (a ChannelClosedException) or a wait times out (null). */
+    private static byte[] receive(Channel<byte[]> channel, Duration timeout) {
+        try {
+            while (channel.receive(timeout) != null) {
+                // what was sent before the close
+            }
+            return null;
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -19,7 +19,8 @@ abstract class PaddedFlagValue extends PaddedFlagBefore {
 /**
  * An int flag alone on its cache lines (128 bytes of padding on each side, for CPUs that fetch lines in pairs), for
  * a field one thread writes at a high rate while another thread reads its neighbours: without the padding every
- * write would take the line away from the reader. Used as a writers' spin lock by {@link ShmOutbound}.
+ * write would take the line away from the reader. Used as a writers' spin lock by {@link ShmOutbound}, as
+ * the reading flag of {@link ShmInbound}, and by {@link ShmPoller}.
  */
 final class PaddedFlag extends PaddedFlagValue {
     private static final VarHandle VALUE;

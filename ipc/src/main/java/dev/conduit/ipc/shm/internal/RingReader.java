@@ -12,12 +12,14 @@ import static dev.conduit.ipc.shm.internal.RingDescriptor.WRITER_WAITING_OFFSET;
 import static dev.conduit.ipc.shm.internal.RingDescriptor.align;
 
 import dev.conduit.core.FramingException;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The consumer side of a {@link RingDescriptor ring}; used by one thread (the link's poller). Its position lives in
+ * The consumer side of a {@link RingDescriptor ring}; used by one thread at a time (the link's poller, or a thread
+ * waiting in {@code receive}, under {@link ShmInbound}'s reading lock). Its position lives in
  * this object: the value in shared memory is only published for the producer, never read back, so a peer that
  * scribbles on the ring can corrupt records but never move this reader out of bounds. Every record header is
  * checked before its payload is touched.
@@ -29,6 +31,15 @@ final class RingReader {
     }
 
     private static final byte[] ZEROS = new byte[4096];
+    private static final VarHandle POSITION;
+
+    static {
+        try {
+            POSITION = MethodHandles.lookup().findVarHandle(RingReader.class, "position", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /**
      * Space goes back to the producer in whole cache lines: the line holding the end of the last record read may be
      * the one the producer is writing the next record into, and zeroing it then would make both cores write it.
@@ -44,7 +55,7 @@ final class RingReader {
     private final int capacity;
     private final int mask;
     private final int maxPayload;
-    /** The next record to read. */
+    /** The next record to read; written under the reading lock only, read without it by {@link #mayHaveRecord}. */
     private long position;
     /** What has been zeroed and given back to the producer: {@link #position} rounded down to a cache line. */
     private long head;
@@ -112,7 +123,7 @@ final class RingReader {
             }
         }
         if (consumed > 0) {
-            position = start + consumed;
+            POSITION.setOpaque(this, start + consumed);
             release();
         }
         return consumed;
@@ -125,6 +136,16 @@ final class RingReader {
     /** Whether a record (or padding) is published at the head. */
     boolean hasRecord() {
         return (int) INT.getAcquire(buffer, data + ((int) position & mask)) != 0;
+    }
+
+    /**
+     * {@link #hasRecord} for a thread that does not hold the reading lock of {@link ShmInbound}: a hint, true or
+     * false wrongly while another thread reads, but always within the ring (the index is masked), and never stale
+     * for long (an opaque read is not hoisted out of a loop).
+     */
+    boolean mayHaveRecord() {
+        long at = (long) POSITION.getOpaque(this);
+        return (int) INT.getAcquire(buffer, data + ((int) at & mask)) != 0;
     }
 
     /**

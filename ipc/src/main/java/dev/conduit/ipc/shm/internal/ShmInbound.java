@@ -15,25 +15,71 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The receiving half of a link, on the poller thread: reads records from the inbound ring, hands whole messages to
- * core as views into the ring (no copy), and reassembles fragmented ones into a pooled buffer whose size was checked
- * against {@code maxFrame} before it was allocated. Any record that does not fit the protocol is a {@link
- * FramingException}, which closes the link.
+ * The receiving half of a link: reads records from the inbound ring, hands whole messages to core as views into the
+ * ring (no copy), and reassembles fragmented ones into a pooled buffer whose size was checked against {@code
+ * maxFrame} before it was allocated. Any record that does not fit the protocol is a {@link FramingException}, which
+ * closes the link.
+ *
+ * <p>Two kinds of thread read: the poller, and threads that wait in {@code receive} ({@link #readNow}), which saves
+ * the hand-over between the two. The {@link #reading} flag lets one thread in at a time, and its release and acquire
+ * order each reader's work before the next one's, so the listener's calls stay one at a time and in order:
+ *
+ * <ul>
+ *   <li>{@link #FREE}: the poller reads, taking the flag ({@link #POLLER}) for one batch when it sees a record, so an
+ *       idle link costs it no atomic operation.
+ *   <li>{@link #CLAIMED}: a receiver waits here, and the poller leaves the ring to it. A waiting receiver takes the
+ *       flag ({@link #RECEIVER}) for each batch, and puts the claim back after it. The claim outlives the wait, so
+ *       that request-reply does not write the flag twice per message: the poller looks at a claimed ring (even at
+ *       the flag, which the receiver writes) only every few thousand rounds, and takes the claim away when a record
+ *       is waiting there. A receiver gives the claim up ({@link #endReadNow}) before it sleeps, and tells the poller
+ *       to look at once; the poller takes it to park, to close, or to see whether a peer that said goodbye has been
+ *       read to the end.
+ * </ul>
+ *
+ * <p>Closing takes the flag for good.
  */
 final class ShmInbound implements RingReader.RecordHandler {
-    private final ShmLink link;
+    /** What the receiving half needs from its link. */
+    interface Owner {
+        /** Called after space was freed in the inbound ring: rouses the peer's writer if it waits for space. */
+        void wakeWriter(RingReader ring);
+
+        /** A receiver gave its claim on the ring back: the poller must look at the ring at once. */
+        void claimReleased();
+
+        /** A receiver met a record the protocol forbids: the link must close with {@code error}. */
+        void failFromReceiver(RuntimeException error);
+    }
+
+    private static final int FREE = 0;
+    private static final int POLLER = 1;
+    private static final int RECEIVER = 2;
+    private static final int CLAIMED = 3;
+
+    private final Owner link;
     private final ByteBufAllocator allocator;
     private final int maxFrame;
     private final int pollBytes;
-    private @Nullable RingReader ring;
+    /** Who reads the ring; see the class comment. Padded: written for every message. */
+    private final PaddedFlag reading = new PaddedFlag();
 
-    private volatile boolean paused;
-    private boolean parked;
-    private @Nullable LinkListener listener;
+    /* Guarded by the reading flag; written by whichever thread holds it. */
+    private @Nullable RingReader ring;
     private @Nullable ByteBuf assembling;
     private int expected;
 
-    ShmInbound(ShmLink link, RingReader ring, ByteBufAllocator allocator, int maxFrame) {
+    /** Set by the poller, once, under the flag; read by receivers without it (null: not started, do not read). */
+    private volatile @Nullable LinkListener listener;
+
+    private volatile boolean paused;
+    /** Set once the link closes or the peer said goodbye: receivers stop reading, and leave it to the poller. */
+    private volatile boolean ending;
+    /* Poller thread; written only when they change. */
+    private boolean parked;
+    /** The poller saw a receiver's claim, and looks at this ring again only in a sweep (or when told). */
+    private boolean leftToReceivers;
+
+    ShmInbound(Owner link, RingReader ring, ByteBufAllocator allocator, int maxFrame) {
         this.link = link;
         this.ring = ring;
         this.allocator = allocator;
@@ -51,37 +97,151 @@ final class ShmInbound implements RingReader.RecordHandler {
         return true;
     }
 
-    /** Reads what has arrived, unless paused; returns whether anything was read. */
-    boolean poll(@Nullable LinkListener l) {
+    /** The link is closing or the peer said goodbye: from now on only the poller reads. Any thread. */
+    void end() {
+        ending = true;
+    }
+
+    /**
+     * The poller's read: what has arrived, unless paused or another thread reads; returns whether anything was read.
+     * A ring that a receiver claimed is looked at only when {@code sweep} is set. The poller passes the listener,
+     * which {@link #readNow} then uses too.
+     */
+    boolean poll(@Nullable LinkListener l, boolean sweep) {
+        if (leftToReceivers && !sweep) {
+            return false; // the claim's flag is not even read: the receiver writes it for every message
+        }
+        int state = reading.getOpaque();
+        boolean claimed = state == CLAIMED;
+        if (claimed != leftToReceivers) {
+            leftToReceivers = claimed; // only when it changes: receivers read this object's other fields
+        }
+        if (l == null || !(state == FREE || (claimed && sweep))) {
+            return false;
+        }
+        if (listener == null) {
+            if (!reading.compareAndSet(state, POLLER)) {
+                return false;
+            }
+            listener = l;
+            reading.setRelease(state);
+        }
         RingReader r = ring;
-        if (paused || r == null || l == null) {
+        if (paused || r == null || !r.mayHaveRecord() || !reading.compareAndSet(state, POLLER)) {
             return false;
         }
-        if (listener != l) {
-            listener = l; // once: a write every round would take the line from threads reading its neighbours
+        if (claimed) {
+            leftToReceivers = false;
         }
-        if (r.poll(this, pollBytes) == 0) {
+        int read;
+        try {
+            r = ring; // null once closed
+            if (r == null) {
+                return false;
+            }
+            read = r.poll(this, pollBytes);
+        } finally {
+            reading.setRelease(FREE); // a claim the poller took back is gone: the receiver has stopped waiting
+        }
+        return read != 0 && delivered(r);
+    }
+
+    /**
+     * A read by a thread waiting in {@code receive}; see {@link dev.conduit.core.spi.Link#readNow}. A record the
+     * protocol forbids closes the link, on the poller, with the error; the caller sees the close.
+     */
+    boolean readNow() {
+        int state = reading.getOpaque();
+        if (state == FREE) {
+            if (ending || listener == null || !reading.compareAndSet(FREE, CLAIMED)) {
+                return false;
+            }
+        } else if (state != CLAIMED) {
+            return false;
+        } else if (ending) {
+            endReadNow();
             return false;
         }
+        RingReader r = ring;
+        if (paused || r == null || !r.mayHaveRecord() || !reading.compareAndSet(CLAIMED, RECEIVER)) {
+            return false;
+        }
+        int after = FREE;
+        int read;
+        try {
+            read = r.poll(this, pollBytes);
+            after = CLAIMED;
+        } catch (RuntimeException e) {
+            ending = true;
+            link.failFromReceiver(e);
+            return false;
+        } finally {
+            reading.setRelease(after);
+        }
+        return read != 0 && delivered(r);
+    }
+
+    /** Gives a receiver's claim back to the poller, for example before the receiver sleeps. Any thread. */
+    void endReadNow() {
+        if (reading.getOpaque() == CLAIMED && reading.compareAndSet(CLAIMED, FREE)) {
+            link.claimReleased();
+        }
+    }
+
+    private boolean delivered(RingReader r) {
         link.wakeWriter(r);
         return true;
     }
 
-    /** Whether everything the peer published has been delivered (so a peer's goodbye can close the link now). */
-    boolean drained() {
-        RingReader r = ring;
-        return r == null || (!paused && !r.hasRecord());
-    }
-
-    boolean park() {
-        RingReader r = ring;
-        if (paused || r == null) {
+    /** Takes the flag for the poller, from a receiver's claim too; false if a thread reads just now. */
+    private boolean take() {
+        int state = reading.getOpaque();
+        if ((state == FREE || state == CLAIMED) && reading.compareAndSet(state, POLLER)) {
+            if (leftToReceivers) {
+                leftToReceivers = false;
+            }
             return true;
         }
-        parked = r.park();
-        return parked;
+        return false;
     }
 
+    /**
+     * Whether everything the peer published has been delivered (so a peer's goodbye can close the link now); false
+     * while another thread reads. Poller thread.
+     */
+    boolean drained() {
+        if (!take()) {
+            return false;
+        }
+        try {
+            RingReader r = ring;
+            return r == null || (!paused && !r.hasRecord());
+        } finally {
+            reading.setRelease(FREE);
+        }
+    }
+
+    /**
+     * Flags the ring parked before the poller sleeps; false if there is work, or another thread reads. A receiver's
+     * claim ends here: a sleeping poller cannot look at claimed rings, so a receiver that waits on takes it anew.
+     */
+    boolean park() {
+        if (!take()) {
+            return false;
+        }
+        try {
+            RingReader r = ring;
+            if (paused || r == null) {
+                return true;
+            }
+            parked = r.park();
+            return parked;
+        } finally {
+            reading.setRelease(FREE);
+        }
+    }
+
+    /** Clears the parked flag after the poller woke; poller thread. */
     void unpark() {
         RingReader r = ring;
         if (parked && r != null) {
@@ -153,8 +313,19 @@ final class ShmInbound implements RingReader.RecordHandler {
         }
     }
 
-    /** Drops the ring and any half-assembled message; poller thread. */
+    /**
+     * Drops the ring and any half-assembled message; poller thread. Waits for a receiver that is reading to finish
+     * (it gives the flag up at its next {@link #readNow}), so that nothing is delivered after this returns and the
+     * link's close comes after its last message. Idempotent.
+     */
     void close() {
+        if (ring == null) {
+            return; // closed before; only the closing thread writes this
+        }
+        ending = true;
+        while (!take()) {
+            Thread.onSpinWait();
+        }
         unpark();
         ring = null;
         ByteBuf buf = assembling;
@@ -162,5 +333,6 @@ final class ShmInbound implements RingReader.RecordHandler {
         if (buf != null) {
             buf.release();
         }
+        // The flag stays taken: nobody reads a closed link.
     }
 }

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * receiving half} that the {@link ShmPoller} reads, and the control socket that carries wake-ups, the goodbye and,
  * by its end of stream, the peer's death. See {@code ipc/SHM.md} for the wake-up protocol.
  *
- * <p>Thread-safe as {@link Link} requires; everything but {@link #write}, {@link #setReadPaused} and {@link #close}
- * runs on the poller thread.
+ * <p>Thread-safe as {@link Link} requires; everything but {@link #write}, {@link #writeNow}, {@link #readNow}, {@link
+ * #endReadNow}, {@link #setReadPaused} and {@link #close} runs on the poller thread.
  */
-final class ShmLink implements Link {
+final class ShmLink implements Link, ShmInbound.Owner {
     private static final Logger log = LoggerFactory.getLogger(ShmLink.class);
 
     private final Endpoint local;
@@ -97,6 +97,28 @@ final class ShmLink implements Link {
         return outbound.writeNow(frame);
     }
 
+    @Override
+    public boolean readNow() {
+        return inbound.readNow();
+    }
+
+    @Override
+    public void endReadNow() {
+        inbound.endReadNow();
+    }
+
+    /** A receiver gave its claim on the inbound ring back: the poller must look at the ring at once. */
+    @Override
+    public void claimReleased() {
+        poller.sweepSoon();
+    }
+
+    /** A receiver reading through {@link #readNow} met a record the protocol forbids: the poller closes the link. */
+    @Override
+    public void failFromReceiver(RuntimeException e) {
+        poller.execute(() -> closeNow(CloseReason.error(e)));
+    }
+
     /** Called after publishing into {@code ring}: rouses the peer's reader if it flagged itself parked. */
     void wakeReader(RingWriter ring) {
         if (peerMayPark && ring.claimReaderWakeUp()) {
@@ -105,7 +127,8 @@ final class ShmLink implements Link {
     }
 
     /** Called by the inbound side after it freed space in the peer's ring. */
-    void wakeWriter(RingReader in) {
+    @Override
+    public void wakeWriter(RingReader in) {
         if (peerMayPark && in.claimWriterWakeUp()) {
             sendControl(Handshake.WAKE);
         }
@@ -134,13 +157,16 @@ final class ShmLink implements Link {
         }
     }
 
-    /** One round of work: flush, read, and finish a close the peer began. Returns whether anything happened. */
-    boolean poll() {
+    /**
+     * One round of work: flush, read, and finish a close the peer began. Returns whether anything happened. {@code
+     * sweep} is set every few thousand rounds, to look at an inbound ring that a receiver claimed.
+     */
+    boolean poll(boolean sweep) {
         if (closed) {
             return false;
         }
         boolean work = outbound.flush();
-        work |= inbound.poll(listener);
+        work |= inbound.poll(listener, sweep);
         if (peerSaidBye && inbound.drained()) {
             closeNow(CloseReason.PEER);
             return true;
@@ -165,6 +191,7 @@ final class ShmLink implements Link {
                     byte b = controlIn.get(i);
                     if (b == Handshake.BYE) {
                         peerSaidBye = true;
+                        inbound.end();
                     } else if (b != Handshake.WAKE) {
                         throw new IOException("unknown control byte " + b + " from the shm peer");
                     }

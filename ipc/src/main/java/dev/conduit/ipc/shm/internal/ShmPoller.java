@@ -33,7 +33,10 @@ final class ShmPoller implements AutoCloseable {
     static final long YIELD_MICROS = 245;
     /** A parked poller looks around this often even without a wake-up, as a safety net. */
     private static final long PARK_MILLIS = 1000;
-    /** Rounds between looks at the control sockets while busy or spinning, so a dead peer is noticed in time. */
+    /**
+     * Rounds between looks at the control sockets while busy or spinning, so a dead peer is noticed in time, and at
+     * inbound rings that receivers claimed ({@link ShmInbound}).
+     */
     private static final int CONTROL_CHECK_MASK = 4095;
 
     private final Idle idle;
@@ -42,6 +45,8 @@ final class ShmPoller implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Set after a task is added, cleared by the poller before it runs them: one volatile read per round. */
     private volatile boolean tasksAdded;
+    /** Set when a receiver gave back its claim on an inbound ring: the next round is a sweep. Padded: read per round. */
+    private final PaddedFlag sweepAsked = new PaddedFlag();
 
     private final Consumer<SelectionKey> onSelected = k -> ((ShmLink) k.attachment()).onControlReadable();
     private ShmLink[] links = new ShmLink[0];
@@ -103,6 +108,14 @@ final class ShmPoller implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the next round look at the inbound rings that receivers claimed, after a receiver gave its claim back.
+     * A parked poller needs no wake-up: parking took every claim back.
+     */
+    void sweepSoon() {
+        sweepAsked.setRelease(1);
+    }
+
     /** Rouses the poller if it is parked, for example because a paused link resumed reading. */
     void wakeup() {
         selector.wakeup();
@@ -117,8 +130,15 @@ final class ShmPoller implements AutoCloseable {
                     tasksAdded = false;
                     runTasks();
                 }
-                boolean work = pollLinks();
-                if ((++rounds & CONTROL_CHECK_MASK) == 0) {
+                boolean control = (++rounds & CONTROL_CHECK_MASK) == 0;
+                boolean sweep = control;
+                // Cleared (with a full fence) before the sweep looks: a request made during the sweep is seen in the
+                // next round, and one made before it gave its claim back before the sweep looks.
+                if (sweepAsked.getOpaque() != 0 && sweepAsked.compareAndSet(1, 0)) {
+                    sweep = true;
+                }
+                boolean work = pollLinks(sweep);
+                if (control) {
                     selector.selectNow(onSelected);
                 }
                 if (work) {
@@ -150,11 +170,11 @@ final class ShmPoller implements AutoCloseable {
         }
     }
 
-    private boolean pollLinks() {
+    private boolean pollLinks(boolean sweep) {
         boolean work = false;
         for (ShmLink l : links) {
             try {
-                work |= l.poll();
+                work |= l.poll(sweep);
             } catch (RuntimeException e) {
                 l.closeNow(CloseReason.error(e));
                 work = true;
