@@ -5,7 +5,6 @@ import dev.conduit.core.Conduit;
 import dev.conduit.core.Listener;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +46,7 @@ public class ShmBenchmark {
     private Conduit conduit;
     private Channel<byte[]> echoClient;
     private Channel<byte[]> sinkClient;
-    private final AtomicLong sunk = new AtomicLong();
+    private final PaddedCounter sunk = new PaddedCounter();
     private byte[] payload;
 
     @Setup(Level.Trial)
@@ -57,9 +56,7 @@ public class ShmBenchmark {
         Listener<byte[]> echo = conduit.listen(
                 uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> echo(c, m), Channel.DIRECT));
         Listener<byte[]> sink = conduit.listen(
-                uri,
-                ReusingBytesCodec.INSTANCE,
-                ch -> ch.onMessage((c, m) -> sunk.lazySet(sunk.get() + 1), Channel.DIRECT));
+                uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> sunk.increment(), Channel.DIRECT));
         echoClient = conduit.connect(echo.endpoint(), ReusingBytesCodec.INSTANCE);
         sinkClient = conduit.connect(sink.endpoint(), ReusingBytesCodec.INSTANCE);
         payload = new byte[size];

@@ -63,7 +63,7 @@ public class ShmLinkBenchmark {
     private ByteBuf reply;
     private volatile long replies;
     /** Counted with an ordered store, as {@link ShmBenchmark}'s sink does: a volatile store would fence each frame. */
-    private final AtomicLong sunk = new AtomicLong();
+    private final PaddedCounter sunk = new PaddedCounter();
 
     private final AtomicLong completed = new AtomicLong();
     private long written;
@@ -90,7 +90,7 @@ public class ShmLinkBenchmark {
         sinkBinding = shm.listen(Endpoint.parse("shm://*"), config, runtime, link -> new Listener() {
             @Override
             public void onFrame(ByteBuffer frame) {
-                sunk.lazySet(sunk.get() + 1);
+                sunk.increment();
             }
         });
         echoClient = connect(shm, echoBinding.endpoint(), config, new Listener() {
