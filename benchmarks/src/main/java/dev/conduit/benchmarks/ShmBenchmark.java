@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * shm poller thread ({@code Channel.DIRECT}), and a codec that does not allocate per message ({@link
  * ReusingBytesCodec}), so that {@code -prof gc} shows what the transport and core allocate. One runtime holds both
  * ends, so one poller thread serves them: with the benchmark thread, two busy threads, as with Aeron's ping-pong.
+ * Each benchmark has a state of its own, as Aeron's do, so that the poller serves only the links being measured.
  */
-@State(Scope.Benchmark)
 @Fork(1)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
@@ -37,52 +37,108 @@ public class ShmBenchmark {
     static final int BATCH = 1000;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @Param({"spin", "backoff"})
-    String idle;
+    /** A runtime and a payload; the base of both setups. */
+    public abstract static class Base {
+        Conduit conduit;
+        byte[] payload;
 
-    @Param({"64", "1024", "65536"})
-    int size;
+        abstract String idle();
 
-    private Conduit conduit;
-    private Channel<byte[]> echoClient;
-    private Channel<byte[]> sinkClient;
-    private final PaddedCounter sunk = new PaddedCounter();
-    private byte[] payload;
+        abstract int size();
 
-    @Setup(Level.Trial)
-    public void start() {
-        conduit = Conduit.builder().name("bench").build();
-        String uri = "shm://*?idle=" + idle;
-        Listener<byte[]> echo = conduit.listen(
-                uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> echo(c, m), Channel.DIRECT));
-        Listener<byte[]> sink = conduit.listen(
-                uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> sunk.increment(), Channel.DIRECT));
-        echoClient = conduit.connect(echo.endpoint(), ReusingBytesCodec.INSTANCE);
-        sinkClient = conduit.connect(sink.endpoint(), ReusingBytesCodec.INSTANCE);
-        payload = new byte[size];
-    }
+        /** Starts the runtime; returns the listener's URI. */
+        String start() {
+            conduit = Conduit.builder().name("bench").build();
+            payload = new byte[size()];
+            return "shm://*?idle=" + idle();
+        }
 
-    private static void echo(Channel<byte[]> channel, byte[] message) {
-        while (!channel.offer(message)) {
-            Thread.onSpinWait();
+        @TearDown(Level.Trial)
+        public void stop() {
+            conduit.close();
         }
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        conduit.close();
+    /** A client of a listener that echoes every message from the poller thread. */
+    @State(Scope.Benchmark)
+    public static class Echo extends Base {
+        @Param({"spin", "backoff"})
+        String idle;
+
+        @Param({"64", "1024", "65536"})
+        int size;
+
+        @Override
+        String idle() {
+            return idle;
+        }
+
+        @Override
+        int size() {
+            return size;
+        }
+
+        Channel<byte[]> client;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Listener<byte[]> echo = listen(start());
+            client = conduit.connect(echo.endpoint(), ReusingBytesCodec.INSTANCE);
+        }
+
+        private Listener<byte[]> listen(String uri) {
+            return conduit.listen(
+                    uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> echo(c, m), Channel.DIRECT));
+        }
+
+        private static void echo(Channel<byte[]> channel, byte[] message) {
+            while (!channel.offer(message)) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** A client of a listener that counts what it receives on the poller thread. */
+    @State(Scope.Benchmark)
+    public static class Sink extends Base {
+        @Param({"spin", "backoff"})
+        String idle;
+
+        @Param({"64", "1024", "65536"})
+        int size;
+
+        @Override
+        String idle() {
+            return idle;
+        }
+
+        @Override
+        int size() {
+            return size;
+        }
+
+        Channel<byte[]> client;
+        final PaddedCounter sunk = new PaddedCounter();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            String uri = start();
+            Listener<byte[]> sink = conduit.listen(
+                    uri, ReusingBytesCodec.INSTANCE, ch -> ch.onMessage((c, m) -> sunk.increment(), Channel.DIRECT));
+            client = conduit.connect(sink.endpoint(), ReusingBytesCodec.INSTANCE);
+        }
     }
 
     /** One request-reply through the echo listener. */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public byte[] roundTrip() throws InterruptedException {
-        while (!echoClient.offer(payload)) {
+    public byte[] roundTrip(Echo s) throws InterruptedException {
+        while (!s.client.offer(s.payload)) {
             Thread.onSpinWait();
         }
-        byte[] reply = echoClient.receive(WAIT);
-        if (reply == null || reply.length != size) {
+        byte[] reply = s.client.receive(WAIT);
+        if (reply == null || reply.length != s.size) {
             throw new IllegalStateException("echo lost or damaged a message");
         }
         return reply;
@@ -93,9 +149,11 @@ public class ShmBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(BATCH)
-    public void oneWay() {
+    public void oneWay(Sink s) {
+        Channel<byte[]> client = s.client;
+        byte[] payload = s.payload;
         for (int i = 0; i < BATCH; i++) {
-            while (!sinkClient.isWritable() || !sinkClient.offer(payload)) {
+            while (!client.isWritable() || !client.offer(payload)) {
                 Thread.onSpinWait();
             }
         }
