@@ -38,19 +38,22 @@ public class ShmBenchmark {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** A runtime and a payload; the base of both setups. */
+    @State(Scope.Benchmark)
     public abstract static class Base {
+        @Param({"spin", "backoff"})
+        String idle;
+
+        @Param({"64", "1024", "65536"})
+        int size;
+
         Conduit conduit;
         byte[] payload;
-
-        abstract String idle();
-
-        abstract int size();
 
         /** Starts the runtime; returns the listener's URI. */
         String start() {
             conduit = Conduit.builder().name("bench").build();
-            payload = new byte[size()];
-            return "shm://*?idle=" + idle();
+            payload = new byte[size];
+            return "shm://*?idle=" + idle;
         }
 
         @TearDown(Level.Trial)
@@ -62,22 +65,6 @@ public class ShmBenchmark {
     /** A client of a listener that echoes every message from the poller thread. */
     @State(Scope.Benchmark)
     public static class Echo extends Base {
-        @Param({"spin", "backoff"})
-        String idle;
-
-        @Param({"64", "1024", "65536"})
-        int size;
-
-        @Override
-        String idle() {
-            return idle;
-        }
-
-        @Override
-        int size() {
-            return size;
-        }
-
         Channel<byte[]> client;
 
         @Setup(Level.Trial)
@@ -101,22 +88,6 @@ public class ShmBenchmark {
     /** A client of a listener that counts what it receives on the poller thread. */
     @State(Scope.Benchmark)
     public static class Sink extends Base {
-        @Param({"spin", "backoff"})
-        String idle;
-
-        @Param({"64", "1024", "65536"})
-        int size;
-
-        @Override
-        String idle() {
-            return idle;
-        }
-
-        @Override
-        int size() {
-            return size;
-        }
-
         Channel<byte[]> client;
         final PaddedCounter sunk = new PaddedCounter();
 

@@ -180,27 +180,32 @@ class ShmTransportTest {
         Channel<byte[]> firstPeer = listener.accept(TIMEOUT);
         first.send(new byte[] {1});
         assertThat(firstPeer.receive(TIMEOUT)).containsExactly(1);
-        // Receivers wait far longer than the test does: only the close can end their wait in time.
-        CompletableFuture<byte[]> waiting = CompletableFuture.supplyAsync(() -> receive(first, Duration.ofMinutes(5)));
-        firstPeer.send(new byte[] {2});
-        firstPeer.close();
-        assertThatThrownBy(() -> waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                .hasCauseInstanceOf(ChannelClosedException.class);
-        assertThat(first.closeFuture()
-                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                        .kind())
-                .isEqualTo(CloseReason.Kind.PEER);
+        assertACloseEndsTheWait(
+                first,
+                () -> {
+                    firstPeer.send(new byte[] {2});
+                    firstPeer.close();
+                },
+                first);
 
         Channel<byte[]> second = conduit.connect(listener.endpoint(), Codecs.bytes());
         Channel<byte[]> secondPeer = listener.accept(TIMEOUT);
         secondPeer.send(new byte[] {3});
         assertThat(second.receive(TIMEOUT)).containsExactly(3);
-        CompletableFuture<byte[]> alsoWaiting =
-                CompletableFuture.supplyAsync(() -> receive(second, Duration.ofMinutes(5)));
-        second.close();
-        assertThatThrownBy(() -> alsoWaiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+        assertACloseEndsTheWait(second, second::close, secondPeer);
+    }
+
+    /**
+     * Starts a receiver on {@code waiter} that waits far longer than the test does, runs {@code close}, and checks
+     * that the close ended the wait and that {@code peerClosed} saw its peer close.
+     */
+    private static void assertACloseEndsTheWait(Channel<byte[]> waiter, Runnable close, Channel<byte[]> peerClosed)
+            throws Exception {
+        CompletableFuture<byte[]> waiting = CompletableFuture.supplyAsync(() -> receive(waiter, Duration.ofMinutes(5)));
+        close.run();
+        assertThatThrownBy(() -> waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                 .hasCauseInstanceOf(ChannelClosedException.class);
-        assertThat(secondPeer
+        assertThat(peerClosed
                         .closeFuture()
                         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                         .kind())
