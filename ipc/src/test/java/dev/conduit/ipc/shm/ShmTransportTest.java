@@ -30,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +212,49 @@ class ShmTransportTest {
                         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                         .kind())
                 .isEqualTo(CloseReason.Kind.PEER);
+    }
+
+    @Test
+    void twoSpinningReceiversOnOneChannelShareTheMessagesEachExactlyOnce() throws Exception {
+        Conduit conduit = runtime("tworeceivers");
+        Listener<byte[]> listener = conduit.listen(uri("idle=spin&ringSize=4k"), Codecs.bytes());
+        Channel<byte[]> channel = conduit.connect(listener.endpoint(), Codecs.bytes());
+        Channel<byte[]> peer = listener.accept(TIMEOUT);
+        int count = 20_000;
+        ExecutorService threads = Executors.newFixedThreadPool(2); // the common pool may have one thread here
+        toClose.add(threads::shutdownNow);
+        List<CompletableFuture<List<Integer>>> receivers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            receivers.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        List<Integer> got = new ArrayList<>();
+                        try {
+                            byte[] m;
+                            while ((m = channel.receive(TIMEOUT)) != null && m.length == 4) {
+                                got.add(ByteBuffer.wrap(m).getInt());
+                            }
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return got;
+                    },
+                    threads));
+        }
+        for (int i = 0; i < count; i++) {
+            if (!peer.isWritable()) {
+                assertThat(peer.awaitWritable(TIMEOUT)).isTrue();
+            }
+            peer.send(ByteBuffer.allocate(4).putInt(i).array());
+        }
+        peer.send(new byte[1]); // one ends each receiver's loop
+        peer.send(new byte[1]);
+        List<Integer> all = new ArrayList<>();
+        for (CompletableFuture<List<Integer>> r : receivers) {
+            List<Integer> got = r.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(got).as("each receiver's share in order").isSorted();
+            all.addAll(got);
+        }
+        assertThat(all).as("every message exactly once").hasSize(count).doesNotHaveDuplicates();
     }
 
     @Test
