@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -420,8 +421,14 @@ public abstract class ChannelConformanceSuite {
         assertThat(seenByClient.kind()).isIn(CloseReason.Kind.PEER, CloseReason.Kind.ERROR);
 
         Channel<byte[]> control = open(small, "control " + tag());
-        control.send(text("reason " + tag));
-        assertThat(receiveText(control)).contains("100000").contains("65536");
+        // The client can see the close before the listener's side of it has completed: ask until it has.
+        AtomicReference<String> reason = new AtomicReference<>();
+        await().atMost(TIMEOUT).until(() -> {
+            control.send(text("reason " + tag));
+            reason.set(receiveText(control));
+            return !reason.get().equals("open");
+        });
+        assertThat(reason.get()).contains("100000").contains("65536");
 
         Channel<byte[]> echo = open(small, "echo " + tag());
         echo.send(text("still serving"));
