@@ -68,7 +68,7 @@ final class ShmInbound implements RingReader.RecordHandler {
     private @Nullable ByteBuf assembling;
     private int expected;
 
-    /** Set by the poller, once, under the flag; read by receivers without it (null: not started, do not read). */
+    /** Set once, by {@link #start}; null until then, and nobody reads. */
     private volatile @Nullable LinkListener listener;
 
     private volatile boolean paused;
@@ -97,17 +97,26 @@ final class ShmInbound implements RingReader.RecordHandler {
         return true;
     }
 
+    /** Gives the runtime's listener, before the poller starts on this link; nothing is read before. */
+    void start(LinkListener l) {
+        listener = l;
+    }
+
     /** The link is closing or the peer said goodbye: from now on only the poller reads. Any thread. */
     void end() {
         ending = true;
     }
 
+    /** Whether {@link #end} or {@link #close} has begun. */
+    boolean isEnding() {
+        return ending;
+    }
+
     /**
      * The poller's read: what has arrived, unless paused or another thread reads; returns whether anything was read.
-     * A ring that a receiver claimed is looked at only when {@code sweep} is set. The poller passes the listener,
-     * which {@link #readNow} then uses too.
+     * A ring that a receiver claimed is looked at only when {@code sweep} is set.
      */
-    boolean poll(@Nullable LinkListener l, boolean sweep) {
+    boolean poll(boolean sweep) {
         if (leftToReceivers && !sweep) {
             return false; // the claim's flag is not even read: the receiver writes it for every message
         }
@@ -116,15 +125,8 @@ final class ShmInbound implements RingReader.RecordHandler {
         if (claimed != leftToReceivers) {
             leftToReceivers = claimed; // only when it changes: receivers read this object's other fields
         }
-        if (l == null || !(state == FREE || (claimed && sweep))) {
+        if (listener == null || !(state == FREE || (claimed && sweep))) {
             return false;
-        }
-        if (listener == null) {
-            if (!reading.compareAndSet(state, POLLER)) {
-                return false;
-            }
-            listener = l;
-            reading.setRelease(state);
         }
         RingReader r = ring;
         if (paused || r == null || !r.mayHaveRecord() || !reading.compareAndSet(state, POLLER)) {

@@ -72,6 +72,7 @@ final class ShmLink implements Link, ShmInbound.Owner {
     /** Attaches the runtime's listener and starts polling; the poller delivers nothing before this. */
     void start(LinkListener l) {
         this.listener = l;
+        inbound.start(l);
         poller.register(this);
     }
 
@@ -166,7 +167,7 @@ final class ShmLink implements Link, ShmInbound.Owner {
             return false;
         }
         boolean work = outbound.flush();
-        work |= inbound.poll(listener, sweep);
+        work |= inbound.poll(sweep);
         if (peerSaidBye && inbound.drained()) {
             closeNow(CloseReason.PEER);
             return true;

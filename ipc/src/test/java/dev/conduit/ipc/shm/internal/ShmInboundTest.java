@@ -1,6 +1,7 @@
 package dev.conduit.ipc.shm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.FramingException;
@@ -10,9 +11,14 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,9 +83,9 @@ class ShmInboundTest {
         assertThat(writer.write(m, 0)).isEqualTo(size);
     }
 
-    /** The poller's first round: it hands the listener over, which receivers need before they may read. */
+    /** The link starts: the listener is given, which everyone needs before they may read. */
     private void start() {
-        assertThat(inbound.poll(frames, false)).isFalse();
+        inbound.start(frames);
     }
 
     @Test
@@ -87,7 +93,7 @@ class ShmInboundTest {
         start();
         assertThat(inbound.readNow()).as("nothing yet, but the ring is claimed").isFalse();
         send(1, 64);
-        assertThat(inbound.poll(frames, false))
+        assertThat(inbound.poll(false))
                 .as("the poller leaves a claimed ring alone")
                 .isFalse();
         assertThat(frames.firstBytes).isEmpty();
@@ -97,15 +103,11 @@ class ShmInboundTest {
 
         // The receiver got its message and went away: a sweep takes the claim back and reads what waits.
         send(2, 64);
-        assertThat(inbound.poll(frames, false)).isFalse();
-        assertThat(inbound.poll(frames, true))
-                .as("a sweep reads a claimed ring")
-                .isTrue();
+        assertThat(inbound.poll(false)).isFalse();
+        assertThat(inbound.poll(true)).as("a sweep reads a claimed ring").isTrue();
         assertThat(frames.firstBytes).containsExactly(1, 2);
         send(3, 64);
-        assertThat(inbound.poll(frames, false))
-                .as("the claim ended with the sweep")
-                .isTrue();
+        assertThat(inbound.poll(false)).as("the claim ended with the sweep").isTrue();
         assertThat(frames.firstBytes).containsExactly(1, 2, 3);
     }
 
@@ -113,9 +115,9 @@ class ShmInboundTest {
     void aSweepWithNothingToReadLeavesTheClaim() {
         start();
         inbound.readNow();
-        assertThat(inbound.poll(frames, true)).isFalse();
+        assertThat(inbound.poll(true)).isFalse();
         send(1, 64);
-        assertThat(inbound.poll(frames, false)).as("still claimed").isFalse();
+        assertThat(inbound.poll(false)).as("still claimed").isFalse();
         assertThat(inbound.readNow()).isTrue();
         assertThat(frames.firstBytes).containsExactly(1);
     }
@@ -131,20 +133,20 @@ class ShmInboundTest {
                 .as("only a claim that was held is given back")
                 .hasValue(1);
         send(1, 64);
-        assertThat(inbound.poll(frames, true))
-                .as("the poller's sweep after being told")
-                .isTrue();
+        assertThat(inbound.poll(true)).as("the poller's sweep after being told").isTrue();
         send(2, 64);
-        assertThat(inbound.poll(frames, false)).isTrue();
+        assertThat(inbound.poll(false)).isTrue();
         assertThat(frames.firstBytes).containsExactly(1, 2);
     }
 
     @Test
-    void noReceiverReadsBeforeThePollerStartedTheLink() {
+    void nobodyReadsBeforeTheLinkStarted() {
         send(1, 64);
         assertThat(inbound.readNow()).isFalse();
+        assertThat(inbound.poll(true)).isFalse();
         assertThat(frames.firstBytes).isEmpty();
-        assertThat(inbound.poll(frames, false)).isTrue();
+        start();
+        assertThat(inbound.poll(false)).isTrue();
         assertThat(frames.threads).containsExactly(Thread.currentThread());
     }
 
@@ -155,7 +157,7 @@ class ShmInboundTest {
         send(1, 64);
         inbound.setPaused(true);
         assertThat(inbound.readNow()).isFalse();
-        assertThat(inbound.poll(frames, true)).isFalse();
+        assertThat(inbound.poll(true)).isFalse();
         inbound.setPaused(false);
         assertThat(inbound.readNow()).isTrue();
         assertThat(frames.firstBytes).containsExactly(1);
@@ -171,10 +173,10 @@ class ShmInboundTest {
         assertThat(offset).as("the ring holds only part of the message").isBetween(1, size - 1);
         assertThat(inbound.readNow()).isTrue();
         while (offset < size) {
-            assertThat(inbound.poll(frames, true)).as("the poller reads on").isTrue();
+            assertThat(inbound.poll(true)).as("the poller reads on").isTrue();
             offset = Math.max(offset, writer.write(m, offset));
         }
-        while (inbound.poll(frames, false)) {
+        while (inbound.poll(false)) {
             // the rest
         }
         assertThat(frames.firstBytes).containsExactly(7);
@@ -189,11 +191,11 @@ class ShmInboundTest {
         inbound.end();
         assertThat(inbound.readNow()).isFalse();
         assertThat(inbound.drained()).as("the poller can look: a record waits").isFalse();
-        assertThat(inbound.poll(frames, false)).isTrue();
+        assertThat(inbound.poll(false)).isTrue();
         assertThat(inbound.drained()).isTrue();
         send(2, 64);
         assertThat(inbound.readNow()).as("no new claim on an ending link").isFalse();
-        assertThat(inbound.poll(frames, false)).isTrue();
+        assertThat(inbound.poll(false)).isTrue();
         assertThat(frames.firstBytes).containsExactly(1, 2);
     }
 
@@ -204,7 +206,7 @@ class ShmInboundTest {
         assertThat(inbound.park()).isTrue();
         inbound.unpark();
         send(1, 64);
-        assertThat(inbound.poll(frames, false)).isTrue();
+        assertThat(inbound.poll(false)).isTrue();
         assertThat(frames.firstBytes).containsExactly(1);
     }
 
@@ -223,32 +225,50 @@ class ShmInboundTest {
     void whileAReceiverReadsThePollerCannotTakeTheRingAndCloseWaitsForIt() throws Exception {
         CompletableFuture<Void> entered = new CompletableFuture<>();
         CompletableFuture<Void> proceed = new CompletableFuture<>();
+        List<String> order = new CopyOnWriteArrayList<>();
         LinkListener slow = new LinkListener() {
             @Override
             public void onFrame(ByteBuffer frame) {
                 entered.complete(null);
                 proceed.join();
+                order.add("frame");
                 frames.onFrame(frame);
             }
 
             @Override
             public void onClosed(CloseReason reason) {}
         };
-        assertThat(inbound.poll(slow, false)).isFalse();
+        inbound.start(slow);
         send(9, 8);
-        CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(inbound::readNow);
-        entered.get(30, TimeUnit.SECONDS);
-        assertThat(inbound.poll(slow, true)).as("the poller cannot read").isFalse();
-        assertThat(inbound.drained()).as("nor look whether everything was read").isFalse();
-        assertThat(inbound.park()).as("nor park").isFalse();
-        CompletableFuture<Void> closer = CompletableFuture.runAsync(inbound::close);
-        proceed.complete(null);
-        assertThat(reader.get(30, TimeUnit.SECONDS)).isTrue();
-        closer.get(30, TimeUnit.SECONDS);
+        // Threads of their own: the common pool may have a single thread, which the blocked reader would hold.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Boolean> reader = threads.submit(inbound::readNow);
+            entered.get(30, TimeUnit.SECONDS);
+            assertThat(inbound.poll(true)).as("the poller cannot read").isFalse();
+            assertThat(inbound.drained())
+                    .as("nor look whether everything was read")
+                    .isFalse();
+            assertThat(inbound.park()).as("nor park").isFalse();
+            Future<?> closer = threads.submit(() -> {
+                inbound.close();
+                order.add("closed");
+            });
+            await().atMost(Duration.ofSeconds(30)).until(inbound::isEnding); // the close has begun
+            proceed.complete(null);
+            assertThat(reader.get(30, TimeUnit.SECONDS)).isTrue();
+            closer.get(30, TimeUnit.SECONDS);
+            assertThat(order)
+                    .as("the close returned after the read it waited for")
+                    .containsExactly("frame", "closed");
+        } finally {
+            proceed.complete(null);
+            threads.shutdownNow();
+        }
         assertThat(frames.firstBytes).containsExactly(9);
         send(10, 8);
         assertThat(inbound.readNow()).as("closed: no receiver reads").isFalse();
-        assertThat(inbound.poll(slow, true)).as("nor the poller").isFalse();
+        assertThat(inbound.poll(true)).as("nor the poller").isFalse();
         assertThat(frames.firstBytes).containsExactly(9);
     }
 }
