@@ -62,6 +62,23 @@ class ChannelBehaviourTest {
     }
 
     @Test
+    void receiveInPushModeFailsAtOnceEvenOnASpinningChannel() throws Exception {
+        Channel<String> client = pair("?idle=spin");
+        client.onMessage((c, m) -> {});
+        // Asked to wait for a day: only a receive that reports the misuse at once returns within the test's wait.
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.receive(Duration.ofDays(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThatThrownBy(() -> waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("push mode");
+    }
+
+    @Test
     void messagesWaitingBeforeTheHandlerIsSetAreDeliveredToItFirst() throws Exception {
         Channel<String> client = pair("");
         Channel<String> server = server();
