@@ -17,14 +17,26 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+/** The reader's position, after padding: the reading thread writes it for every record. */
+abstract class RingReaderPosition extends LinePadding {
+    /** The next record to read; written under the reading lock only, read without it by {@code mayHaveRecord}. */
+    long position;
+    /** What has been zeroed and given back to the producer: {@link #position} rounded down to a cache line. */
+    long head;
+}
+
 /**
  * The consumer side of a {@link RingDescriptor ring}; used by one thread at a time (the link's poller, or a thread
  * waiting in {@code receive}, under {@link ShmInbound}'s reading lock). Its position lives in
  * this object: the value in shared memory is only published for the producer, never read back, so a peer that
  * scribbles on the ring can corrupt records but never move this reader out of bounds. Every record header is
  * checked before its payload is touched.
+ *
+ * <p>Its position has padding around it, and the objects the link allocates after it start with padding
+ * ({@link LinePadding}): the position and the view buffer change with every record, and the thread that reads is
+ * often not the poller, which reads the link's other objects every round.
  */
-final class RingReader {
+final class RingReader extends RingReaderPosition {
     /** Receives records; returns whether to go on reading. */
     interface RecordHandler {
         boolean onRecord(int type, ByteBuffer payload);
@@ -35,7 +47,7 @@ final class RingReader {
 
     static {
         try {
-            POSITION = MethodHandles.lookup().findVarHandle(RingReader.class, "position", long.class);
+            POSITION = MethodHandles.lookup().findVarHandle(RingReaderPosition.class, "position", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -55,10 +67,8 @@ final class RingReader {
     private final int capacity;
     private final int mask;
     private final int maxPayload;
-    /** The next record to read; written under the reading lock only, read without it by {@link #mayHaveRecord}. */
-    private long position;
-    /** What has been zeroed and given back to the producer: {@link #position} rounded down to a cache line. */
-    private long head;
+    /** Padding after {@link #position} and {@link #head}, before the fields other threads read. */
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
 
     RingReader(ByteBuffer segment, int ringOffset, int capacity) {
         this.buffer = segment.duplicate().order(ByteOrder.nativeOrder());

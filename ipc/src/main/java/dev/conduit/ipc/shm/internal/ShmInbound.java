@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Closing takes the flag for good.
  */
-final class ShmInbound implements RingReader.RecordHandler {
+final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
     /** What the receiving half needs from its link. */
     interface Owner {
         /** Called after space was freed in the inbound ring: rouses the peer's writer if it waits for space. */

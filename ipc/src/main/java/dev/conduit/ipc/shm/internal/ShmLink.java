@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe as {@link Link} requires; everything but {@link #write}, {@link #writeNow}, {@link #readNow}, {@link
  * #endReadNow}, {@link #setReadPaused} and {@link #close} runs on the poller thread.
  */
-final class ShmLink implements Link, ShmInbound.Owner {
+final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
     private static final Logger log = LoggerFactory.getLogger(ShmLink.class);
 
     private final Endpoint local;

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * copied it in; so a stalled reader makes the sender's pending bytes grow until core reports it unwritable. Waiting
  * entries are recycled, so a backed-up link allocates nothing in steady state.
  */
-final class ShmOutbound {
+final class ShmOutbound extends LinePadding {
     /** A frame waiting for ring space. */
     private static final class Pending {
         @Nullable
