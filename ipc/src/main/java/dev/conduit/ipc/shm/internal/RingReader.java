@@ -84,14 +84,23 @@ final class RingReader extends RingReaderPosition {
 
     /**
      * Hands records to {@code handler} until the ring is empty, {@code byteLimit} bytes (at most the capacity) were
-     * read or the handler
-     * declines; then zeroes what was read and releases it to the producer.
+     * read or the handler declines; then zeroes what was read and releases it to the producer.
      *
      * @return the bytes consumed, 0 if there was nothing to read
      * @throws FramingException if a record header is impossible: a length that is too small, runs past the end of
      *     the ring or exceeds the largest record, or an unknown padding
      */
     int poll(RecordHandler handler, int byteLimit) {
+        int consumed = read(handler, byteLimit);
+        release();
+        return consumed;
+    }
+
+    /**
+     * {@link #poll} without the release: what was read stays owed to the producer until {@link #release} (or the
+     * next {@link #poll}).
+     */
+    int read(RecordHandler handler, int byteLimit) {
         long start = position;
         int consumed = 0;
         // Nothing is zeroed until the batch ends (and the last line not even then), so reading must stop where the
@@ -134,9 +143,21 @@ final class RingReader extends RingReaderPosition {
         }
         if (consumed > 0) {
             POSITION.setOpaque(this, start + consumed);
-            release();
         }
         return consumed;
+    }
+
+    /**
+     * Whether read space is owed to the producer ({@link #read} ran without a release since). Exact for the thread
+     * that holds the reading lock; a hint for others, as {@link #mayHaveRecord} is.
+     */
+    boolean owesSpace() {
+        return ((long) POSITION.getOpaque(this) & -LINE) > head;
+    }
+
+    /** The next position to read; for the thread that holds the reading lock. */
+    long position() {
+        return position;
     }
 
     int capacity() {
@@ -163,10 +184,15 @@ final class RingReader extends RingReaderPosition {
      * less than a line, so a producer waiting for space always gets enough once everything is read: the largest
      * record, with the padding before it, needs a quarter of the ring.
      */
-    private void release() {
-        long to = position & -LINE;
+    boolean release() {
+        return releaseUpTo(position);
+    }
+
+    /** {@link #release} of what was read before {@code at}, a position this reader has passed. */
+    boolean releaseUpTo(long at) {
+        long to = at & -LINE;
         if (to <= head) {
-            return;
+            return false;
         }
         int length = (int) (to - head);
         int index = (int) head & mask;
@@ -177,6 +203,7 @@ final class RingReader extends RingReaderPosition {
         }
         head = to;
         LONG.setRelease(buffer, base + HEAD_OFFSET, head);
+        return true;
     }
 
     private void zero(int at, int length) {

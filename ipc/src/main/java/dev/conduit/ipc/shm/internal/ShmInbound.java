@@ -151,6 +151,13 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
     /**
      * A read by a thread waiting in {@code receive}; see {@link dev.conduit.core.spi.Link#readNow}. A record the
      * protocol forbids closes the link, on the poller, with the error; the caller sees the close.
+     *
+     * <p>What a receiver reads is zeroed and given back to the writer at its next call, not at once: the receiver is
+     * usually about to reply, and zeroing writes the lines the writer has just written, whose ownership must come
+     * back from the writer's core first; the next atomic operation (on the way to the reply) would wait for that. The
+     * next call comes while the receiver waits again, and what is still owed when the claim ends ({@link
+     * #endReadNow}, or the poller takes the ring) is released then. At most one batch is owed, a quarter of the ring
+     * at most, so the writer always has room for a record.
      */
     boolean readNow() {
         int state = reading.getOpaque();
@@ -165,13 +172,22 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
             return false;
         }
         RingReader r = ring;
-        if (paused || r == null || !r.mayHaveRecord() || !reading.compareAndSet(CLAIMED, RECEIVER)) {
+        if (paused || r == null) {
+            return false;
+        }
+        boolean record = r.mayHaveRecord();
+        if (!(record || r.owesSpace()) || !reading.compareAndSet(CLAIMED, RECEIVER)) {
             return false;
         }
         int after = FREE;
-        int read;
+        int read = 0;
+        boolean freed;
         try {
-            read = r.poll(this, pollBytes);
+            long owed = r.position(); // what was read before this call
+            if (record) {
+                read = r.read(this, pollBytes);
+            }
+            freed = r.releaseUpTo(owed);
             after = CLAIMED;
         } catch (RuntimeException e) {
             ending = true;
@@ -180,14 +196,39 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         } finally {
             reading.setRelease(after);
         }
-        return read != 0 && delivered(r);
+        if (freed) {
+            link.wakeWriter(r);
+        }
+        return read != 0;
     }
 
-    /** Gives a receiver's claim back to the poller, for example before the receiver sleeps. Any thread. */
+    /**
+     * Gives a receiver's claim back to the poller, for example before the receiver sleeps, with the space the
+     * receiver still owed the writer. Any thread.
+     */
     void endReadNow() {
-        if (reading.getOpaque() == CLAIMED && reading.compareAndSet(CLAIMED, FREE)) {
-            link.claimReleased();
+        if (reading.getOpaque() != CLAIMED) {
+            return;
         }
+        RingReader r = ring;
+        if (r != null && r.owesSpace()) {
+            if (!reading.compareAndSet(CLAIMED, RECEIVER)) {
+                return;
+            }
+            boolean freed = false;
+            try {
+                r = ring;
+                freed = r != null && r.release();
+            } finally {
+                reading.setRelease(FREE);
+            }
+            if (freed) {
+                link.wakeWriter(r);
+            }
+        } else if (!reading.compareAndSet(CLAIMED, FREE)) {
+            return;
+        }
+        link.claimReleased();
     }
 
     private boolean delivered(RingReader r) {
@@ -201,6 +242,10 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         if ((state == FREE || state == CLAIMED) && reading.compareAndSet(state, POLLER)) {
             if (leftToReceivers) {
                 leftToReceivers = false;
+            }
+            RingReader r = ring;
+            if (r != null && r.release()) { // what a receiver still owed
+                link.wakeWriter(r);
             }
             return true;
         }

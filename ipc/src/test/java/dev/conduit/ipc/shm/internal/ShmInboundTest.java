@@ -43,9 +43,12 @@ class ShmInboundTest {
     private static final class Owner implements ShmInbound.Owner {
         final AtomicInteger claimsReleased = new AtomicInteger();
         final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        final AtomicInteger spaceFreed = new AtomicInteger();
 
         @Override
-        public void wakeWriter(RingReader ring) {}
+        public void wakeWriter(RingReader ring) {
+            spaceFreed.incrementAndGet();
+        }
 
         @Override
         public void claimReleased() {
@@ -109,6 +112,68 @@ class ShmInboundTest {
         send(3, 64);
         assertThat(inbound.poll(false)).as("the claim ended with the sweep").isTrue();
         assertThat(frames.firstBytes).containsExactly(1, 2, 3);
+    }
+
+    /** The head the reader published for the writer: what it has zeroed and given back. */
+    private long publishedHead() {
+        return memory.getLong(RingDescriptor.HEAD_OFFSET);
+    }
+
+    /** The length word of the record slot at {@code position}: 0 once the reader zeroed it. */
+    private int lengthAt(long position) {
+        return memory.getInt(RingDescriptor.META_LENGTH + (int) position);
+    }
+
+    @Test
+    void whatAReceiverReadIsGivenBackAtItsNextCallOrWhenTheClaimEnds() {
+        start();
+        inbound.readNow();
+        send(1, 120); // one 128-byte record: two whole lines
+        assertThat(inbound.readNow()).isTrue();
+        assertThat(frames.firstBytes).containsExactly(1);
+        assertThat(publishedHead()).as("owed until the next call").isZero();
+        assertThat(lengthAt(0)).as("not zeroed yet").isEqualTo(128);
+        assertThat(owner.spaceFreed).hasValue(0);
+
+        assertThat(inbound.readNow()).as("nothing new to read").isFalse();
+        assertThat(publishedHead()).isEqualTo(128);
+        assertThat(lengthAt(0)).isZero();
+        assertThat(owner.spaceFreed).hasValue(1);
+
+        // Read, then give the claim up (as before sleeping): the space goes back with it.
+        send(2, 120);
+        assertThat(inbound.readNow()).isTrue();
+        assertThat(publishedHead()).isEqualTo(128);
+        inbound.endReadNow();
+        assertThat(publishedHead()).isEqualTo(256);
+        assertThat(lengthAt(128)).isZero();
+        assertThat(owner.claimsReleased).hasValue(1);
+
+        // Read, then the poller takes the ring (to see whether a peer that said goodbye was read to the end).
+        inbound.readNow();
+        send(3, 120);
+        assertThat(inbound.readNow()).isTrue();
+        assertThat(publishedHead()).isEqualTo(256);
+        assertThat(inbound.drained()).isTrue();
+        assertThat(publishedHead()).isEqualTo(384);
+        assertThat(lengthAt(256)).isZero();
+        assertThat(frames.firstBytes).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aReceiverThatReadsARecordAsItGivesBackTheLastOneLeavesTheNewOneOwed() {
+        start();
+        inbound.readNow();
+        send(1, 120);
+        assertThat(inbound.readNow()).isTrue();
+        send(2, 120);
+        assertThat(inbound.readNow()).as("reads the second record").isTrue();
+        assertThat(publishedHead())
+                .as("the first record is given back, the second is owed")
+                .isEqualTo(128);
+        assertThat(lengthAt(0)).isZero();
+        assertThat(lengthAt(128)).isEqualTo(128);
+        assertThat(frames.firstBytes).containsExactly(1, 2);
     }
 
     @Test
