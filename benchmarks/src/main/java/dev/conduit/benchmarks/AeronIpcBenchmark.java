@@ -42,6 +42,23 @@ public class AeronIpcBenchmark {
     static final int BATCH = 1000;
     private static final String IPC = "aeron:ipc";
 
+    /**
+     * An embedded media driver in a directory of its own under {@code /dev/shm} (or the temp directory), deleted on
+     * start and shutdown; its conductor backs off. Shared with {@link ShmPairedRoundTrip}.
+     */
+    static MediaDriver launchDriver(String prefix) {
+        Path base = Path.of("/dev/shm").toFile().isDirectory()
+                ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        return MediaDriver.launchEmbedded(new MediaDriver.Context()
+                .aeronDirectoryName(
+                        base.resolve(prefix + ProcessHandle.current().pid()).toString())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy()));
+    }
+
     /** A media driver and client; the base of both setups. */
     public abstract static class Base {
         MediaDriver driver;
@@ -51,18 +68,7 @@ public class AeronIpcBenchmark {
         Thread worker;
 
         void startAeron() {
-            String dir = Path.of("/dev/shm").toFile().isDirectory()
-                    ? "/dev/shm/aeron-bench-" + ProcessHandle.current().pid()
-                    : Path.of(
-                                    System.getProperty("java.io.tmpdir"),
-                                    "aeron-bench-" + ProcessHandle.current().pid())
-                            .toString();
-            driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
-                    .aeronDirectoryName(dir)
-                    .dirDeleteOnStart(true)
-                    .dirDeleteOnShutdown(true)
-                    .threadingMode(ThreadingMode.SHARED)
-                    .sharedIdleStrategy(new BackoffIdleStrategy()));
+            driver = launchDriver("aeron-bench-");
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
             payload = new UnsafeBuffer(ByteBuffer.allocateDirect(size()));
         }

@@ -8,16 +8,13 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -193,18 +190,7 @@ public final class ShmPairedRoundTrip {
 
     /** {@link AeronIpcBenchmark.PingPong}: Aeron IPC ping-pong with a busy-spinning pong thread. */
     private static Side aeron() throws InterruptedException {
-        String dir = Path.of("/dev/shm").toFile().isDirectory()
-                ? "/dev/shm/aeron-paired-" + ProcessHandle.current().pid()
-                : Path.of(
-                                System.getProperty("java.io.tmpdir"),
-                                "aeron-paired-" + ProcessHandle.current().pid())
-                        .toString();
-        MediaDriver driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
-                .aeronDirectoryName(dir)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy()));
+        MediaDriver driver = AeronIpcBenchmark.launchDriver("aeron-paired-");
         Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
         Publication ping = aeron.addPublication("aeron:ipc", 1001);
         Subscription pings = aeron.addSubscription("aeron:ipc", 1001);
