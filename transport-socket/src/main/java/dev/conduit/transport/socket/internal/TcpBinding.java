@@ -12,8 +12,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /** A listening tcp socket. Accepted connections get the pipeline of {@link TcpPipeline}. */
 final class TcpBinding implements Binding {
@@ -76,6 +78,13 @@ final class TcpBinding implements Binding {
         ChannelFuture closing = server.close();
         if (!server.eventLoop().inEventLoop()) {
             closing.awaitUninterruptibly();
+            if (server instanceof NioServerSocketChannel) {
+                // The JDK closes a listening socket registered with a selector only when the selector next
+                // deregisters it, a moment after the close future: until then the kernel still accepts connections.
+                // A task scheduled for later runs after the event loop's next select, which deregistered it, so
+                // once it has run the port no longer accepts (epoll and io_uring close it at once).
+                server.eventLoop().schedule(() -> {}, 1, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+            }
         }
     }
 
