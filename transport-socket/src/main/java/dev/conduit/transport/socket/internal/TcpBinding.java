@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** A listening tcp socket. Accepted connections get the pipeline of {@link TcpPipeline}. */
@@ -83,7 +84,13 @@ final class TcpBinding implements Binding {
                 // deregisters it, a moment after the close future: until then the kernel still accepts connections.
                 // A task scheduled for later runs after the event loop's next select, which deregistered it, so
                 // once it has run the port no longer accepts (epoll and io_uring close it at once).
-                server.eventLoop().schedule(() -> {}, 1, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+                try {
+                    server.eventLoop()
+                            .schedule(() -> {}, 1, TimeUnit.MILLISECONDS)
+                            .awaitUninterruptibly();
+                } catch (RejectedExecutionException e) {
+                    // The event loop is shutting down, and closing its selector closes the socket too.
+                }
             }
         }
     }
