@@ -182,7 +182,7 @@ final class RingReader extends RingReaderPosition {
     /**
      * Zeroes what was read up to the last whole cache line and gives it back to the producer. What stays behind is
      * less than a line, so a producer waiting for space always gets enough once everything is read: the largest
-     * record, with the padding before it, needs a quarter of the ring.
+     * record, with the padding before it, needs a quarter of the ring. Returns whether it gave anything back.
      */
     boolean release() {
         return releaseUpTo(position);

@@ -145,7 +145,11 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         } finally {
             reading.setRelease(FREE); // a claim the poller took back is gone: the receiver has stopped waiting
         }
-        return read != 0 && delivered(r);
+        if (read == 0) {
+            return false;
+        }
+        link.wakeWriter(r);
+        return true;
     }
 
     /**
@@ -229,11 +233,6 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
             return;
         }
         link.claimReleased();
-    }
-
-    private boolean delivered(RingReader r) {
-        link.wakeWriter(r);
-        return true;
     }
 
     /** Takes the flag for the poller, from a receiver's claim too; false if a thread reads just now. */
