@@ -97,7 +97,7 @@ public final class ShmPairedRoundTrip {
         System.out.printf(
                 Locale.ROOT,
                 "median ratio %.2f (min %.2f, max %.2f, %d rounds)%n",
-                sorted[sorted.length / 2],
+                (sorted[(sorted.length - 1) / 2] + sorted[sorted.length / 2]) / 2,
                 sorted[0],
                 sorted[sorted.length - 1],
                 sorted.length);
@@ -156,6 +156,15 @@ public final class ShmPairedRoundTrip {
     /** {@link ShmBenchmark.Echo}: a spinning shm client of an echo listener on the poller thread. */
     private static Side shm() {
         Conduit conduit = Conduit.builder().name("paired").build();
+        try {
+            return shm(conduit);
+        } catch (RuntimeException e) {
+            conduit.close();
+            throw e;
+        }
+    }
+
+    private static Side shm(Conduit conduit) {
         Listener<byte[]> echo = conduit.listen(
                 "shm://*?idle=spin",
                 ReusingBytesCodec.INSTANCE,
@@ -189,14 +198,31 @@ public final class ShmPairedRoundTrip {
     }
 
     /** {@link AeronIpcBenchmark.PingPong}: Aeron IPC ping-pong with a busy-spinning pong thread. */
-    private static Side aeron() throws InterruptedException {
+    private static Side aeron() {
         MediaDriver driver = AeronIpcBenchmark.launchDriver("aeron-paired-");
-        Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        Aeron aeron = null;
+        try {
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            return aeron(driver, aeron);
+        } catch (RuntimeException e) {
+            if (aeron != null) {
+                aeron.close();
+            }
+            driver.close();
+            throw e;
+        }
+    }
+
+    private static Side aeron(MediaDriver driver, Aeron aeron) {
         Publication ping = aeron.addPublication("aeron:ipc", 1001);
         Subscription pings = aeron.addSubscription("aeron:ipc", 1001);
         Publication pong = aeron.addPublication("aeron:ipc", 1002);
         Subscription pongs = aeron.addSubscription("aeron:ipc", 1002);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!ping.isConnected() || !pings.isConnected() || !pong.isConnected() || !pongs.isConnected()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("aeron:ipc streams 1001 and 1002 did not connect within 10 s");
+            }
             Thread.onSpinWait();
         }
         UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(SIZE));
