@@ -1,5 +1,6 @@
 package dev.conduit.rpc;
 
+import com.google.protobuf.Descriptors;
 import dev.conduit.rpc.internal.ServerAdapters;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service's methods and their handlers, ready to be added to an {@link RpcServer}. Generated code builds one from a
@@ -21,15 +23,24 @@ import java.util.Objects;
  *         .build();
  * }</pre>
  *
+ * <p>A service may carry its protobuf {@link #protoDescriptor() descriptor} (generated stubs set it), so that {@link
+ * RpcServer.Builder#addReflectionService() server reflection} can describe it; one without is listed by reflection but
+ * has no file.
+ *
  * <p>Immutable and thread-safe once built.
  */
 public final class ServiceDefinition {
     private final String name;
     private final List<ServerMethodDefinition<?, ?>> methods;
+    private final Descriptors.@Nullable ServiceDescriptor protoDescriptor;
 
-    private ServiceDefinition(String name, List<ServerMethodDefinition<?, ?>> methods) {
+    private ServiceDefinition(
+            String name,
+            List<ServerMethodDefinition<?, ?>> methods,
+            Descriptors.@Nullable ServiceDescriptor protoDescriptor) {
         this.name = name;
         this.methods = Collections.unmodifiableList(methods);
+        this.protoDescriptor = protoDescriptor;
     }
 
     /** A builder for the service {@code name} ({@code package.Service}). */
@@ -47,25 +58,48 @@ public final class ServiceDefinition {
         return methods;
     }
 
+    /**
+     * The service as protoc described it, with its file and that file's dependencies; {@code null} for a service
+     * defined without one.
+     */
+    public Descriptors.@Nullable ServiceDescriptor protoDescriptor() {
+        return protoDescriptor;
+    }
+
     /** The same service with {@code interceptor} in front of every method (outermost). */
     public ServiceDefinition intercept(ServerInterceptor interceptor) {
         List<ServerMethodDefinition<?, ?>> wrapped = new ArrayList<>();
         for (ServerMethodDefinition<?, ?> m : methods) {
             wrapped.add(m.intercept(interceptor));
         }
-        return new ServiceDefinition(name, wrapped);
+        return new ServiceDefinition(name, wrapped, protoDescriptor);
     }
 
     /** Collects the methods of a {@link ServiceDefinition}. Not thread-safe. */
     public static final class Builder {
         private final String name;
         private final Map<String, ServerMethodDefinition<?, ?>> methods = new LinkedHashMap<>();
+        private Descriptors.@Nullable ServiceDescriptor protoDescriptor;
 
         private Builder(String name) {
             if (name.isEmpty() || name.indexOf('/') >= 0) {
                 throw new IllegalArgumentException("service name '" + name + "' must be 'package.Service'");
             }
             this.name = name;
+        }
+
+        /**
+         * Attaches the service's protobuf descriptor, for server reflection; generated stubs call this.
+         *
+         * @throws IllegalArgumentException if the descriptor names another service
+         */
+        public Builder protoDescriptor(Descriptors.ServiceDescriptor descriptor) {
+            if (!descriptor.getFullName().equals(name)) {
+                throw new IllegalArgumentException(
+                        "descriptor of " + descriptor.getFullName() + " given for service " + name);
+            }
+            this.protoDescriptor = descriptor;
+            return this;
         }
 
         /** Adds a {@link MethodType#UNARY} method. */
@@ -113,7 +147,7 @@ public final class ServiceDefinition {
 
         /** The service. */
         public ServiceDefinition build() {
-            return new ServiceDefinition(name, new ArrayList<>(methods.values()));
+            return new ServiceDefinition(name, new ArrayList<>(methods.values()), protoDescriptor);
         }
     }
 }

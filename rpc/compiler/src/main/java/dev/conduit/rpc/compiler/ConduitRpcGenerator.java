@@ -15,21 +15,24 @@ import java.io.OutputStream;
  * CodeGeneratorRequest} from stdin and writes a {@code CodeGeneratorResponse} to stdout.
  *
  * <p>Failures never print a stack trace: they go back to protoc as the response's error, naming the file and the
- * element, and protoc reports them and fails. Options come as program arguments (protoc passes no parameter to a JVM
- * plugin through the Maven plugin): none are needed today.
+ * element, and protoc reports them and fails. Options ({@link GeneratorOptions}) come as protoc's parameter ({@code
+ * --conduit_opt=lite}) or as program arguments, since the Maven plugins pass no parameter to a JVM plugin.
  */
 public final class ConduitRpcGenerator {
     private ConduitRpcGenerator() {}
 
     public static void main(String[] args) throws IOException {
-        CodeGeneratorResponse response = run(System.in);
+        CodeGeneratorResponse response = run(System.in, args);
         OutputStream out = System.out;
         response.writeTo(out);
         out.flush();
     }
 
-    /** Generates the response for the request on {@code in}; errors become the response's error. */
-    static CodeGeneratorResponse run(InputStream in) {
+    /**
+     * Generates the response for the request on {@code in}, with {@code args} as options besides protoc's parameter;
+     * errors become the response's error.
+     */
+    static CodeGeneratorResponse run(InputStream in, String... args) {
         CodeGeneratorRequest request;
         try {
             request = CodeGeneratorRequest.parseFrom(in, extensions());
@@ -38,6 +41,13 @@ public final class ConduitRpcGenerator {
                     + "); run it through protoc --plugin");
         } catch (IOException e) {
             return error("conduit protoc plugin: cannot read the request from protoc: " + e.getMessage());
+        }
+        if (args.length > 0) {
+            String parameter = String.join(",", args);
+            if (!request.getParameter().isEmpty()) {
+                parameter = request.getParameter() + "," + parameter;
+            }
+            request = request.toBuilder().setParameter(parameter).build();
         }
         return generate(request);
     }

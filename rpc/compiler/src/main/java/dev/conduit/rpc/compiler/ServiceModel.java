@@ -2,13 +2,18 @@ package dev.conduit.rpc.compiler;
 
 import java.util.List;
 
-/** What the writer needs to know of one service, with Java names already resolved and disambiguated. */
+/**
+ * What the writer needs to know of one service, with Java names already resolved and disambiguated. {@code fileClass}
+ * is protoc's class for the file (which holds its descriptor), or empty when the messages are generated for the lite
+ * runtime, which has no descriptors.
+ */
 record ServiceModel(
         String protoFile,
         String javaPackage,
         String className,
         String simpleName,
         String protoName,
+        String fileClass,
         List<String> doc,
         boolean deprecated,
         List<Method> methods) {

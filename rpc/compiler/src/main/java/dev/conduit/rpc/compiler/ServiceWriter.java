@@ -12,6 +12,7 @@ final class ServiceWriter {
     /** Member names of the generated classes that a method's Java name must not take. */
     static final Set<String> RESERVED_MEMBERS = Set.of(
             "SERVICE_NAME",
+            "serviceDescriptor",
             "bindService",
             "newBlockingClient",
             "newAsyncClient",
@@ -55,6 +56,7 @@ final class ServiceWriter {
         for (ServiceModel.Method m : service.methods()) {
             descriptor(m);
         }
+        serviceDescriptor();
         serviceInterface();
         bindService();
         factories();
@@ -93,6 +95,22 @@ final class ServiceWriter {
         w.line("                " + RPC + "MethodType." + m.kind().name() + ",");
         w.line("                " + m.requestType() + ".getDefaultInstance(),");
         w.line("                " + m.responseType() + ".getDefaultInstance());");
+    }
+
+    /** Reflection walks the service's file and its dependencies from here; lite messages have no descriptors. */
+    private void serviceDescriptor() {
+        if (service.fileClass().isEmpty()) {
+            return;
+        }
+        w.blank();
+        w.javadoc(
+                List.of(),
+                "The service as protoc described it, with its file and that file's dependencies: what server reflection"
+                        + " answers with.");
+        w.open("public static com.google.protobuf.Descriptors.ServiceDescriptor serviceDescriptor() {");
+        w.line("return " + service.fileClass() + ".getDescriptor().findServiceByName(\"" + service.simpleName()
+                + "\");");
+        w.close("}");
     }
 
     private void serviceInterface() {
@@ -140,6 +158,9 @@ final class ServiceWriter {
         w.open("public static " + RPC + "ServiceDefinition bindService(Service implementation) {");
         w.line("java.util.Objects.requireNonNull(implementation, \"implementation\");");
         w.line("return " + RPC + "ServiceDefinition.builder(SERVICE_NAME)");
+        if (!service.fileClass().isEmpty()) {
+            w.line("        .protoDescriptor(serviceDescriptor())");
+        }
         for (ServiceModel.Method m : service.methods()) {
             switch (m.kind()) {
                 case UNARY -> {

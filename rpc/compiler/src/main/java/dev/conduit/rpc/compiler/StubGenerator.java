@@ -2,6 +2,7 @@ package dev.conduit.rpc.compiler;
 
 import com.google.protobuf.DescriptorProtos.Edition;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileOptions;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.compiler.PluginProtos.CodeGeneratorRequest;
@@ -19,10 +20,12 @@ final class StubGenerator {
             | CodeGeneratorResponse.Feature.FEATURE_SUPPORTS_EDITIONS_VALUE;
 
     private final CodeGeneratorRequest request;
+    private final GeneratorOptions options;
     private final ProtoTypes types;
 
     StubGenerator(CodeGeneratorRequest request) {
         this.request = request;
+        this.options = GeneratorOptions.parse(request.getParameter());
         this.types = new ProtoTypes(request.getProtoFileList());
     }
 
@@ -97,12 +100,14 @@ final class StubGenerator {
         }
         String protoName =
                 file.getPackage().isEmpty() ? service.getName() : file.getPackage() + "." + service.getName();
+        boolean lite = options.lite() || file.getOptions().getOptimizeFor() == FileOptions.OptimizeMode.LITE_RUNTIME;
         return new ServiceModel(
                 file.getName(),
                 javaPackage,
                 className(file, service, javaPackage),
                 service.getName(),
                 protoName,
+                lite ? "" : ProtoTypes.qualify(javaPackage, ProtoTypes.outerClassName(file)),
                 comments.service(index),
                 service.getOptions().getDeprecated(),
                 methods);

@@ -2,9 +2,14 @@ package dev.conduit.rpc.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.compiler.PluginProtos.CodeGeneratorResponse;
+import dev.conduit.rpc.ServiceDefinition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,5 +57,31 @@ class GeneratedStubsCompileTest {
         assertThat(result).as("javac exit code").isZero();
         assertThat(dir.resolve("classes/dev/conduit/rpc/compiler/test/kv/StoreRpc$BlockingClient.class"))
                 .exists();
+        assertTheServiceCarriesItsDescriptor(dir.resolve("classes"));
+    }
+
+    /** The compiled stub's definition carries the descriptor protoc made for the service: what reflection serves. */
+    private static void assertTheServiceCarriesItsDescriptor(Path classes) throws IOException {
+        try (URLClassLoader loader = new URLClassLoader(
+                new URL[] {classes.toUri().toURL()}, GeneratedStubsCompileTest.class.getClassLoader())) {
+            Class<?> stubs = loader.loadClass("conduit.test.nested.FirstRpc");
+            Class<?> service = loader.loadClass("conduit.test.nested.FirstRpc$Service");
+            Object implementation = Proxy.newProxyInstance(loader, new Class<?>[] {service}, (proxy, m, args) -> {
+                throw new UnsupportedOperationException(m.getName());
+            });
+            ServiceDefinition definition =
+                    (ServiceDefinition) stubs.getMethod("bindService", service).invoke(null, implementation);
+            Descriptors.ServiceDescriptor descriptor = definition.protoDescriptor();
+            assertThat(descriptor).isNotNull();
+            assertThat(descriptor.getFullName()).isEqualTo("conduit.test.nested.First");
+            assertThat(descriptor.getFile().getName()).isEqualTo("conduit/nested/nested.proto");
+            assertThat(descriptor.getMethods())
+                    .extracting(Descriptors.MethodDescriptor::getName)
+                    .containsExactlyElementsOf(definition.methods().stream()
+                            .map(m -> m.descriptor().methodName())
+                            .toList());
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("the compiled stubs cannot be loaded or bound", e);
+        }
     }
 }

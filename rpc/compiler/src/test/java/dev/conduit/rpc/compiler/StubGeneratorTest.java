@@ -43,6 +43,7 @@ class StubGeneratorTest {
                         "dev/conduit/rpc/compiler/test/ed2024/PingerRpc.java",
                         "dev/conduit/rpc/compiler/test/keywords/DefaultRpc.java",
                         "dev/conduit/rpc/compiler/test/kv/StoreRpc.java",
+                        "dev/conduit/rpc/compiler/test/lite/TinyRpc.java",
                         "dev/conduit/rpc/compiler/test/uses/DirectoryRpc.java");
     }
 
@@ -125,6 +126,50 @@ class StubGeneratorTest {
                                 + " and so is &#42;/ in text.")
                 .contains(" * Streams entries whose key starts with a prefix.")
                 .contains("@Deprecated");
+    }
+
+    @Test
+    void stubsTakeTheServiceDescriptorFromProtocsFileClass() {
+        Map<String, String> files = files(GeneratedStubs.generate());
+        assertThat(files.get("dev/conduit/rpc/compiler/test/kv/StoreRpc.java"))
+                .as("java_multiple_files: the file class is still where the descriptor lives")
+                .contains(
+                        "return dev.conduit.rpc.compiler.test.kv.KvTest.getDescriptor().findServiceByName(\"Store\");")
+                .contains(".protoDescriptor(serviceDescriptor())");
+        assertThat(files.get("conduit/test/nested/SecondServiceRpc.java"))
+                .contains("conduit.test.nested.NestedOuterClass.getDescriptor().findServiceByName(\"second_service\")");
+    }
+
+    @Test
+    void liteMessagesGiveStubsWithoutADescriptor() {
+        String tiny = files(GeneratedStubs.generate()).get("dev/conduit/rpc/compiler/test/lite/TinyRpc.java");
+        assertThat(tiny).doesNotContain("serviceDescriptor", "getDescriptor");
+
+        CodeGeneratorRequest lite = GeneratedStubs.request(GeneratedStubs.descriptors()).toBuilder()
+                .setParameter("lite")
+                .build();
+        assertThat(files(ConduitRpcGenerator.generate(lite)).values())
+                .as("the lite option: no stub refers to a descriptor")
+                .allSatisfy(src -> assertThat(src).doesNotContain("getDescriptor", ".protoDescriptor("));
+        CodeGeneratorResponse fromArgs = ConduitRpcGenerator.run(
+                new ByteArrayInputStream(
+                        GeneratedStubs.request(GeneratedStubs.descriptors()).toByteArray()),
+                "lite");
+        assertThat(files(fromArgs).values())
+                .as("the lite option as a program argument")
+                .allSatisfy(src -> assertThat(src).doesNotContain("getDescriptor"));
+    }
+
+    @Test
+    void anUnknownOptionIsAnErrorThatListsTheKnownOnes() {
+        CodeGeneratorRequest request = GeneratedStubs.request(GeneratedStubs.descriptors()).toBuilder()
+                .setParameter("lite,shiny")
+                .build();
+        CodeGeneratorResponse response = ConduitRpcGenerator.generate(request);
+        assertThat(response.getError())
+                .isEqualTo("conduit protoc plugin: unknown option 'shiny'; the options are: lite (the messages are"
+                        + " generated for the lite runtime)");
+        assertThat(response.getFileCount()).isZero();
     }
 
     @Test
