@@ -2,8 +2,10 @@ package dev.conduit.rpc;
 
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
+import dev.conduit.rpc.health.HealthService;
 import dev.conduit.rpc.internal.RpcConfig;
 import dev.conduit.rpc.internal.ServerCore;
+import dev.conduit.rpc.reflection.ReflectionService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +34,22 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #shutdown()} stops taking new calls (clients get a GOAWAY) and lets calls in flight finish; {@link
  * #shutdownNow()} cancels them; {@link #close()} does the first, waits up to the shutdown timeout, then the second,
  * and releases the server's threads. The {@link Conduit} runtime is the caller's to close. Thread-safe.
+ *
+ * <p>gRPC's standard services come with one builder call each: {@link Builder#addHealthService} (whose statuses all
+ * turn {@code NOT_SERVING} as soon as any of the three starts) and {@link Builder#addReflectionService()}.
  */
 public final class RpcServer implements AutoCloseable {
     private final ServerCore core;
     private final List<Endpoint> endpoints;
     private final Duration shutdownTimeout;
+    private final @Nullable HealthService health;
 
-    private RpcServer(ServerCore core, List<Endpoint> endpoints, Duration shutdownTimeout) {
+    private RpcServer(
+            ServerCore core, List<Endpoint> endpoints, Duration shutdownTimeout, @Nullable HealthService health) {
         this.core = core;
         this.endpoints = List.copyOf(endpoints);
         this.shutdownTimeout = shutdownTimeout;
+        this.health = health;
     }
 
     /** A builder for a server on {@code conduit}'s transports. */
@@ -74,12 +82,21 @@ public final class RpcServer implements AutoCloseable {
 
     /** Stops taking new calls; calls in flight continue. Returns at once. */
     public void shutdown() {
+        healthToNotServing();
         core.shutdown();
     }
 
     /** Stops taking calls and cancels those in flight; clients see {@link Status.Code#UNAVAILABLE}. */
     public void shutdownNow() {
+        healthToNotServing();
         core.shutdownNow();
+    }
+
+    /** Before the GOAWAY, so that health watchers learn why the server goes away. */
+    private void healthToNotServing() {
+        if (health != null) {
+            health.enterShutdown();
+        }
     }
 
     /** Waits until every connection has closed after a shutdown; returns whether that happened in time. */
@@ -103,6 +120,7 @@ public final class RpcServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        healthToNotServing();
         core.close(shutdownTimeout);
     }
 
@@ -110,7 +128,9 @@ public final class RpcServer implements AutoCloseable {
     public static final class Builder {
         private final Conduit conduit;
         private final List<Endpoint> endpoints = new ArrayList<>();
-        private final List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+        private final List<ServiceDefinition> services = new ArrayList<>();
+        private @Nullable HealthService health;
+        private boolean reflection;
         private final List<ServerInterceptor> interceptors = new ArrayList<>();
         private @Nullable Executor executor;
         private int maxMessageSize = RpcConfig.DEFAULT_MAX_MESSAGE_SIZE;
@@ -137,7 +157,31 @@ public final class RpcServer implements AutoCloseable {
 
         /** Serves {@code service}. */
         public Builder addService(ServiceDefinition service) {
-            methods.addAll(service.methods());
+            services.add(Objects.requireNonNull(service));
+            return this;
+        }
+
+        /**
+         * Serves gRPC's health service, {@code grpc.health.v1.Health}, reporting the statuses set on {@code health}.
+         * When the server's shutdown starts, every status turns {@code NOT_SERVING} and Watch calls end.
+         *
+         * @throws IllegalStateException if a health service was already added
+         */
+        public Builder addHealthService(HealthService health) {
+            if (this.health != null) {
+                throw new IllegalStateException("a health service was already added to this server");
+            }
+            this.health = Objects.requireNonNull(health);
+            return addService(health.definition());
+        }
+
+        /**
+         * Serves gRPC's server reflection, {@code grpc.reflection.v1} and {@code v1alpha}, describing every service of
+         * this server (those added after this call too), so that tools such as {@code grpcurl} and {@code conduit
+         * call} find methods and message types by name. See {@link ReflectionService}.
+         */
+        public Builder addReflectionService() {
+            this.reflection = true;
             return this;
         }
 
@@ -205,8 +249,13 @@ public final class RpcServer implements AutoCloseable {
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("no endpoint to listen on: call listen(uri)");
             }
+            List<ServiceDefinition> served = new ArrayList<>(services);
+            if (reflection) {
+                served.addAll(ReflectionService.definitions(services));
+            }
             List<ServerMethodDefinition<?, ?>> all = new ArrayList<>();
-            for (ServerMethodDefinition<?, ?> m : methods) {
+            for (ServerMethodDefinition<?, ?> m :
+                    served.stream().flatMap(s -> s.methods().stream()).toList()) {
                 ServerMethodDefinition<?, ?> wrapped = m;
                 for (int i = interceptors.size() - 1; i >= 0; i--) {
                     wrapped = wrapped.intercept(interceptors.get(i));
@@ -229,7 +278,7 @@ public final class RpcServer implements AutoCloseable {
                 core.close(Duration.ZERO);
                 throw e;
             }
-            return new RpcServer(core, bound, shutdownTimeout);
+            return new RpcServer(core, bound, shutdownTimeout, health);
         }
 
         private static int positive(int value, String name) {
