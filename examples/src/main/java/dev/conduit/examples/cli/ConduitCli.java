@@ -4,15 +4,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code conduit} command-line tool: {@code listen}, {@code send}, {@code ping} and {@code tour}, over any URI
- * whose transport is on the classpath. Errors print one line, {@code conduit: <message>}, and exit with code 1.
+ * The {@code conduit} command-line tool: {@code listen}, {@code send}, {@code ping}, {@code tour}, the key-value store
+ * ({@code kv-server}, {@code kv}) and the RPC tools ({@code call}, {@code health}), over any URI whose transport is on
+ * the classpath. Errors print one line, {@code conduit: <message>}, and exit with code 1.
  */
 @Command(
         name = "conduit",
         mixinStandardHelpOptions = true,
         version = "conduit 0.1.0",
         description = "Talk to any Conduit endpoint: tcp://, udp://, unix://, shm://, pipe:, fifo://, inproc://",
-        footer = "Exit codes: 0 success; 1 failure (one line on stderr); 2 kv: key not found; 64 usage error.",
+        footer = "Exit codes: 0 success; 1 failure (one line on stderr); 2 kv: key not found; 64 usage error;"
+                + " call and health: 64+status code when a call fails, health: 4 not SERVING.",
         subcommands = {
             ListenCommand.class,
             SendCommand.class,
@@ -20,6 +22,8 @@ import picocli.CommandLine.Command;
             TourCommand.class,
             KvServerCommand.class,
             KvCommand.class,
+            CallCommand.class,
+            HealthCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ConduitCli implements Runnable {

@@ -1,0 +1,108 @@
+package dev.conduit.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.core.Conduit;
+import dev.conduit.examples.cli.CliTest.Run;
+import dev.conduit.examples.kv.KvRpc;
+import dev.conduit.examples.kv.KvStore;
+import dev.conduit.rpc.RpcServer;
+import dev.conduit.rpc.ServiceDefinition;
+import dev.conduit.rpc.reflection.ReflectionService;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code conduit call} against servers other than kv-server (reflection only under its older name, no reflection, no
+ * server at all), and from another process, streaming its requests from stdin.
+ */
+class CallCliServersTest {
+    private Conduit conduit;
+
+    @BeforeEach
+    void start() {
+        conduit = Conduit.builder().name("call-cli").build();
+    }
+
+    @AfterEach
+    void stop() {
+        conduit.close();
+    }
+
+    private RpcServer kv(RpcServer.Builder builder) {
+        return builder.listen("tcp://127.0.0.1:0")
+                .addService(KvRpc.bindService(new KvStore()))
+                .start();
+    }
+
+    @Test
+    void fallsBackToV1AlphaWhenTheServerKnowsOnlyThat() {
+        ServiceDefinition kv = KvRpc.bindService(new KvStore());
+        ServiceDefinition v1alpha = ReflectionService.definitions(List.of(kv)).stream()
+                .filter(d -> d.name().equals(ReflectionService.V1ALPHA_SERVICE_NAME))
+                .findFirst()
+                .orElseThrow();
+        try (RpcServer server = RpcServer.builder(conduit)
+                .listen("tcp://127.0.0.1:0")
+                .addService(kv)
+                .addService(v1alpha)
+                .start()) {
+            String uri = server.endpoints().get(0).toString();
+            Run list = CliTest.run("call", uri, "list", "conduit.kv.Kv");
+            assertThat(list.exitCode()).as(list.err()).isZero();
+            assertThat(list.out().lines()).contains("conduit.kv.Kv/Get", "conduit.kv.Kv/PutMany");
+            Run put = CliTest.run("call", uri, "conduit.kv.Kv/Put", "{\"key\":\"k\"}");
+            assertThat(put.out()).isEqualTo("{\"created\":true}\n");
+        }
+    }
+
+    @Test
+    void aServerWithoutReflectionExits76SayingSo() {
+        try (RpcServer server = kv(RpcServer.builder(conduit))) {
+            Run list = CliTest.run("call", server.endpoints().get(0).toString(), "list");
+            assertThat(list.exitCode()).isEqualTo(64 + 12);
+            assertThat(list.err())
+                    .isEqualTo("conduit: UNIMPLEMENTED: the server offers no reflection (neither grpc.reflection.v1"
+                            + " nor v1alpha): add it with RpcServer.Builder.addReflectionService()\n");
+        }
+    }
+
+    @Test
+    void noServerExits78() {
+        try (RpcServer server = kv(RpcServer.builder(conduit))) {
+            String uri = server.endpoints().get(0).toString();
+            server.close();
+            Run call = CliTest.run("call", uri, "conduit.kv.Kv/Get", "{}");
+            assertThat(call.exitCode()).isEqualTo(64 + 14);
+            assertThat(call.err()).startsWith("conduit: UNAVAILABLE: cannot connect to " + uri);
+            assertThat(call.err().lines()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aClientStreamReadsJsonLinesFromStdinInAnotherProcess() throws Exception {
+        try (RpcServer server = kv(RpcServer.builder(conduit).addReflectionService())) {
+            Process client = Endpoints.selfCommand(
+                            "call", server.endpoints().get(0).toString(), "conduit.kv.Kv/PutMany", "-")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            try (OutputStream stdin = client.getOutputStream()) {
+                stdin.write("{\"key\":\"a\",\"value\":\"MQ==\"}\n\n{\"key\":\"b\"}\n{\"key\":\"c\"}\n"
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"count\":\"3\"}\n");
+            assertThat(client.exitValue()).isZero();
+
+            Run scan = CliTest.run("call", server.endpoints().get(0).toString(), "conduit.kv.Kv/Scan", "{}");
+            assertThat(scan.out().lines())
+                    .containsExactly("{\"key\":\"a\",\"value\":\"MQ==\"}", "{\"key\":\"b\"}", "{\"key\":\"c\"}");
+        }
+    }
+}
