@@ -37,11 +37,16 @@ import picocli.CommandLine.Spec;
         name = "call",
         mixinStandardHelpOptions = true,
         description = {
-            "Call a method by name through the server's reflection; requests and responses in JSON.",
-            "  call URI pkg.Service/Method [JSON...]  one JSON document per request ('-': JSON lines from stdin);"
-                    + " prints one JSON document per response, one per line",
-            "  call URI list [SERVICE]                the services, or a service's methods as pkg.Service/Method",
-            "  call URI describe [SYMBOL]             services, or a service, method, message or enum, as .proto"
+            "Call a method by name, found through the server's reflection; JSON in, JSON out.",
+            "",
+            "  conduit call URI pkg.Service/Method [JSON...]",
+            "      one JSON document per request ('-': JSON lines from stdin);",
+            "      prints one JSON document per response, one per line",
+            "  conduit call URI list [SERVICE]",
+            "      the services, or a service's methods as pkg.Service/Method",
+            "  conduit call URI describe [SYMBOL]",
+            "      every service, or a service, method, message or enum as .proto source",
+            ""
         },
         footer = "Exit codes: 0 OK; 64 usage error (also a request that is not JSON of the method's input type);"
                 + " 64+code when the call or a reflection lookup ends with that status code (65 CANCELLED ..."

@@ -6,8 +6,13 @@ import dev.conduit.core.Conduit;
 import dev.conduit.examples.cli.CliTest.Run;
 import dev.conduit.examples.kv.KvRpc;
 import dev.conduit.examples.kv.KvStore;
+import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.RpcServer;
+import dev.conduit.rpc.ServerCall;
+import dev.conduit.rpc.ServerCallHandler;
+import dev.conduit.rpc.ServerInterceptor;
 import dev.conduit.rpc.ServiceDefinition;
+import dev.conduit.rpc.Status;
 import dev.conduit.rpc.reflection.ReflectionService;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +87,50 @@ class CallCliServersTest {
             assertThat(call.err()).startsWith("conduit: UNAVAILABLE: cannot connect to " + uri);
             assertThat(call.err().lines()).hasSize(1);
         }
+    }
+
+    @Test
+    void headersGoWithTheCallAndWithTheReflectionLookups() {
+        ServerInterceptor tokenRequired = new ServerInterceptor() {
+            @Override
+            public <Req, Resp> ServerCall.Listener<Req> interceptCall(
+                    ServerCall<Req, Resp> call, Metadata headers, ServerCallHandler<Req, Resp> next) {
+                if (!"Bearer t0ken".equals(headers.get("authorization"))) {
+                    call.close(Status.UNAUTHENTICATED.withDescription("no valid token"), new Metadata());
+                    return new ServerCall.Listener<>() {};
+                }
+                return next.startCall(call, headers);
+            }
+        };
+        try (RpcServer server =
+                kv(RpcServer.builder(conduit).intercept(tokenRequired).addReflectionService())) {
+            String uri = server.endpoints().get(0).toString();
+            Run refused = CliTest.run("call", uri, "conduit.kv.Kv/Put", "{\"key\":\"k\"}");
+            assertThat(refused.exitCode()).isEqualTo(64 + 16);
+            assertThat(refused.err()).isEqualTo("conduit: UNAUTHENTICATED: no valid token\n");
+            Run put = CliTest.run(
+                    "call", uri, "conduit.kv.Kv/Put", "{\"key\":\"k\"}", "-H", "authorization: Bearer t0ken");
+            assertThat(put.exitCode()).as(put.err()).isZero();
+            assertThat(put.out()).isEqualTo("{\"created\":true}\n");
+            Run malformed = CliTest.run("call", uri, "list", "-H", "authorization");
+            assertThat(malformed.exitCode()).isEqualTo(ConduitCli.USAGE_ERROR);
+            assertThat(malformed.err()).isEqualTo("conduit: header 'authorization' is not 'NAME: VALUE'\n");
+        }
+    }
+
+    @Test
+    void helpNamesTheFormsAndTheExitCodes() {
+        Run call = CliTest.run("call", "--help");
+        assertThat(call.exitCode()).isZero();
+        assertThat(call.out().replaceAll("\\s+", " "))
+                .contains(
+                        "Usage: conduit call", "conduit call URI list [SERVICE]", "conduit call URI describe [SYMBOL]")
+                .contains("64+code when the call or a reflection lookup ends with that status code");
+        Run health = CliTest.run("health", "--help");
+        assertThat(health.exitCode()).isZero();
+        assertThat(health.out().replaceAll("\\s+", " "))
+                .contains("Usage: conduit health", "0 SERVING; 4 NOT_SERVING or UNKNOWN");
+        assertThat(CliTest.run("--help").out()).contains("call", "health");
     }
 
     @Test
