@@ -2,11 +2,14 @@ package dev.conduit.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.examples.cli.CliTest.Run;
 import dev.conduit.examples.kv.KvRpc;
 import dev.conduit.examples.kv.KvStore;
 import dev.conduit.rpc.Metadata;
+import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.MethodType;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServerCall;
 import dev.conduit.rpc.ServerCallHandler;
@@ -63,6 +66,70 @@ class CallCliServersTest {
             assertThat(list.out().lines()).contains("conduit.kv.Kv/Get", "conduit.kv.Kv/PutMany");
             Run put = CliTest.run("call", uri, "conduit.kv.Kv/Put", "{\"key\":\"k\"}");
             assertThat(put.out()).isEqualTo("{\"created\":true}\n");
+        }
+    }
+
+    @Test
+    void aServiceWithoutDescriptorIsListedButCannotBeDescribedOrCalled() {
+        ServiceDefinition handmade = ServiceDefinition.builder("demo.Handmade")
+                .unary(
+                        MethodDescriptor.of("demo.Handmade/Shout", MethodType.UNARY, Codecs.text(), Codecs.text()),
+                        (request, responses) -> {
+                            responses.onNext(request.toUpperCase());
+                            responses.onCompleted();
+                        })
+                .build();
+        try (RpcServer server =
+                kv(RpcServer.builder(conduit).addService(handmade).addReflectionService())) {
+            String uri = server.endpoints().get(0).toString();
+            assertThat(CliTest.run("call", uri, "list").out().lines()).contains("conduit.kv.Kv", "demo.Handmade");
+            Run describe = CliTest.run("call", uri, "describe");
+            assertThat(describe.exitCode()).as(describe.err()).isZero();
+            assertThat(describe.out().lines())
+                    .contains(
+                            "conduit.kv.Kv is a service:",
+                            "demo.Handmade is a service without a descriptor on the" + " server");
+            Run call = CliTest.run("call", uri, "demo.Handmade/Shout", "{}");
+            assertThat(call.exitCode()).isEqualTo(64 + 5);
+            assertThat(call.err()).isEqualTo("conduit: NOT_FOUND: no file declares the symbol 'demo.Handmade'\n");
+        }
+    }
+
+    @Test
+    void describePrintsMapsOneofsAndEnumValuesAsProtoSource() {
+        try (RpcServer server = kv(RpcServer.builder(conduit)
+                .addHealthService(new dev.conduit.rpc.health.HealthService())
+                .addReflectionService())) {
+            String uri = server.endpoints().get(0).toString();
+            assertThat(CliTest.run("call", uri, "describe", "grpc.health.v1.HealthListResponse")
+                            .out()
+                            .lines())
+                    .containsExactly(
+                            "grpc.health.v1.HealthListResponse is a message:",
+                            "message HealthListResponse {",
+                            "  map<string, .grpc.health.v1.HealthCheckResponse> statuses = 1;",
+                            "}");
+            assertThat(CliTest.run("call", uri, "describe", "grpc.reflection.v1.ServerReflectionResponse")
+                            .out()
+                            .lines())
+                    .containsExactly(
+                            "grpc.reflection.v1.ServerReflectionResponse is a message:",
+                            "message ServerReflectionResponse {",
+                            "  string valid_host = 1;",
+                            "  .grpc.reflection.v1.ServerReflectionRequest original_request = 2;",
+                            "  oneof message_response {",
+                            "    .grpc.reflection.v1.FileDescriptorResponse file_descriptor_response = 4;",
+                            "    .grpc.reflection.v1.ExtensionNumberResponse all_extension_numbers_response = 5;",
+                            "    .grpc.reflection.v1.ListServiceResponse list_services_response = 6;",
+                            "    .grpc.reflection.v1.ErrorResponse error_response = 7;",
+                            "  }",
+                            "}");
+            assertThat(CliTest.run("call", uri, "describe", "grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING")
+                            .out()
+                            .lines())
+                    .containsExactly(
+                            "grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING is an enum value:",
+                            "SERVING = 1;");
         }
     }
 
