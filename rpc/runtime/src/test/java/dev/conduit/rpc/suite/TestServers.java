@@ -1,6 +1,7 @@
 package dev.conduit.rpc.suite;
 
 import dev.conduit.core.Conduit;
+import dev.conduit.core.testkit.JavaCommand;
 import dev.conduit.rpc.RpcServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -82,13 +83,8 @@ public final class TestServers {
      * service on its own stdin and stdout.
      */
     static Handle pipeChildren(String listenUri) {
-        String cmd = dev.conduit.ipc.Pipes.commandLine(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TestServerMain.class.getName(),
-                listenUri));
+        String cmd = dev.conduit.ipc.Pipes.commandLine(
+                JavaCommand.of(List.of("-Xmx256m"), TestServerMain.class, listenUri));
         String uri = dev.conduit.core.Endpoint.parse("pipe:")
                 .with(dev.conduit.ipc.PipeOptions.CMD, cmd)
                 .toString();
@@ -99,13 +95,7 @@ public final class TestServers {
 
     /** A server in a child JVM with this JVM's classpath; waits for its {@code listening on} line. */
     static Handle childProcess(String listenUri) {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Xmx256m",
-                TestServerMain.class.getName(),
-                listenUri);
+        List<String> command = JavaCommand.of(List.of("-Xmx256m"), TestServerMain.class, listenUri);
         Process p;
         try {
             p = new ProcessBuilder(command)
