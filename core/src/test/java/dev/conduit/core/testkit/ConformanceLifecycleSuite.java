@@ -108,7 +108,9 @@ public abstract class ConformanceLifecycleSuite extends ConformanceFixture {
         await().atMost(TIMEOUT).until(() -> !closes.isEmpty());
         // A second onClose would come from another path to the close: a local close now, or the link's own end.
         channel.close();
-        await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> closes.size() == 1);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(closes).as("onClose calls").hasSize(1));
         assertThat(seen).hasSize(count);
         for (int i = 0; i < count; i++) {
             assertThat(seen.get(i)).isEqualTo(i);
