@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Starts the suite's server: in this JVM, or in a child JVM for transports whose real use crosses processes. */
@@ -83,16 +84,23 @@ public final class TestServers {
 
     /** A server in this JVM, with a runtime of its own. */
     static Handle inProcess(String listenUri) {
+        return inProcess(new String[] {listenUri}, server -> {
+            String uri = server.endpoints().get(0).toString();
+            return () -> uri;
+        });
+    }
+
+    /** A server in this JVM on {@code listenUris}, with a runtime of its own; {@code uris} says whom to connect to. */
+    private static Handle inProcess(String[] listenUris, Function<RpcServer, Supplier<String>> uris) {
         Conduit conduit = Conduit.builder().name("server").build();
         RpcServer server;
         try {
-            server = start(conduit, listenUri);
+            server = start(conduit, listenUris);
         } catch (RuntimeException e) {
             conduit.close();
             throw e;
         }
-        String uri = server.endpoints().get(0).toString();
-        return new Handle(uri, () -> {
+        return new Handle(uris.apply(server), () -> {
             server.close();
             conduit.close();
         });
@@ -111,9 +119,9 @@ public final class TestServers {
     }
 
     /**
-     * A server in this JVM on {@link #FIFO_POOL} fifo paths in the directory {@code fifo://<dir>}. A fifo listener serves one peer at a
-     * time, so each connection gets the next path: the first (the suite's own channel, held for the whole class) a
-     * path of its own, later ones the others in turn, which are free again by the time they come round.
+     * A server in this JVM on {@link #FIFO_POOL} fifo paths in the directory {@code fifo://<dir>}. A fifo listener
+     * serves one peer at a time, so each connection gets the next path: the first (the suite's own channel, held for
+     * the whole class) a path of its own, later ones the others in turn, which are free again when they come round.
      */
     static Handle fifoPool(String listenUri) {
         String dir = Endpoint.parse(listenUri).address();
@@ -121,26 +129,15 @@ public final class TestServers {
         for (int i = 0; i < uris.length; i++) {
             uris[i] = "fifo://" + dir + "/rpc" + i;
         }
-        Conduit conduit = Conduit.builder().name("server").build();
-        RpcServer server;
-        try {
-            server = start(conduit, uris);
-        } catch (RuntimeException e) {
-            conduit.close();
-            throw e;
-        }
-        AtomicInteger next = new AtomicInteger();
-        return new Handle(
-                () -> {
-                    int n = next.getAndIncrement();
-                    return server.endpoints()
-                            .get(n == 0 ? 0 : 1 + (n - 1) % (uris.length - 1))
-                            .toString();
-                },
-                () -> {
-                    server.close();
-                    conduit.close();
-                });
+        return inProcess(uris, server -> {
+            AtomicInteger next = new AtomicInteger();
+            return () -> {
+                int n = next.getAndIncrement();
+                return server.endpoints()
+                        .get(n == 0 ? 0 : 1 + (n - 1) % (uris.length - 1))
+                        .toString();
+            };
+        });
     }
 
     /**
