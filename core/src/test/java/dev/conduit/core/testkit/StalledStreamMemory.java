@@ -16,6 +16,8 @@ import java.time.Duration;
  *
  * <p>Measured: the sender's pending bytes and the growth of its buffer pool (bytes in live buffers, direct memory
  * reserved); the receiver's decoded-but-undelivered bytes and the growth of its pool, as its agent reports them.
+ * Where the peer is a relay in front of the agent (pipe, fifo), the receiver measured is the agent behind it; the
+ * relay's own end is bounded the same way, by the same options.
  */
 final class StalledStreamMemory {
     static final long HIGH_WATER = ChannelOptions.HIGH_WATER.defaultValue();
