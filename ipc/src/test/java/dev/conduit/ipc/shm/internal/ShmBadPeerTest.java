@@ -9,6 +9,7 @@ import dev.conduit.core.Conduit;
 import dev.conduit.core.FrameTooLargeException;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.Listener;
+import dev.conduit.core.testkit.PoolMetrics;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -133,11 +134,20 @@ class ShmBadPeerTest {
     @Test
     void aFragmentedMessageAnnouncingMoreThanMaxFrameIsRefusedBeforeAllocation() throws Exception {
         try (Rogue rogue = new Rogue()) {
+            PoolMetrics before = PoolMetrics.of(conduit);
             rogue.record(RingDescriptor.FIRST, 64, 100 << 20);
             assertThat(rogue.reason().error())
                     .isInstanceOf(FrameTooLargeException.class)
                     .hasMessageContaining(String.valueOf(100 << 20))
                     .hasMessageContaining(String.valueOf(1 << 20));
+            // The pool counts every allocation too big for a chunk: 100 MiB would be one, even if freed since.
+            PoolMetrics after = PoolMetrics.of(conduit);
+            assertThat(after.hugeAllocations())
+                    .as("allocations beyond a %d-byte chunk", after.chunkSize())
+                    .isEqualTo(before.hugeAllocations());
+            assertThat(after.activeBytes() - before.activeBytes())
+                    .as("pooled bytes taken for the refused message")
+                    .isLessThan(1 << 20);
         }
         assertStillServing();
     }

@@ -153,7 +153,7 @@ class RpcChannelBehaviourTest {
                 })));
         RpcChannel ch = closeLater(RpcChannel.builder(conduit)
                 .target(mute.endpoint().toString())
-                .keepAlive(Duration.ofMillis(50), Duration.ofMillis(100))
+                .keepAlive(Duration.ofMillis(200), Duration.ofSeconds(1))
                 .build());
         assertThatThrownBy(() -> echo(ch, "anyone there?")).isInstanceOfSatisfying(RpcException.class, e -> {
             assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -190,6 +190,8 @@ class RpcChannelBehaviourTest {
         });
         caller.start();
         await().atMost(TIMEOUT).until(() -> ch.activeCalls() == 1);
+        // The call reached the server: only then does its end there show that the cancel went over the wire.
+        await().atMost(TIMEOUT).until(() -> server.activeCalls() == 1);
         caller.interrupt();
         assertThat(failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                 .isInstanceOfSatisfying(

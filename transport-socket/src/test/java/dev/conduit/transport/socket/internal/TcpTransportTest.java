@@ -13,6 +13,7 @@ import dev.conduit.core.EndpointException;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.Listener;
 import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.core.testkit.NativeEngines;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** tcp's defaults and the errors of its endpoints. */
 class TcpTransportTest {
@@ -70,25 +73,27 @@ class TcpTransportTest {
                 .hasMessageContaining("already in use");
     }
 
-    @Test
-    void tcpNoDelayIsOnByDefaultAndCanBeTurnedOff() throws Exception {
-        for (NettyEngine engine : enginesHere()) {
-            Listener<String> listener = conduit.listen("tcp://127.0.0.1:0?io=" + engine.uriName(), Codecs.text());
-            Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
-            Channel<String> server = listener.accept(TIMEOUT);
-            assertThat(socketOption(client, ChannelOption.TCP_NODELAY))
-                    .as("client, %s", engine)
-                    .isTrue();
-            assertThat(socketOption(server, ChannelOption.TCP_NODELAY))
-                    .as("server, %s", engine)
-                    .isTrue();
-            Channel<String> nagle = conduit.connect(
-                    "tcp://127.0.0.1:" + listener.endpoint().port() + "?noDelay=false&io=" + engine.uriName(),
-                    Codecs.text());
-            assertThat(socketOption(nagle, ChannelOption.TCP_NODELAY))
-                    .as("noDelay=false, %s", engine)
-                    .isFalse();
-        }
+    @ParameterizedTest
+    @EnumSource(
+            value = NettyEngine.class,
+            names = {"NIO", "EPOLL", "IO_URING"})
+    void tcpNoDelayIsOnByDefaultAndCanBeTurnedOff(NettyEngine engine) throws Exception {
+        NativeEngines.assumeAvailable(engine);
+        Listener<String> listener = conduit.listen("tcp://127.0.0.1:0?io=" + engine.uriName(), Codecs.text());
+        Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
+        Channel<String> server = listener.accept(TIMEOUT);
+        assertThat(socketOption(client, ChannelOption.TCP_NODELAY))
+                .as("client, %s", engine)
+                .isTrue();
+        assertThat(socketOption(server, ChannelOption.TCP_NODELAY))
+                .as("server, %s", engine)
+                .isTrue();
+        Channel<String> nagle = conduit.connect(
+                "tcp://127.0.0.1:" + listener.endpoint().port() + "?noDelay=false&io=" + engine.uriName(),
+                Codecs.text());
+        assertThat(socketOption(nagle, ChannelOption.TCP_NODELAY))
+                .as("noDelay=false, %s", engine)
+                .isFalse();
     }
 
     @Test
@@ -151,16 +156,6 @@ class TcpTransportTest {
         assertThatThrownBy(() -> conduit.connect("tcp://no-such-host.invalid:7000", Codecs.text()))
                 .isInstanceOf(ConnectFailedException.class)
                 .hasMessageContaining("no-such-host.invalid");
-    }
-
-    static List<NettyEngine> enginesHere() {
-        List<NettyEngine> engines = new ArrayList<>();
-        for (NettyEngine e : List.of(NettyEngine.NIO, NettyEngine.EPOLL, NettyEngine.IO_URING)) {
-            if (e.isAvailable()) {
-                engines.add(e);
-            }
-        }
-        return engines;
     }
 
     static <T> T socketOption(Channel<?> channel, ChannelOption<T> option) {

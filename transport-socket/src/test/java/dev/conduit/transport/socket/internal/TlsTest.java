@@ -14,6 +14,7 @@ import dev.conduit.core.EndpointException;
 import dev.conduit.core.Listener;
 import dev.conduit.transport.socket.SocketProperties;
 import dev.conduit.transport.socket.TlsContexts;
+import dev.conduit.transport.socket.TlsOptions;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -234,12 +235,19 @@ class TlsTest {
     void aSilentClientIsDroppedWhenTheHandshakeTimesOut() throws Exception {
         Listener<String> listener = server.listen(
                 "tcps://127.0.0.1:0?" + pki.serverOptions() + "&tls.handshakeTimeout=300ms", Codecs.text());
+        // Well before the 10 s default: an option left unapplied would not hang up in time.
+        Duration deadline = Duration.ofSeconds(5);
+        assertThat(TlsOptions.HANDSHAKE_TIMEOUT.defaultValue()).isGreaterThan(deadline);
         try (Socket raw = new Socket()) {
             raw.connect(new InetSocketAddress("127.0.0.1", listener.endpoint().port()));
-            raw.setSoTimeout((int) TIMEOUT.toMillis());
+            long connected = System.nanoTime();
+            raw.setSoTimeout((int) deadline.toMillis());
             assertThat(readToEnd(raw.getInputStream()))
-                    .as("the listener hangs up")
+                    .as("the listener hangs up within %s", deadline)
                     .isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - connected))
+                    .as("not before the handshake timeout")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(250));
         }
         await().atMost(TIMEOUT).until(() -> server.stats().openChannels() == 0);
         assertThat(listener.accept(Duration.ZERO)).isNull();
