@@ -7,6 +7,7 @@ import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLink;
 import dev.conduit.core.spi.netty.NettyLoops;
+import dev.conduit.ipc.AllowedUids;
 import dev.conduit.ipc.PeerCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -128,24 +129,29 @@ final class UnixBinding implements Binding {
 
     /** Applies the uid filter; a refused peer is logged with the reason. */
     private static boolean admitted(UnixConfig config, Channel ch) {
-        if (config.allowUids() == null) {
+        AllowedUids allowed = config.allowUids();
+        if (allowed == null) {
             return true;
         }
         PeerCredentials peer = Credentials.of(ch);
         if (peer == null || peer.uid() < 0) {
             log.warn(
-                    "unix listener {} refused a peer: its uid cannot be determined, and allowUids={} is set",
+                    "unix listener {} refused a peer: its uid cannot be determined, and allowUids=[{}] is set",
                     config.path(),
-                    config.allowUids());
+                    allowed);
             return false;
         }
-        if (!config.allowUids().contains(peer.uid())) {
+        if (!allowed.allows(peer.uid())) {
             log.warn(
-                    "unix listener {} refused a peer ({}): uid {} is not in allowUids={}",
+                    "unix listener {} refused a peer ({}): uid {} is not in allowUids=[{}]{}",
                     config.path(),
                     peer,
                     peer.uid(),
-                    config.allowUids());
+                    allowed,
+                    config.defaultUidFilter()
+                            ? " (an abstract socket has no file mode, so it admits only its own uid unless the"
+                                    + " endpoint sets allowUids)"
+                            : "");
             return false;
         }
         return true;

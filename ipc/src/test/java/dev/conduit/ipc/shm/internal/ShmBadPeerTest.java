@@ -62,7 +62,7 @@ class ShmBadPeerTest {
         Rogue() throws Exception {
             socket = SocketChannel.open(StandardProtocolFamily.UNIX);
             socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
-            segment = Segment.create(ShmFiles.newSegmentPath(dir, name), RING, RING);
+            segment = Segment.create(() -> ShmFiles.newSegmentPath(dir, name), RING, RING);
             Handshake.writeHello(
                     socket,
                     new Handshake.Hello(
