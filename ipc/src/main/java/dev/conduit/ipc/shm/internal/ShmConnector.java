@@ -51,6 +51,20 @@ final class ShmConnector {
     }
 
     void run() {
+        try {
+            connect();
+            result.complete(null);
+        } catch (ConnectFailedException e) {
+            result.completeExceptionally(e);
+        } catch (AsynchronousCloseException e) {
+            result.completeExceptionally(fail("timed out during the handshake", e));
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(fail(e.toString(), e));
+        }
+    }
+
+    /** Connects; whatever fails has been released (segment unmapped, socket closed) by the time it throws. */
+    private void connect() throws IOException {
         SocketChannel control = null;
         Segment segment = null;
         ScheduledFuture<?> timer = null;
@@ -99,13 +113,6 @@ final class ShmConnector {
                     config.maxFrame());
             link.start(binder.bind(link));
             started = true; // the link owns the segment and the socket from here
-            result.complete(null);
-        } catch (ConnectFailedException e) {
-            result.completeExceptionally(e);
-        } catch (AsynchronousCloseException e) {
-            result.completeExceptionally(fail("timed out during the handshake", e));
-        } catch (IOException | RuntimeException e) {
-            result.completeExceptionally(fail(e.toString(), e));
         } finally {
             if (timer != null) {
                 timer.cancel(false);

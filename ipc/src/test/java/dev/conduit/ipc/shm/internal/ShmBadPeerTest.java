@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,36 @@ class ShmBadPeerTest {
         } finally {
             Files.deleteIfExists(elsewhere);
         }
+        assertStillServing();
+    }
+
+    @Test
+    void aSegmentWithAValidHeaderAndGarbageRingsIsRefusedAsNotFreshAndUnmapped() throws Exception {
+        try (SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
+            Segment segment = Segment.create(() -> ShmFiles.newSegmentPath(dir, name), RING, RING);
+            ByteBuffer b = segment.buffer();
+            Random random = new Random(14);
+            for (int i = Segment.HEADER_LENGTH; i < b.capacity(); i++) {
+                b.put(i, (byte) random.nextInt());
+            }
+            Handshake.writeHello(
+                    socket,
+                    new Handshake.Hello(
+                            false,
+                            RING,
+                            RING,
+                            ProcessHandle.current().pid(),
+                            segment.path().toString()));
+            Handshake.Answer answer = Handshake.readAnswer(socket);
+            segment.unlink();
+            segment.unmap();
+            assertThat(answer.accepted()).isFalse();
+            assertThat(answer.message()).contains("is not a fresh segment: the client-to-server ring's tail is");
+        }
+        assertThat(Files.readAllLines(Path.of("/proc/self/maps")))
+                .as("the refused segment, unmapped by the listener at once")
+                .noneMatch(line -> line.contains(dir.toString()));
         assertStillServing();
     }
 
