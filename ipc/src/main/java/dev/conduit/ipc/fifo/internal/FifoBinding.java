@@ -3,6 +3,7 @@ package dev.conduit.ipc.fifo.internal;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.StreamFramer;
@@ -181,7 +182,8 @@ final class FifoBinding implements Binding {
                 context.allocator(),
                 FifoTransport.named(paths),
                 Endpoint.parse("fifo:peer"),
-                IpcThreads.of(context));
+                IpcThreads.of(context),
+                InboundBudget.of(context).account(endpoint));
         link.start(binder);
         return ends;
     }

@@ -3,6 +3,7 @@ package dev.conduit.ipc.unix.internal;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLink;
@@ -43,6 +44,7 @@ final class UnixBinding implements Binding {
     static UnixBinding bind(UnixConfig config, TransportContext runtime, LinkBinder binder) {
         NettyLoops loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
         Endpoint socket = config.path().endpoint();
+        InboundBudget budget = InboundBudget.of(runtime);
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.group())
                 .channelFactory(UnixChannels.server(loops.engine()))
@@ -54,7 +56,15 @@ final class UnixBinding implements Binding {
                     protected void initChannel(Channel ch) {
                         if (admitted(config, ch)) {
                             UnixLinkFacts facts = new UnixLinkFacts(socket, true);
-                            ch.pipeline().addLast("link", new NettyLink(config.framer(), binder, facts, facts));
+                            ch.pipeline()
+                                    .addLast(
+                                            "link",
+                                            new NettyLink(
+                                                    config.framer(),
+                                                    binder,
+                                                    facts,
+                                                    facts,
+                                                    budget.account(config.endpoint())));
                         } else {
                             ch.close();
                         }
