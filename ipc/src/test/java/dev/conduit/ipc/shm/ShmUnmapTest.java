@@ -54,8 +54,10 @@ class ShmUnmapTest {
         client.close();
         server.close();
         if (mounted) {
-            Process umount =
-                    new ProcessBuilder("umount", dir.toString()).inheritIO().start();
+            // Lazily, so that a failing run (segments still mapped) leaves no mount behind either.
+            Process umount = new ProcessBuilder("umount", "-l", dir.toString())
+                    .inheritIO()
+                    .start();
             assertThat(umount.waitFor(30, TimeUnit.SECONDS) && umount.exitValue() == 0)
                     .as("unmounted the test's tmpfs")
                     .isTrue();
