@@ -6,10 +6,7 @@ import dev.conduit.core.Idle;
 import dev.conduit.core.spi.LinkListener;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -40,20 +37,12 @@ final class HandClient implements LinkListener, AutoCloseable {
             return t;
         };
         poller = new ShmPoller(Idle.BACKOFF, threads);
-        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-        socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
-        segment = Segment.create(() -> ShmFiles.newSegmentPath(dir, name), RING, RING);
-        Handshake.writeHello(
-                socket,
-                new Handshake.Hello(
-                        true,
-                        RING,
-                        RING,
-                        ProcessHandle.current().pid(),
-                        segment.path().toString()));
-        Handshake.Answer answer = Handshake.readAnswer(socket);
-        segment.unlink();
+        RawClient raw = RawClient.connect(dir, name, RING, true);
+        segment = raw.segment();
+        Handshake.Answer answer = raw.answer();
         if (!answer.accepted()) {
+            segment.unmap();
+            raw.socket().close();
             throw new IOException("refused: " + answer.message());
         }
         link = new ShmLink(
@@ -61,7 +50,7 @@ final class HandClient implements LinkListener, AutoCloseable {
                 Endpoint.of("shm", name),
                 segment,
                 true,
-                socket,
+                raw.socket(),
                 poller,
                 answer.serverMayPark(),
                 ByteBufAllocator.DEFAULT,

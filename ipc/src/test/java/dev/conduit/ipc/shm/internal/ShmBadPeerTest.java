@@ -61,19 +61,10 @@ class ShmBadPeerTest {
         final Channel<byte[]> accepted;
 
         Rogue() throws Exception {
-            socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-            socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
-            segment = Segment.create(() -> ShmFiles.newSegmentPath(dir, name), RING, RING);
-            Handshake.writeHello(
-                    socket,
-                    new Handshake.Hello(
-                            false,
-                            RING,
-                            RING,
-                            ProcessHandle.current().pid(),
-                            segment.path().toString()));
-            assertThat(Handshake.readAnswer(socket).accepted()).isTrue();
-            segment.unlink();
+            RawClient raw = RawClient.connect(dir, name, RING, false);
+            socket = raw.socket();
+            segment = raw.segment();
+            assertThat(raw.answer().accepted()).isTrue();
             accepted = listener.accept(TIMEOUT);
             assertThat(accepted).isNotNull();
         }
@@ -95,6 +86,7 @@ class ShmBadPeerTest {
         @Override
         public void close() throws IOException {
             socket.close();
+            segment.unmap();
         }
     }
 
@@ -184,28 +176,17 @@ class ShmBadPeerTest {
 
     @Test
     void aSegmentWithAValidHeaderAndGarbageRingsIsRefusedAsNotFreshAndUnmapped() throws Exception {
-        try (SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
-            Segment segment = Segment.create(() -> ShmFiles.newSegmentPath(dir, name), RING, RING);
+        Random random = new Random(14);
+        RawClient raw = RawClient.connect(dir, name, RING, false, segment -> {
             ByteBuffer b = segment.buffer();
-            Random random = new Random(14);
             for (int i = Segment.HEADER_LENGTH; i < b.capacity(); i++) {
                 b.put(i, (byte) random.nextInt());
             }
-            Handshake.writeHello(
-                    socket,
-                    new Handshake.Hello(
-                            false,
-                            RING,
-                            RING,
-                            ProcessHandle.current().pid(),
-                            segment.path().toString()));
-            Handshake.Answer answer = Handshake.readAnswer(socket);
-            segment.unlink();
-            segment.unmap();
-            assertThat(answer.accepted()).isFalse();
-            assertThat(answer.message()).contains("is not a fresh segment: the client-to-server ring's tail is");
-        }
+        });
+        raw.socket().close();
+        raw.segment().unmap();
+        assertThat(raw.answer().accepted()).isFalse();
+        assertThat(raw.answer().message()).contains("is not a fresh segment: the client-to-server ring's tail is");
         assertThat(Files.readAllLines(Path.of("/proc/self/maps")))
                 .as("the refused segment, unmapped by the listener at once")
                 .noneMatch(line -> line.contains(dir.toString()));

@@ -10,7 +10,7 @@ import dev.conduit.core.Conduit;
 import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Listener;
 import dev.conduit.ipc.testing.ChildOutput;
-import dev.conduit.ipc.testing.CredentialsProbeMain;
+import dev.conduit.ipc.testing.ConnectProbeMain;
 import dev.conduit.ipc.testing.Ids;
 import dev.conduit.ipc.testing.Launch;
 import dev.conduit.ipc.testing.OtherUid;
@@ -107,7 +107,7 @@ class ShmOtherUserTest {
     void anotherUserConnectingToAnOwnerOnlyListenerIsToldPermissionDeniedAndWhoseSocketItIs() throws Exception {
         conduit.listen("shm://private?dir=" + dir, Codecs.text());
         List<String> out = ChildOutput.run(OtherUid.command(
-                        List.of(), CredentialsProbeMain.class, "shm://private?dir=" + dir + "&connectTimeout=5s"))
+                        List.of(), ConnectProbeMain.class, "shm://private?dir=" + dir + "&connectTimeout=5s"))
                 .lines()
                 .toList();
         assertThat(out).hasSize(1);

@@ -2,8 +2,6 @@ package dev.conduit.ipc.shm.internal;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -25,26 +23,22 @@ public final class TruncatingPeerMain {
         Path dir = Path.of(args[0]);
         String name = args[1];
         int ring = 4096;
-        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-        socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
-        Segment segment = Segment.create(() -> ShmFiles.newSegmentPath(dir, name), ring, ring);
-        FileChannel file = FileChannel.open(segment.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        Handshake.writeHello(
-                socket,
-                new Handshake.Hello(
-                        true,
-                        ring,
-                        ring,
-                        ProcessHandle.current().pid(),
-                        segment.path().toString()));
-        Handshake.Answer answer = Handshake.readAnswer(socket);
-        segment.unlink();
+        FileChannel[] file = new FileChannel[1];
+        RawClient raw = RawClient.connect(
+                dir,
+                name,
+                ring,
+                true,
+                segment ->
+                        file[0] = FileChannel.open(segment.path(), StandardOpenOption.READ, StandardOpenOption.WRITE));
+        SocketChannel socket = raw.socket();
+        Handshake.Answer answer = raw.answer();
         System.out.println(answer.accepted() ? "ready" : "refused: " + answer.message());
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (!"truncate".equals(stdin.readLine())) {
             return;
         }
-        file.truncate(0);
+        file[0].truncate(0);
         socket.write(ByteBuffer.wrap(new byte[] {Handshake.WAKE}));
         System.out.println("truncated");
         ByteBuffer said = ByteBuffer.allocate(4096);

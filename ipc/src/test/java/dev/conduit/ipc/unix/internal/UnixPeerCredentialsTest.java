@@ -12,12 +12,13 @@ import dev.conduit.core.testkit.PeerProcess;
 import dev.conduit.ipc.PeerCredentials;
 import dev.conduit.ipc.testing.CapturedStderr;
 import dev.conduit.ipc.testing.ChildOutput;
-import dev.conduit.ipc.testing.CredentialsProbeMain;
+import dev.conduit.ipc.testing.ConnectProbeMain;
 import dev.conduit.ipc.testing.Ids;
 import dev.conduit.ipc.testing.OtherUid;
 import dev.conduit.ipc.testing.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
@@ -174,12 +175,11 @@ class UnixPeerCredentialsTest {
         assertThat(probe(open, "ping")).as("allowUids=* admits everyone").last().isEqualTo("reply: ping");
     }
 
-    /** Runs {@link CredentialsProbeMain} as another uid against {@code uri}; its output lines. */
+    /** Runs {@link ConnectProbeMain} as another uid against {@code uri}; its output lines. */
     private static List<String> probe(String uri, String... messages) {
-        String[] args = new String[messages.length + 1];
-        args[0] = uri;
-        System.arraycopy(messages, 0, args, 1, messages.length);
-        return ChildOutput.run(OtherUid.command(List.of(), CredentialsProbeMain.class, args))
+        List<String> args = new ArrayList<>(List.of("--peer", uri));
+        args.addAll(List.of(messages));
+        return ChildOutput.run(OtherUid.command(List.of(), ConnectProbeMain.class, args.toArray(String[]::new)))
                 .lines()
                 .toList();
     }
