@@ -133,8 +133,8 @@ final class ShmAcceptor implements AutoCloseable {
         } catch (IOException e) {
             finish(p);
             handler.refuse(p.client, e.getMessage() == null ? e.toString() : e.getMessage());
-        } catch (RuntimeException | InternalError e) {
-            finish(p);
+        } catch (RuntimeException | Error e) {
+            finish(p); // one client's handshake, whatever went wrong in it, never stops the listener
             log.warn("{}: a handshake failed", name, e);
             closeQuietly(p.client);
         }
