@@ -155,15 +155,20 @@ public final class ServerCore {
         }
     }
 
-    /** Shuts down and cancels every call in flight (UNAVAILABLE), closing every connection. */
+    /**
+     * Shuts down and cancels every call in flight: each connection sends GOAWAY (if it has not), a CALL_END
+     * UNAVAILABLE for each of its calls, and closes once those are written. The listeners close when the last
+     * connection has (see {@link #connectionClosed}).
+     */
     public void shutdownNow() {
         shutdown = true;
         Status status = Status.UNAVAILABLE.withDescription("the server shut down before the call completed");
         for (ServerConnection c : List.copyOf(connections)) {
-            c.cancelAll(status);
-            c.closeAfterFlush(null, "server shut down");
+            c.abortAll(status);
         }
-        terminate();
+        if (connections.isEmpty()) {
+            terminate();
+        }
     }
 
     private void terminate() {
@@ -225,6 +230,9 @@ public final class ServerCore {
             Thread.currentThread().interrupt();
             shutdownNow();
         } finally {
+            // Whatever did not close by itself in time: listeners (and their channels), served channels.
+            terminate();
+            connections.forEach(c -> c.closeWithCause("server closed"));
             resources.close();
         }
     }
