@@ -78,7 +78,10 @@ public final class ChannelCore {
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
             if (f == null) {
-                Endpoint endpoint = Endpoints.forRpc(Endpoint.parse(t.getKey()), s.maxMessageSize());
+                Endpoint asked = Endpoint.parse(t.getKey());
+                // Refuse at once a target that could never connect, with the error connect would give.
+                conduit.checkConnect(asked);
+                Endpoint endpoint = Endpoints.forRpc(asked, s.maxMessageSize());
                 f = new ChannelFactory() {
                     @Override
                     public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
@@ -86,7 +89,9 @@ public final class ChannelCore {
                     }
                 };
             }
-            subchannels.add(new Subchannel(this, t.getKey(), f));
+            // Named in messages as the user wrote it, secrets masked.
+            String name = t.getValue() == null ? Endpoint.parse(t.getKey()).toString() : t.getKey();
+            subchannels.add(new Subchannel(this, name, f));
         }
     }
 

@@ -97,15 +97,20 @@ public final class ServerCore {
         List<Endpoint> bound = new ArrayList<>();
         try {
             for (Endpoint e : endpoints) {
-                Listener<Frame> l = conduit.listen(Endpoints.forRpc(e, config.maxMessageSize()), codec, this::accepted);
+                Endpoint rpc = Endpoints.forRpc(e, config.maxMessageSize());
+                Listener<Frame> l;
+                try {
+                    l = conduit.listen(rpc, codec, this::accepted);
+                } catch (RuntimeException failure) {
+                    throw Endpoints.restate(failure, rpc, e);
+                }
                 lock.lock();
                 try {
                     listeners.add(l);
                 } finally {
                     lock.unlock();
                 }
-                // Report the user's endpoint with the address actually bound, not the options added for RPC.
-                bound.add(e.withAddress(l.endpoint().address()));
+                bound.add(Endpoints.reported(l.endpoint(), e));
             }
         } catch (RuntimeException e) {
             shutdownNow();

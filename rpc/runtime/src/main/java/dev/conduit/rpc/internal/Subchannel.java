@@ -1,6 +1,7 @@
 package dev.conduit.rpc.internal;
 
 import dev.conduit.core.Channel;
+import dev.conduit.core.ConnectFailedException;
 import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.Status;
 import java.util.List;
@@ -139,10 +140,8 @@ final class Subchannel {
                 return;
             }
             state = State.TRANSIENT_FAILURE;
-            Status s = Status.fromThrowable(cause);
             lastError = Status.UNAVAILABLE
-                    .withDescription("cannot connect to " + target + ": "
-                            + (s.description() != null ? s.description() : cause.toString()))
+                    .withDescription("cannot connect to " + target + ": " + reason(cause))
                     .withCause(cause);
             long jittered = (long)
                     (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
@@ -153,6 +152,16 @@ final class Subchannel {
         }
         log.debug("{}", lastError);
         owner.stateChanged();
+    }
+
+    /** Why a connection failed, without naming the endpoint again: the message says {@link #target} once. */
+    private static String reason(Throwable cause) {
+        if (cause instanceof ConnectFailedException c) {
+            return c.reason();
+        }
+        Status s = Status.fromThrowable(cause);
+        String description = s.description() != null ? s.description() : cause.toString();
+        return description;
     }
 
     private void retry() {

@@ -2,12 +2,15 @@ package dev.conduit.rpc.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.StringValue;
+import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
+import dev.conduit.core.EndpointException;
 import dev.conduit.core.Listener;
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ClientCalls;
@@ -92,6 +95,48 @@ class RpcChannelBehaviourTest {
                 assertThat(e.status().description()).contains(uri);
             });
         }
+    }
+
+    @Test
+    void buildRefusesTargetsThatCanNeverConnectWithTheErrorConnectGives() {
+        for (String uri : List.of("http://127.0.0.1:1/x", "tcp://127.0.0.1:1?maxFrme=1k", "unix:relative.sock")) {
+            Throwable fromConnect = catchThrowable(() -> conduit.connect(uri, Codecs.bytes()));
+            assertThat(fromConnect).as(uri).isInstanceOf(EndpointException.class);
+            assertThatThrownBy(() -> RpcChannel.builder(conduit).target(uri).build())
+                    .as(uri)
+                    .isInstanceOf(fromConnect.getClass())
+                    .hasMessage(fromConnect.getMessage());
+        }
+        assertThatThrownBy(() -> RpcChannel.builder(conduit)
+                        .target("tcp://127.0.0.1:1?framing=line")
+                        .build())
+                .isInstanceOf(EndpointException.class)
+                .hasMessageContaining("RPC frames are binary");
+    }
+
+    @Test
+    void failuresNameTheUriOnceAsTheUserWroteIt() {
+        String refused = "tcp://127.0.0.1:1";
+        RpcChannel ch = channel(refused);
+        assertThatThrownBy(() -> echo(ch, "nobody"))
+                .isInstanceOfSatisfying(
+                        RpcException.class,
+                        e -> assertThat(e.status().description())
+                                .startsWith("cannot connect to " + refused + ": ")
+                                .doesNotContain("maxFrame", "sendLimit")
+                                .satisfies(d ->
+                                        assertThat(d.split("tcp://", -1)).as(d).hasSize(2)));
+
+        RpcServer first = closeLater(serve("tcp://127.0.0.1:0", new TestService().definition()));
+        String taken = first.endpoints().get(0).toString();
+        assertThatThrownBy(() -> serve(taken, new TestService().definition()))
+                .isInstanceOf(BindFailedException.class)
+                .hasMessageStartingWith("cannot listen on " + taken + ": ")
+                .hasMessageNotContaining("maxFrame")
+                .hasMessageNotContaining("sendLimit");
+        assertThatThrownBy(() -> serve("tcp://127.0.0.1:0?maxFrme=1k", new TestService().definition()))
+                .isInstanceOf(EndpointException.class)
+                .hasMessageStartingWith("unknown option 'maxFrme' in tcp://127.0.0.1:0?maxFrme=1k;");
     }
 
     @Test
