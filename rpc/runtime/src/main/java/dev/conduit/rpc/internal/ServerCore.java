@@ -149,9 +149,20 @@ public final class ServerCore {
         }
     }
 
-    /** Stops taking new calls; calls in flight continue. */
+    /**
+     * Stops taking new calls; calls in flight continue. The listeners stop accepting at once, so the server's ports,
+     * socket files and names are free while it drains; each connection gets a GOAWAY.
+     */
     public void shutdown() {
         shutdown = true;
+        List<Listener<Frame>> listening;
+        lock.lock();
+        try {
+            listening = List.copyOf(listeners);
+        } finally {
+            lock.unlock();
+        }
+        listening.forEach(Listener::stopAccepting);
         for (ServerConnection c : List.copyOf(connections)) {
             c.goAway();
         }
@@ -195,6 +206,15 @@ public final class ServerCore {
                 terminated.complete(null);
             }
         });
+    }
+
+    /** Waits, without a time limit, until every connection and listener is closed. */
+    public void awaitTermination() throws InterruptedException {
+        try {
+            terminated.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits until every connection and listener is closed. */
