@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The control socket's protocol. The client opens with a hello, the server answers, and from then on each side sends
- * single bytes: {@link #WAKE} to rouse a peer that flagged itself parked, {@link #BYE} before an orderly close.
- * Integers are big-endian.
+ * single bytes: {@link #WAKE} to rouse a peer that flagged itself parked, {@link #BYE} before an orderly close, and
+ * {@link #REFUSED} followed by two ints (the size of the frame refused, the sender's {@code maxFrame}; -1 and -1 for a
+ * frame refused for another reason) before a close because a frame broke the sender's limits. Integers are
+ * big-endian.
  *
  * <pre>
  *  hello:  magic 'CSHM' (int) | version (short) | flags (byte) | 0 (byte)
@@ -26,6 +28,10 @@ final class Handshake {
     static final short VERSION = 1;
     static final byte WAKE = 1;
     static final byte BYE = 2;
+    static final byte REFUSED = 3;
+    /** The bytes that follow {@link #REFUSED}. */
+    static final int REFUSED_BODY = 8;
+
     private static final int MAX_PATH = 4096;
     private static final int HELLO_FIXED = 26;
 

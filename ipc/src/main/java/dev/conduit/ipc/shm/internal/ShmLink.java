@@ -1,8 +1,11 @@
 package dev.conduit.ipc.shm.internal;
 
 import dev.conduit.core.CloseReason;
+import dev.conduit.core.CodecException;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.FrameTooLargeException;
+import dev.conduit.core.FramingException;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.WriteCallback;
@@ -47,6 +50,10 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
     private final ByteBuffer controlIn = ByteBuffer.allocate(64);
     private @Nullable SelectionKey key;
     private boolean peerSaidBye;
+    /** What the peer said with {@link Handshake#REFUSED}: read so far, and why, once complete. */
+    private @Nullable ByteBuffer refusal;
+
+    private @Nullable String peerRefused;
     private boolean closed;
     private @Nullable LinkListener listener;
 
@@ -169,7 +176,8 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         boolean work = outbound.flush();
         work |= inbound.poll(sweep);
         if (peerSaidBye && inbound.drained()) {
-            closeNow(CloseReason.PEER);
+            String refused = peerRefused;
+            closeNow(refused == null ? CloseReason.PEER : CloseReason.refusedByPeer(refused));
             return true;
         }
         return work;
@@ -190,9 +198,19 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
             while ((n = control.read(controlIn.clear())) > 0) {
                 for (int i = 0; i < n; i++) {
                     byte b = controlIn.get(i);
-                    if (b == Handshake.BYE) {
+                    ByteBuffer why = refusal;
+                    if (why != null) {
+                        why.put(b);
+                        if (!why.hasRemaining()) {
+                            peerRefused = refusalText(why.getInt(0), why.getInt(4));
+                            peerSaidBye = true;
+                            inbound.end();
+                        }
+                    } else if (b == Handshake.BYE) {
                         peerSaidBye = true;
                         inbound.end();
+                    } else if (b == Handshake.REFUSED) {
+                        refusal = ByteBuffer.allocate(Handshake.REFUSED_BODY);
                     } else if (b != Handshake.WAKE) {
                         throw new IOException("unknown control byte " + b + " from the shm peer");
                     }
@@ -211,6 +229,10 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
                     "the shm peer's control socket failed (" + e.getMessage() + "): its process died or was killed",
                     e)));
         }
+    }
+
+    private static String refusalText(int size, int limit) {
+        return size < 0 ? "a frame it could not read" : new FrameTooLargeException(size, limit, "frame").getMessage();
     }
 
     /** Flags the inbound ring parked before the poller sleeps; false if there is work after all. */
@@ -237,6 +259,32 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         }
     }
 
+    @Override
+    public void refuse(Throwable why) {
+        if (!closeRequested) {
+            closeRequested = true;
+            poller.execute(() -> closeNow(CloseReason.error(why)));
+        }
+    }
+
+    /** Tells the peer that this side refused a frame it sent ({@link Handshake#REFUSED}), before closing. */
+    private void sendRefused(Throwable why) {
+        ByteBuffer out = ByteBuffer.allocate(1 + Handshake.REFUSED_BODY).put(Handshake.REFUSED);
+        if (why instanceof FrameTooLargeException tooLarge) {
+            out.putInt((int) Math.min(Integer.MAX_VALUE, tooLarge.size())).putInt((int) tooLarge.limit());
+        } else {
+            out.putInt(-1).putInt(-1);
+        }
+        controlLock.lock();
+        try {
+            control.write(out.flip());
+        } catch (IOException e) {
+            log.debug("{}: control write failed", this, e);
+        } finally {
+            controlLock.unlock();
+        }
+    }
+
     /** Closes on the poller thread: fails waiting writes, says goodbye if this side chose to close, tells core. */
     void closeNow(CloseReason reason) {
         if (closed) {
@@ -246,6 +294,8 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         outbound.close(reason);
         if (reason.kind() == CloseReason.Kind.LOCAL) {
             sendControl(Handshake.BYE);
+        } else if (reason.error() instanceof FramingException || reason.error() instanceof CodecException) {
+            sendRefused(reason.error()); // what the peer sent broke our limits: say so, not "died"
         }
         cancelKey();
         try {
