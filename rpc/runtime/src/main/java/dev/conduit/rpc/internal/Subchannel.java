@@ -61,6 +61,11 @@ final class Subchannel {
         return state;
     }
 
+    /** The endpoint as the user named it (secrets masked), for messages. */
+    String target() {
+        return target;
+    }
+
     Status lastError() {
         return lastError;
     }
@@ -140,8 +145,9 @@ final class Subchannel {
                 return;
             }
             state = State.TRANSIENT_FAILURE;
+            String why = reason(cause);
             lastError = Status.UNAVAILABLE
-                    .withDescription("cannot connect to " + target + ": " + reason(cause))
+                    .withDescription(why.startsWith(target) ? why : "cannot connect to " + target + ": " + why)
                     .withCause(cause);
             long jittered = (long)
                     (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
@@ -160,8 +166,7 @@ final class Subchannel {
             return c.reason();
         }
         Status s = Status.fromThrowable(cause);
-        String description = s.description() != null ? s.description() : cause.toString();
-        return description;
+        return s.description() != null ? s.description() : cause.toString();
     }
 
     private void retry() {

@@ -19,6 +19,7 @@ import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServiceDefinition;
 import dev.conduit.rpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +138,25 @@ class RpcChannelBehaviourTest {
         assertThatThrownBy(() -> serve("tcp://127.0.0.1:0?maxFrme=1k", new TestService().definition()))
                 .isInstanceOf(EndpointException.class)
                 .hasMessageStartingWith("unknown option 'maxFrme' in tcp://127.0.0.1:0?maxFrme=1k;");
+    }
+
+    @Test
+    void aListenerThatDoesNotSpeakRpcIsNamedAsSuch() {
+        // An echo: the client's own HELLO comes back (acceptable), then its CALL_START, which no server sends.
+        Listener<byte[]> echo = closeLater(
+                conduit.listen("tcp://127.0.0.1:0", Codecs.bytes(), ch -> ch.onMessage((c, m) -> c.send(m))));
+        // A greeter: its first message is no HELLO.
+        Listener<byte[]> greeter = closeLater(conduit.listen(
+                "tcp://127.0.0.1:0", Codecs.bytes(), ch -> ch.send("hello, human".getBytes(StandardCharsets.UTF_8))));
+        for (Listener<byte[]> plain : List.of(echo, greeter)) {
+            String uri = plain.endpoint().toString();
+            assertThatThrownBy(() -> echo(channel(uri), "anyone?")).isInstanceOfSatisfying(RpcException.class, e -> {
+                assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.status().description())
+                        .startsWith(uri + " does not speak Conduit RPC (a plain channel listener?): ")
+                        .doesNotContain("protocol error");
+            });
+        }
     }
 
     @Test
