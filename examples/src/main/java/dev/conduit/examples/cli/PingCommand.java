@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,13 +50,8 @@ final class PingCommand implements Callable<Integer> {
             description = "override the URI's framing")
     Framing framing;
 
-    @Option(
-            names = "--timeout",
-            defaultValue = "10s",
-            paramLabel = "DURATION",
-            converter = Arguments.Time.class,
-            description = "how long to wait for each reply, e.g. 500ms, 10s (default 10s)")
-    Duration timeout;
+    @Mixin
+    ReplyTimeout timeout;
 
     @Spec
     CommandSpec spec;
@@ -73,7 +69,7 @@ final class PingCommand implements Callable<Integer> {
         if (count < 1 || size < 0 || warmup < 0) {
             throw new ParameterException(spec.commandLine(), "expected --count >= 1, --size >= 0, --warmup >= 0");
         }
-        Duration wait = timeout;
+        Duration wait = timeout.value;
         PrintWriter out = spec.commandLine().getOut();
         Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         long started;
@@ -95,8 +91,7 @@ final class PingCommand implements Callable<Integer> {
                 byte[] reply = channel.receive(wait);
                 long t1 = System.nanoTime();
                 if (reply == null) {
-                    throw new IllegalStateException(
-                            "no reply within " + Endpoints.format(timeout) + " (is the peer 'listen --echo'?)");
+                    throw new IllegalStateException("no reply within " + timeout + " (is the peer 'listen --echo'?)");
                 }
                 if (!Arrays.equals(reply, payload)) {
                     throw new IllegalStateException("reply " + (i + warmup) + " differs from what was sent");

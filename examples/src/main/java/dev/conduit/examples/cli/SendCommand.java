@@ -5,12 +5,12 @@ import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Framing;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,13 +40,8 @@ final class SendCommand implements Callable<Integer> {
             description = "override the URI's framing")
     Framing framing;
 
-    @Option(
-            names = "--timeout",
-            defaultValue = "10s",
-            paramLabel = "DURATION",
-            converter = Arguments.Time.class,
-            description = "how long to wait for each reply, e.g. 500ms, 10s (default 10s)")
-    Duration timeout;
+    @Mixin
+    ReplyTimeout timeout;
 
     @Option(names = "--no-reply", description = "do not wait for replies")
     boolean noReply;
@@ -61,19 +56,16 @@ final class SendCommand implements Callable<Integer> {
                 Channel<String> channel = Endpoints.connect(conduit, Endpoints.parse(uri, framing), Codecs.text())) {
             for (String message : messages) {
                 try {
-                    channel.send(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    channel.send(message).get(timeout.value.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    throw new IllegalStateException(
-                            "the transport did not take '" + message + "' within " + Endpoints.format(timeout));
+                    throw new IllegalStateException("the transport did not take '" + message + "' within " + timeout);
                 }
                 if (noReply) {
                     continue;
                 }
-                String reply = channel.receive(timeout);
+                String reply = channel.receive(timeout.value);
                 if (reply == null) {
-                    spec.commandLine()
-                            .getErr()
-                            .println("conduit: no reply to '" + message + "' within " + Endpoints.format(timeout));
+                    spec.commandLine().getErr().println("conduit: no reply to '" + message + "' within " + timeout);
                     return 1;
                 }
                 out.println(reply);

@@ -75,9 +75,7 @@ class RpcShutdownFramesTest {
     }
 
     private static RawFrames.Received next(Channel<byte[]> ch) throws InterruptedException {
-        byte[] frame = ch.receive(TIMEOUT);
-        assertThat(frame).as("a frame from the server within " + TIMEOUT).isNotNull();
-        return RawFrames.Received.parse(frame);
+        return RawFrames.next(ch, TIMEOUT);
     }
 
     /** Every frame until the server closes the connection. */
