@@ -211,6 +211,13 @@ public final class ChannelCore {
                                 + (subchannels.size() > 1 ? " (and " + (subchannels.size() - 1) + " more)" : ""));
     }
 
+    /** Why no connection is ready, if an endpoint failed to connect; null if none has failed yet. */
+    @Nullable
+    String whyNotConnected() {
+        boolean anyFailed = subchannels.stream().anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+        return anyFailed ? lastError().description() : null;
+    }
+
     /** The endpoints' states, for diagnostics: {@code uri (READY)}. */
     public List<String> describe() {
         return subchannels.stream().map(Subchannel::toString).toList();

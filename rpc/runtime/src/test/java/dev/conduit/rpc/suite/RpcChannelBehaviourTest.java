@@ -141,6 +141,21 @@ class RpcChannelBehaviourTest {
     }
 
     @Test
+    void aWaitForReadyCallWhoseDeadlinePassesSaysWhyThereWasNoConnection() {
+        String refused = "tcp://127.0.0.1:1";
+        RpcChannel ch = channel(refused);
+        CallOptions patient = CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> ClientCalls.blockingUnary(ch, TestService.ECHO, patient, StringValue.of("x")))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                    assertThat(e.status().description())
+                            .startsWith(
+                                    "deadline of 2000 ms exceeded while waiting for a connection; cannot connect to "
+                                            + refused + ": ");
+                });
+    }
+
+    @Test
     void aListenerThatDoesNotSpeakRpcIsNamedAsSuch() {
         // An echo: the client's own HELLO comes back (acceptable), then its CALL_START, which no server sends.
         Listener<byte[]> echo = closeLater(
