@@ -41,11 +41,11 @@ class RpcServerStopTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        if (server != null) {
+            server.close(); // first: it ends the call left hanging, which the channel would wait for
+        }
         if (channel != null) {
             channel.close();
-        }
-        if (server != null) {
-            server.close();
         }
         conduit.close();
         try (Stream<Path> left = Files.list(dir)) {
