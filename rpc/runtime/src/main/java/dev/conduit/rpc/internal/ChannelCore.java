@@ -78,7 +78,10 @@ public final class ChannelCore {
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
             if (f == null) {
-                Endpoint endpoint = Endpoints.forRpc(Endpoint.parse(t.getKey()), s.maxMessageSize());
+                Endpoint asked = Endpoint.parse(t.getKey());
+                // Refuse at once a target that could never connect, with the error connect would give.
+                conduit.checkConnect(asked);
+                Endpoint endpoint = Endpoints.forRpc(asked, s.maxMessageSize());
                 f = new ChannelFactory() {
                     @Override
                     public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
@@ -86,7 +89,9 @@ public final class ChannelCore {
                     }
                 };
             }
-            subchannels.add(new Subchannel(this, t.getKey(), f));
+            // Named in messages as the user wrote it, secrets masked.
+            String name = t.getValue() == null ? Endpoint.parse(t.getKey()).toString() : t.getKey();
+            subchannels.add(new Subchannel(this, name, f));
         }
     }
 
@@ -204,6 +209,13 @@ public final class ChannelCore {
                 : Status.UNAVAILABLE.withDescription(
                         "no endpoint reachable; " + first.lastError().description()
                                 + (subchannels.size() > 1 ? " (and " + (subchannels.size() - 1) + " more)" : ""));
+    }
+
+    /** Why no connection is ready, if an endpoint failed to connect; null if none has failed yet. */
+    @Nullable
+    String whyNotConnected() {
+        boolean anyFailed = subchannels.stream().anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+        return anyFailed ? lastError().description() : null;
     }
 
     /** The endpoints' states, for diagnostics: {@code uri (READY)}. */
