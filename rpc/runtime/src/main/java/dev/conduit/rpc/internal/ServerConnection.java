@@ -1,6 +1,7 @@
 package dev.conduit.rpc.internal;
 
 import dev.conduit.core.Channel;
+import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.Status;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * other call frames by id, and drains on GOAWAY. Frames for ids it does not know (calls that just ended) are
  * ignored, as the protocol says.
  */
-final class ServerConnection extends Connection {
+final class ServerConnection extends Connection implements ServerCarrier, ServedConnection {
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
     private final ServerCore server;
-    private final ConcurrentHashMap<Integer, ServerCallImpl<?, ?>> calls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, CarriedCall> calls = new ConcurrentHashMap<>();
     private volatile int lastCallId;
     private volatile boolean goingAway;
     private volatile boolean ready;
@@ -45,8 +46,34 @@ final class ServerConnection extends Connection {
         }
     }
 
-    Executor executor() {
+    @Override
+    public Executor executor() {
         return server.executor();
+    }
+
+    @Override
+    public RpcConfig config() {
+        return config;
+    }
+
+    @Override
+    public long initialSendCredit() {
+        return peerInitialWindow;
+    }
+
+    @Override
+    public int peerMaxMessageSize() {
+        return peerMaxMessageSize;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return channel.remoteEndpoint();
+    }
+
+    @Override
+    public boolean sendsResponseHeaders() {
+        return false;
     }
 
     @Override
@@ -81,7 +108,7 @@ final class ServerConnection extends Connection {
             protocolError(Status.Code.INTERNAL, "protocol error: CALL_END sent by a client");
             return;
         }
-        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        CarriedCall call = calls.get(f.callId);
         if (call != null) {
             call.onFrame(f);
         } else {
@@ -107,14 +134,9 @@ final class ServerConnection extends Connection {
             reject(id, Status.Code.UNAVAILABLE, "the server is shutting down");
             return;
         }
-        ServerCore.Method<?, ?> method = server.lookup(String.valueOf(f.method));
-        if (method == null) {
+        if (!server.startCall(this, f, call -> calls.put(id, call))) {
             reject(id, Status.Code.UNIMPLEMENTED, "method not found: " + f.method);
-            return;
         }
-        ServerCallImpl<?, ?> call = method.newCall(this, id, f);
-        calls.put(id, call);
-        call.begin(f);
     }
 
     private void reject(int id, Status.Code code, String message) {
@@ -122,7 +144,8 @@ final class ServerConnection extends Connection {
     }
 
     /** A call has ended; called once per call. */
-    void callEnded(int id) {
+    @Override
+    public void callEnded(int id) {
         calls.remove(id);
         if (goingAway && calls.isEmpty()) {
             closeAfterFlush(null, "server shut down");
@@ -131,7 +154,7 @@ final class ServerConnection extends Connection {
 
     @Override
     void sendFailed(Frame f, Status status) {
-        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        CarriedCall call = calls.get(f.callId);
         if (call != null) {
             call.sendFailed(f, status);
         } else {
@@ -145,7 +168,8 @@ final class ServerConnection extends Connection {
     }
 
     /** Graceful shutdown: no new calls; close once the calls in flight have ended. */
-    void goAway() {
+    @Override
+    public void goAway() {
         goingAway = true;
         if (ready) {
             sendGoAway();
@@ -161,14 +185,16 @@ final class ServerConnection extends Connection {
         }
     }
 
-    /** Ends every call in flight with {@code status}, telling the clients. */
-    void cancelAll(Status status) {
-        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+    @Override
+    public void shutdownNow(Status status) {
+        for (CarriedCall call : List.copyOf(calls.values())) {
             call.abort(status, true);
         }
+        closeAfterFlush(null, "server shut down");
     }
 
-    int activeCalls() {
+    @Override
+    public int activeCalls() {
         return calls.size();
     }
 
@@ -179,7 +205,7 @@ final class ServerConnection extends Connection {
             timer.cancel(false);
         }
         Status cancelled = Status.CANCELLED.withDescription("the client's connection closed: " + status.description());
-        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+        for (CarriedCall call : List.copyOf(calls.values())) {
             call.abort(cancelled, false);
         }
         server.connectionClosed(this);
