@@ -65,6 +65,29 @@ final class GrpcServerReader extends Http2EventAdapter {
     @Override
     public void onHeadersRead(
             ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream) {
+        try {
+            readHeaders(streamId, headers, endOfStream);
+        } catch (RuntimeException e) {
+            failStream(streamId, "request headers", e);
+        }
+    }
+
+    /** A bug met while handling one stream ends that stream, not the connection and its other calls. */
+    private void failStream(int streamId, String what, RuntimeException e) {
+        log.error("{}: failed handling the {} of stream {}; resetting it", conn, what, streamId, e);
+        GrpcServerStream st = conn.streams.get(streamId);
+        if (st != null && st.call != null) {
+            st.call.abort(Status.INTERNAL.withDescription("internal error handling the " + what), false);
+        }
+        conn.handler()
+                .resetStream(
+                        conn.ctx(),
+                        streamId,
+                        Http2Error.INTERNAL_ERROR.code(),
+                        conn.ctx().newPromise());
+    }
+
+    private void readHeaders(int streamId, Http2Headers headers, boolean endOfStream) {
         GrpcServerStream existing = conn.streams.get(streamId);
         if (existing != null) {
             // Trailers from a client: gRPC has none, but HTTP/2 allows them; the end of the stream is what counts.
@@ -120,9 +143,15 @@ final class GrpcServerReader extends Http2EventAdapter {
         if (st == null) {
             return data.readableBytes() + padding;
         }
-        int processed = padding + st.deframer.feed(data);
-        if (endOfStream) {
-            halfClose(st);
+        int processed = padding;
+        try {
+            processed += st.deframer.feed(data);
+            if (endOfStream) {
+                halfClose(st);
+            }
+        } catch (RuntimeException e) {
+            failStream(streamId, "request data", e);
+            return data.readableBytes() + padding;
         }
         return processed;
     }

@@ -14,7 +14,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.logging.LogLevel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -34,6 +36,9 @@ public final class GrpcTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcTransport.class);
 
     private GrpcTransport() {}
+
+    /** Every HTTP/2 frame in and out, at TRACE on the logger {@code dev.conduit.rpc.grpc.frames}. */
+    private static final Http2FrameLogger FRAMES = new Http2FrameLogger(LogLevel.TRACE, "dev.conduit.rpc.grpc.frames");
 
     /** The largest header block accepted (SETTINGS_MAX_HEADER_LIST_SIZE), as gRPC suggests. */
     static final int MAX_HEADER_LIST_SIZE = 8192;
@@ -70,13 +75,13 @@ public final class GrpcTransport {
     }
 
     /** This side's SETTINGS. */
-    static Http2Settings settings(RpcConfig config, int maxConcurrentStreams) {
-        Http2Settings s = new Http2Settings()
-                .initialWindowSize(config.initialWindow())
-                .maxHeaderListSize(MAX_HEADER_LIST_SIZE)
-                .pushEnabled(false);
-        if (maxConcurrentStreams > 0) {
+    static Http2Settings settings(RpcConfig config, boolean server, int maxConcurrentStreams) {
+        Http2Settings s =
+                new Http2Settings().initialWindowSize(config.initialWindow()).maxHeaderListSize(MAX_HEADER_LIST_SIZE);
+        if (server) {
             s.maxConcurrentStreams(maxConcurrentStreams);
+        } else {
+            s.pushEnabled(false); // only a client may say so
         }
         return s;
     }
@@ -89,6 +94,8 @@ public final class GrpcTransport {
                 .validateHeaders(true)
                 .encoderEnforceMaxConcurrentStreams(!server)
                 .gracefulShutdownTimeoutMillis(5_000)
+                .frameLogger(
+                        new io.netty.handler.codec.http2.Http2FrameLogger(io.netty.handler.logging.LogLevel.INFO, "h2"))
                 .build();
     }
 
@@ -143,7 +150,7 @@ public final class GrpcTransport {
     private static void addServerHttp2(ChannelPipeline p, GrpcServerConnection conn) {
         var config = conn.config();
         var grpc = conn.server.grpcSettings();
-        Http2ConnectionHandler h = handler(true, conn.reader, settings(config, grpc.maxConcurrentCalls()));
+        Http2ConnectionHandler h = handler(true, conn.reader, settings(config, true, grpc.maxConcurrentCalls()));
         h.connection().addListener(conn.reader);
         p.addLast(new KeepAlive(
                 config.keepAliveTime(),
