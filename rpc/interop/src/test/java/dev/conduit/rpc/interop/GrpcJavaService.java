@@ -24,7 +24,10 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -93,9 +96,9 @@ final class GrpcJavaService {
     private static final Context.Key<ConcurrentLinkedQueue<long[]>> SIZES = Context.key("sizes");
 
     /**
-     * Records each request's size on the wire and decoded. grpc-java reports the wire size when it cuts a message
-     * and the decoded size while the message is parsed, which happens just before the handler gets it, one message
-     * at a time; so the decoded bytes belong to the oldest message the handler has not taken yet.
+     * Records each request's size on the wire and decoded. grpc-java reports the wire size once per message when it
+     * cuts it, and the decoded size then (uncompressed) or while the message is parsed, just before the handler gets
+     * it, one message at a time; so the decoded bytes belong to the oldest message the handler has not taken yet.
      */
     static final ServerStreamTracer.Factory TRACER = new ServerStreamTracer.Factory() {
         @Override
@@ -107,9 +110,27 @@ final class GrpcJavaService {
                     return context.withValue(SIZES, sizes);
                 }
 
+                private final java.util.List<Boolean> sent = new java.util.ArrayList<>();
+
                 @Override
-                public void inboundWireSize(long bytes) {
-                    sizes.add(new long[] {bytes, 0});
+                public void outboundMessageSent(int seqNo, long wireSize, long uncompressedSize) {
+                    synchronized (sent) {
+                        sent.add(wireSize >= 0 && uncompressedSize > wireSize);
+                    }
+                }
+
+                @Override
+                public void streamClosed(Status status) {
+                    if (fullMethodName.endsWith("/UnaryCall") || fullMethodName.endsWith("/StreamingOutputCall")) {
+                        synchronized (sent) {
+                            RESPONSES_COMPRESSED.add(List.copyOf(sent));
+                        }
+                    }
+                }
+
+                @Override
+                public void inboundMessageRead(int seqNo, long wireSize, long uncompressedSize) {
+                    sizes.add(new long[] {wireSize, 0}); // once per message; the decoded size follows
                 }
 
                 @Override
@@ -122,6 +143,26 @@ final class GrpcJavaService {
             };
         }
     };
+
+    /** For each UnaryCall and StreamingOutputCall served, in order: which of its responses went out compressed. */
+    static final BlockingQueue<List<Boolean>> RESPONSES_COMPRESSED = new LinkedBlockingQueue<>();
+
+    /** Asserts that the next call recorded compressed exactly the responses {@code expected} says. */
+    static void assertResponsesCompressed(boolean[] expected) {
+        try {
+            List<Boolean> sent = RESPONSES_COMPRESSED.poll(30, TimeUnit.SECONDS);
+            List<Boolean> want = new java.util.ArrayList<>();
+            for (boolean b : expected) {
+                want.add(b);
+            }
+            org.assertj.core.api.Assertions.assertThat(sent)
+                    .as("the grpc-java server compressed these responses")
+                    .isEqualTo(want);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     /** Whether the request the handler is about to read arrived compressed (smaller on the wire than decoded). */
     private static boolean nextRequestCompressed() {

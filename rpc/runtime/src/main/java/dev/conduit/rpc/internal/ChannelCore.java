@@ -55,7 +55,8 @@ public final class ChannelCore {
             Duration connectTimeout,
             Duration backoffInitial,
             Duration backoffMax,
-            Idle idle) {}
+            Idle idle,
+            boolean keepAliveSet) {}
 
     /**
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
@@ -82,7 +83,12 @@ public final class ChannelCore {
             if (f != null) {
                 connector = conduitConnector(f);
             } else if (GrpcTransport.serves(Endpoint.parse(t.getKey()))) {
-                connector = GrpcTransport.connector(Endpoint.parse(t.getKey()), conduit.transportContext(), config);
+                connector = GrpcTransport.connector(
+                        Endpoint.parse(t.getKey()),
+                        conduit.transportContext(),
+                        config,
+                        s.idleTimeout(),
+                        s.keepAliveSet());
             } else {
                 Endpoint endpoint = Endpoints.forRpc(Endpoint.parse(t.getKey()), s.maxMessageSize());
                 connector = conduitConnector(new ChannelFactory() {

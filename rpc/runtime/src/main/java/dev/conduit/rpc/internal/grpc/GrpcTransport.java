@@ -23,6 +23,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,12 +62,23 @@ public final class GrpcTransport {
         return GrpcListener.bind(e, loops, runtime, ch -> initServerChannel(ch, e, tls, server));
     }
 
-    /** Makes HTTP/2 connections to {@code endpoint} for a client channel. */
-    public static CarrierConnector connector(Endpoint endpoint, TransportContext runtime, RpcConfig config) {
+    /**
+     * Makes HTTP/2 connections to {@code endpoint} for a client channel.
+     *
+     * @param idleTimeout how long a connection without calls stays open; zero keeps it
+     * @param keepAlive whether to send keepalive pings (while calls are open) at the config's interval: gRPC servers
+     *     disconnect clients that ping more often than they permit, so a client pings only when asked to
+     * @throws dev.conduit.core.EndpointException if the endpoint or an option is not valid
+     */
+    public static CarrierConnector connector(
+            Endpoint endpoint, TransportContext runtime, RpcConfig config, Duration idleTimeout, boolean keepAlive) {
         GrpcEndpoint e = GrpcEndpoint.of(endpoint);
         SslContext tls = e.tls() ? GrpcTls.client(endpoint, runtime) : null;
         NettyLoops loops = NettyLoops.of(runtime, e.engine(), Idle.BLOCK);
-        return listener -> GrpcClientConnector.connect(e, tls, loops, config, listener);
+        var pings = new GrpcClientConnector.KeepAliveSettings(
+                keepAlive ? config.keepAliveTime() : Duration.ZERO, config.keepAliveTimeout());
+        return listener ->
+                GrpcClientConnector.connect(e, tls, loops, runtime.allocator(), config, idleTimeout, pings, listener);
     }
 
     /** The connection-level receive window: room for several calls' windows. */
