@@ -61,7 +61,10 @@ public final class Frame {
     /** The payload size: set when an outbound payload is encoded, or when an inbound one is decoded. */
     int payloadLength;
 
-    /** Inbound: the flow-control credit the message used, in the carrier's units; returned once it is consumed. */
+    /**
+     * The flow-control credit the message uses, in the carrier's units: inbound, returned to the peer once consumed;
+     * outbound, set when the message is encoded (Conduit: size + 8; HTTP/2: the DATA bytes, prefix included).
+     */
     long cost;
 
     /** Inbound: the payload is compressed with the call's message encoding. Outbound: compress it if negotiated. */
@@ -191,6 +194,12 @@ public final class Frame {
             throw new MessageTooLargeException(n, maxPayload);
         }
         payloadLength = n;
+        cost = Frames.cost(n);
+    }
+
+    /** Sets the flow-control cost of an encoded outbound message, for carriers whose units differ from Conduit's. */
+    public void cost(long bytes) {
+        cost = bytes;
     }
 
     /** The encoded size of the outbound message, as a codec estimates it. */

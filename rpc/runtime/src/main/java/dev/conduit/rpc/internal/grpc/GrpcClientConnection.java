@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A client's HTTP/2 connection to a gRPC server: the carrier of its calls, each on its own stream. Calls write
  * frames from any thread ({@link #write}); they are encoded there and written on the event loop in batches, where
- * streams are started in order. Responses are read by {@link GrpcClientReader}. As on the server, a call may have
- * {@link #initialSendCredit()} bytes of requests in Netty and not yet on the socket.
+ * streams are started in order. Responses are read by {@link GrpcClientReader}. As on the server, a call's credit
+ * for requests is its stream's HTTP/2 window: the server's initial window, given back by its WINDOW_UPDATEs.
  */
 final class GrpcClientConnection implements ClientCarrier {
     private static final Logger log = LoggerFactory.getLogger(GrpcClientConnection.class);
@@ -281,14 +281,7 @@ final class GrpcClientConnection implements ClientCarrier {
             }
             return;
         }
-        long cost = Frames.cost(f.payloadLength());
-        var promise = ctx().newPromise();
-        promise.addListener(done -> {
-            if (done.isSuccess()) {
-                st.call.grant(cost);
-            }
-        });
-        handler().encoder().writeData(ctx(), st.streamId, bytes, 0, end, promise);
+        handler().encoder().writeData(ctx(), st.streamId, bytes, 0, end, ctx().voidPromise());
     }
 
     private void consume(GrpcClientStream st, int bytes) {

@@ -194,10 +194,25 @@ final class GrpcClientReader extends Http2EventAdapter {
     }
 
     @Override
+    public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {
+        GrpcClientStream st = conn.byStream.get(streamId);
+        if (st != null) {
+            st.call.grant(windowSizeIncrement);
+        }
+    }
+
+    @Override
     public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
         Integer window = settings.initialWindowSize();
         if (window != null) {
-            conn.sendCredit = Math.max(window, 65_535);
+            long delta = window - conn.sendCredit;
+            conn.sendCredit = window;
+            if (delta != 0 && settingsSeen) {
+                // A new initial window changes every open stream's window by the difference (RFC 9113, 6.9.2).
+                for (GrpcClientStream st : conn.byStream.values()) {
+                    st.call.grant(delta);
+                }
+            }
         }
         if (!settingsSeen) {
             settingsSeen = true;

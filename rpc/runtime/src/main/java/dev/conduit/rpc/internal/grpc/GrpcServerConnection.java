@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * Requests are read by {@link GrpcServerReader} on the event loop; responses come from any thread through {@link
  * #write}, are encoded there and written on the event loop in batches ({@link WriteQueue}).
  *
- * <p>Response credit: a call may have {@link #initialSendCredit()} bytes of responses handed to Netty and not yet
- * written to the socket; each write gives its bytes back when it completes. A client that stops reading thus stops
- * the handler (flow control applies end to end) instead of filling this process's memory.
+ * <p>Response credit is HTTP/2's own: a call starts with the client's initial stream window, each response costs its
+ * DATA bytes, and the client's WINDOW_UPDATEs for the stream give credit back. A client that stops reading thus
+ * stops the handler (it waits, or sees {@code isReady()} false) instead of filling this process's memory.
  */
 final class GrpcServerConnection implements ServerCarrier, ServedConnection {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerConnection.class);
@@ -46,7 +46,9 @@ final class GrpcServerConnection implements ServerCarrier, ServedConnection {
     private final WriteQueue writes;
     private @Nullable Http2ConnectionHandler handler;
     private @Nullable ChannelHandlerContext ctx;
+    /** The client's initial stream window (SETTINGS_INITIAL_WINDOW_SIZE): a new call's credit for responses. */
     volatile long sendCredit = 65_535;
+
     volatile boolean goingAway;
     private boolean finalGoAwaySent; // event loop
 
@@ -195,14 +197,7 @@ final class GrpcServerConnection implements ServerCarrier, ServedConnection {
     private void writeData(GrpcServerStream st, Frame f, boolean end) {
         ByteBuf bytes = (ByteBuf) f.carried();
         f.carried(null);
-        long cost = Frames.cost(f.payloadLength());
-        var promise = ctx().newPromise();
-        promise.addListener(done -> {
-            if (done.isSuccess()) {
-                st.call().grant(cost);
-            }
-        });
-        handler().encoder().writeData(ctx(), st.id, bytes, 0, end, promise);
+        handler().encoder().writeData(ctx(), st.id, bytes, 0, end, ctx().voidPromise());
         reader.pingsAllowedAgain();
     }
 

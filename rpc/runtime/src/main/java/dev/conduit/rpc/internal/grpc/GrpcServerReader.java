@@ -209,10 +209,27 @@ final class GrpcServerReader extends Http2EventAdapter {
     // ---------------------------------------------------------------- connection frames
 
     @Override
+    public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {
+        GrpcServerStream st = conn.streams.get(streamId);
+        if (st != null && st.call != null) {
+            st.call.grant(windowSizeIncrement);
+        }
+    }
+
+    @Override
     public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings s) {
         Integer window = s.initialWindowSize();
         if (window != null) {
-            conn.sendCredit = Math.max(window, 65_535);
+            long delta = window - conn.sendCredit;
+            conn.sendCredit = window;
+            if (delta != 0) {
+                // A new initial window changes every open stream's window by the difference (RFC 9113, 6.9.2).
+                for (GrpcServerStream st : conn.streams.values()) {
+                    if (st.call != null) {
+                        st.call.grant(delta);
+                    }
+                }
+            }
         }
         if (!connectionWindowSet) {
             connectionWindowSet = true;

@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * Encodes a frame's message as a gRPC length-prefixed message in a pooled buffer: the 5-byte prefix, then the
  * marshaller's bytes (gzip-compressed if asked). Runs on the thread that sends, so marshalling and compression stay
- * off the event loop.
+ * off the event loop. The frame's cost becomes its bytes on the wire: what it takes of the peer's HTTP/2 window.
  */
 final class MessageFramer {
     private MessageFramer() {}
@@ -49,9 +49,11 @@ final class MessageFramer {
                     throw e;
                 }
                 buf.release();
+                f.cost(z.readableBytes());
                 return z;
             }
             buf.setByte(0, 0).setInt(1, length);
+            f.cost(buf.readableBytes());
             return buf;
         } catch (MessageTooLargeException e) {
             buf.release();
