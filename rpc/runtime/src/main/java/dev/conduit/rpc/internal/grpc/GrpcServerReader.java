@@ -275,6 +275,11 @@ final class GrpcServerReader extends Http2EventAdapter {
         }
     }
 
+    /** Whether the client's preface (its first SETTINGS) has arrived. Event loop. */
+    boolean prefaceReceived() {
+        return connectionWindowSet;
+    }
+
     /** The server sent headers or data: the client may ping again (gRPC resets its ping strikes then). */
     void pingsAllowedAgain() {
         pingStrikes = 0;

@@ -24,6 +24,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,9 @@ public final class GrpcTransport {
 
     /** Every HTTP/2 frame in and out, at TRACE on the logger {@code dev.conduit.rpc.grpc.frames}. */
     private static final Http2FrameLogger FRAMES = new Http2FrameLogger(LogLevel.TRACE, "dev.conduit.rpc.grpc.frames");
+
+    /** How many RST_STREAMs a client may send in 30 s before the server closes the connection. */
+    static final int MAX_RESETS_PER_WINDOW = 200;
 
     /** The largest header block accepted (SETTINGS_MAX_HEADER_LIST_SIZE), as gRPC suggests. */
     static final int MAX_HEADER_LIST_SIZE = 8192;
@@ -99,15 +103,19 @@ public final class GrpcTransport {
     }
 
     static Http2ConnectionHandler handler(boolean server, Http2FrameListener listener, Http2Settings settings) {
-        return new Http2ConnectionHandlerBuilder()
-                .server(server)
+        Http2ConnectionHandlerBuilder b = new Http2ConnectionHandlerBuilder();
+        if (server) {
+            // The "rapid reset" defence: a client that resets more streams than this is sent GOAWAY
+            // (ENHANCE_YOUR_CALM).
+            b.decoderEnforceMaxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, 30);
+        }
+        return b.server(server)
                 .frameListener(listener)
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .encoderEnforceMaxConcurrentStreams(!server)
                 .gracefulShutdownTimeoutMillis(5_000)
-                .frameLogger(
-                        new io.netty.handler.codec.http2.Http2FrameLogger(io.netty.handler.logging.LogLevel.INFO, "h2"))
+                .frameLogger(FRAMES)
                 .build();
     }
 
@@ -128,9 +136,22 @@ public final class GrpcTransport {
         GrpcServerConnection conn = new GrpcServerConnection(server, ch, remoteOf(ch, e));
         ChannelPipeline p = ch.pipeline();
         Consumer<ChannelPipeline> http2 = pipeline -> addServerHttp2(pipeline, conn);
+        // A client that connects and never completes the preface must not hold the connection forever.
+        ch.eventLoop()
+                .schedule(
+                        () -> {
+                            if (!conn.reader.prefaceReceived()) {
+                                log.debug(
+                                        "gRPC listener {}: no HTTP/2 preface from {} in time; closing",
+                                        e.endpoint(),
+                                        ch.remoteAddress());
+                                ch.close();
+                            }
+                        },
+                        conn.config().handshakeTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
         if (tls == null) {
-            p.addLast(new PrefaceSniffer());
-            http2.accept(p);
+            p.addLast(new PrefaceSniffer(http2));
             return;
         }
         SslHandler ssl = tls.newHandler(ch.alloc());
