@@ -6,9 +6,7 @@ import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.Status;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -339,18 +337,10 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         }
         Resp message;
         try {
-            byte[] payload = Objects.requireNonNull(frame.payload);
-            if (frame.compressed) {
-                payload = MessageEncoding.gunzip(payload, channel.config().maxMessageSize());
-            }
-            message = method.responseCodec().decode(ByteBuffer.wrap(payload));
+            message = MessageEncoding.decode(
+                    frame, method.responseCodec(), channel.config().maxMessageSize(), "response");
         } catch (RpcException e) {
             fail(e.status());
-            return;
-        } catch (RuntimeException e) {
-            fail(Status.INTERNAL
-                    .withDescription("could not decode the response: " + e.getMessage())
-                    .withCause(e));
             return;
         }
         received++;

@@ -1,12 +1,15 @@
 package dev.conduit.rpc.internal;
 
+import dev.conduit.core.Codec;
 import dev.conduit.rpc.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +58,28 @@ public final class MessageEncoding {
             }
         }
         return false;
+    }
+
+    /**
+     * Decodes a received message: decompressed first if it came compressed (held to {@code limit}), then {@code
+     * codec}'s bytes to a message.
+     *
+     * @param what what the message is, for errors: {@code request} or {@code response}
+     * @throws dev.conduit.rpc.RpcException the status the call ends with if the message cannot be decoded
+     */
+    public static <T> T decode(Frame frame, Codec<T> codec, int limit, String what) {
+        byte[] payload = Objects.requireNonNull(frame.payload);
+        if (frame.compressed) {
+            payload = gunzip(payload, limit);
+        }
+        try {
+            return codec.decode(ByteBuffer.wrap(payload));
+        } catch (RuntimeException e) {
+            throw Status.INTERNAL
+                    .withDescription("could not decode the " + what + ": " + e.getMessage())
+                    .withCause(e)
+                    .asException();
+        }
     }
 
     /** Compresses {@code in}'s readable bytes with gzip into {@code out}. */

@@ -7,7 +7,6 @@ import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.ServerCall;
 import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.Status;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
@@ -142,20 +141,10 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     public void deliver(Frame frame) {
         Req message;
         try {
-            byte[] payload = Objects.requireNonNull(frame.payload);
-            if (frame.compressed) {
-                payload = MessageEncoding.gunzip(payload, conn.config().maxMessageSize());
-            }
-            message = method.requestCodec().decode(ByteBuffer.wrap(payload));
+            message = MessageEncoding.decode(
+                    frame, method.requestCodec(), conn.config().maxMessageSize(), "request");
         } catch (RpcException e) {
             abort(e.status(), true);
-            return;
-        } catch (RuntimeException e) {
-            abort(
-                    Status.INTERNAL
-                            .withDescription("could not decode the request: " + e.getMessage())
-                            .withCause(e),
-                    true);
             return;
         }
         lastRequestCompressed = frame.compressed;

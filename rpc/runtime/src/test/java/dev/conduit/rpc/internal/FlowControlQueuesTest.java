@@ -75,6 +75,7 @@ class FlowControlQueuesTest {
             @Override
             public boolean write(Frame f) {
                 f.payloadLength = 100;
+                f.cost(Frames.cost(100)); // as a carrier does when it encodes the message
                 written.add(f);
                 return true;
             }
