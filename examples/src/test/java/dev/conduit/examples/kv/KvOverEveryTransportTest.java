@@ -50,7 +50,8 @@ class KvOverEveryTransportTest {
                 "unix://" + System.getProperty("java.io.tmpdir") + "/kv-test-"
                         + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + ".sock",
                 "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + "?dir=" + tempDir(),
-                "pipe:");
+                "pipe:",
+                "grpc://127.0.0.1:0");
     }
 
     /** A new temporary directory for shm's files; removed at exit, when the transport has emptied it. */

@@ -140,6 +140,7 @@ final class GrpcClientConnector {
                 () -> conn.active.get() > 0,
                 () -> GrpcTransport.ping(h, p),
                 () -> p.channel().close()));
+        p.addLast(new TransportThreadMarker());
         p.addLast(h);
         conn.attach(h, p.context(h));
     }

@@ -191,6 +191,7 @@ public final class GrpcTransport {
                 () -> true,
                 () -> ping(h, p),
                 () -> p.channel().close()));
+        p.addLast(new TransportThreadMarker());
         p.addLast(h);
         conn.attach(h, p.context(h));
     }

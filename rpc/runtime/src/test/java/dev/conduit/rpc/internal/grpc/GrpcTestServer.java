@@ -21,6 +21,8 @@ final class GrpcTestServer implements AutoCloseable {
             MethodDescriptor.of("test.Echo/Sink", MethodType.CLIENT_STREAMING, Codecs.text(), Codecs.text());
     static final MethodDescriptor<String, String> FAIL =
             MethodDescriptor.of("test.Echo/Fail", MethodType.UNARY, Codecs.text(), Codecs.text());
+    static final MethodDescriptor<String, String> MANY =
+            MethodDescriptor.of("test.Echo/Many", MethodType.SERVER_STREAMING, Codecs.text(), Codecs.text());
     static final MethodDescriptor<String, String> HEADERS =
             MethodDescriptor.of("test.Echo/Headers", MethodType.UNARY, Codecs.text(), Codecs.text());
 
@@ -56,6 +58,15 @@ final class GrpcTestServer implements AutoCloseable {
                             .put("grpc-status", "0")
                             .putBinary("detail-bin", new byte[] {0, 1, 2, (byte) 0xff});
                     throw Status.NOT_FOUND.withDescription(request).asException(trailers);
+                })
+                .serverStreaming(MANY, (request, responses) -> {
+                    // "count:size": that many responses of that many characters, as fast as allowed
+                    String[] spec = request.split(":", 2);
+                    String message = "m".repeat(Integer.parseInt(spec[1]));
+                    for (int i = Integer.parseInt(spec[0]); i > 0; i--) {
+                        responses.onNext(message);
+                    }
+                    responses.onCompleted();
                 })
                 .unary(HEADERS, (request, responses) -> {
                     responses.onNext(String.join(

@@ -3,6 +3,10 @@ package dev.conduit.rpc.internal.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.ClientCalls;
+import dev.conduit.rpc.ResponseStream;
+import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.internal.grpc.H2TestClient.Data;
 import dev.conduit.rpc.internal.grpc.H2TestClient.GoAway;
 import dev.conduit.rpc.internal.grpc.H2TestClient.Headers;
@@ -166,6 +170,27 @@ class GrpcWireTest {
         assertThat(new String(answer.bytes(), 5, 1, StandardCharsets.UTF_8)).isEqualTo("1");
         client.await(H2TestClient.Closed.class, c -> true);
         assertThat(server.server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aDirectExecutorHandlerStreamingPastTheWindowQueuesInsteadOfBlockingTheEventLoop() throws Exception {
+        // The handler runs on the event loop; if its sends blocked there for credit, the loop could never read the
+        // client's WINDOW_UPDATEs and the stream would stall after the first window.
+        start(b -> b.directExecutor());
+        try (RpcChannel channel =
+                        RpcChannel.builder(server.conduit).target(server.uri()).build();
+                ResponseStream<String> responses = ClientCalls.blockingServerStreaming(
+                        channel,
+                        GrpcTestServer.MANY,
+                        CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(30)),
+                        "3000:1024")) {
+            int n = 0;
+            while (responses.hasNext()) {
+                assertThat(responses.next()).hasSize(1024);
+                n++;
+            }
+            assertThat(n).isEqualTo(3000);
+        }
     }
 
     @Test
