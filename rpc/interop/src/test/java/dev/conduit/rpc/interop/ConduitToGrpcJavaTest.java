@@ -8,15 +8,12 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -81,13 +78,8 @@ class ConduitToGrpcJavaTest {
         GrpcJavaService.RESPONSES_COMPRESSED.clear();
     }
 
-    static Stream<Arguments> cases() {
-        return Stream.of(false, true)
-                .flatMap(tls -> Arrays.stream(InteropCase.values()).map(c -> Arguments.of(c, tls)));
-    }
-
     @ParameterizedTest(name = "{0} tls={1}")
-    @MethodSource("cases")
+    @MethodSource("dev.conduit.rpc.interop.InteropCase#withAndWithoutTls")
     void conduitClientPassesTheInteropCaseAgainstGrpcJava(InteropCase c, boolean useTls) throws Exception {
         new ConduitClient(useTls ? tls : plain, GrpcJavaService::assertResponsesCompressed).run(c);
     }

@@ -3,14 +3,11 @@ package dev.conduit.rpc.interop;
 import dev.conduit.core.Conduit;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.transport.socket.internal.TestPki;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -59,13 +56,8 @@ class ConduitToPythonTest {
         }
     }
 
-    static Stream<Arguments> cases() {
-        return Stream.of(false, true)
-                .flatMap(tls -> Arrays.stream(InteropCase.values()).map(c -> Arguments.of(c, tls)));
-    }
-
     @ParameterizedTest(name = "{0} tls={1}")
-    @MethodSource("cases")
+    @MethodSource("dev.conduit.rpc.interop.InteropCase#withAndWithoutTls")
     void conduitClientPassesTheInteropCaseAgainstPython(InteropCase c, boolean tls) throws Exception {
         new ConduitClient(channel(tls), expected -> {}).run(c);
     }

@@ -7,14 +7,11 @@ import dev.conduit.transport.socket.internal.TestPki;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -66,13 +63,8 @@ class GrpcJavaToConduitTest {
         }
     }
 
-    static Stream<Arguments> cases() {
-        return Stream.of(false, true)
-                .flatMap(tls -> Arrays.stream(InteropCase.values()).map(c -> Arguments.of(c, tls)));
-    }
-
     @ParameterizedTest(name = "{0} tls={1}")
-    @MethodSource("cases")
+    @MethodSource("dev.conduit.rpc.interop.InteropCase#withAndWithoutTls")
     void grpcJavaClientPassesTheInteropCaseAgainstConduit(InteropCase c, boolean useTls) throws Exception {
         new GrpcJavaClient(useTls ? tls : plain).run(c);
     }

@@ -3,7 +3,10 @@ package dev.conduit.rpc.interop;
 import dev.conduit.rpc.interop.testing.ResponseParameters;
 import dev.conduit.rpc.interop.testing.SimpleRequest;
 import dev.conduit.rpc.interop.testing.StreamingOutputCallRequest;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** The gRPC interop cases we run (grpc's {@code doc/interop-test-descriptions.md}), with their numbers. */
 enum InteropCase {
@@ -32,6 +35,11 @@ enum InteropCase {
     static final int[] SERVER_STREAM_SIZES = {31415, 9, 2653, 58979};
     static final int[] COMPRESSED_STREAM_SIZES = {31415, 92653};
     static final String SPECIAL_MESSAGE = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
+
+    /** Every case, plaintext then TLS: the arguments of the pairings' parameterized tests. */
+    static Stream<Arguments> withAndWithoutTls() {
+        return Stream.of(false, true).flatMap(tls -> Arrays.stream(values()).map(c -> Arguments.of(c, tls)));
+    }
 
     /** The name interop clients take on their command line: {@code empty_unary}. */
     String caseName() {

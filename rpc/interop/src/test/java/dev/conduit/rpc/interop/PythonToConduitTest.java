@@ -10,11 +10,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -79,13 +77,8 @@ class PythonToConduitTest {
         }
     }
 
-    static Stream<Arguments> cases() {
-        return Stream.of(false, true)
-                .flatMap(tls -> Arrays.stream(InteropCase.values()).map(c -> Arguments.of(c, tls)));
-    }
-
     @ParameterizedTest(name = "{0} tls={1}")
-    @MethodSource("cases")
+    @MethodSource("dev.conduit.rpc.interop.InteropCase#withAndWithoutTls")
     void pythonClientPassesTheInteropCaseAgainstConduit(InteropCase c, boolean tls) throws Exception {
         assertThat(results(tls).get(c.caseName())).isEqualTo("PASS " + c.caseName());
     }

@@ -10,9 +10,7 @@ import dev.conduit.rpc.internal.RpcConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -25,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * streams are started in order. Responses are read by {@link GrpcClientReader}. As on the server, a call's credit
  * for requests is its stream's HTTP/2 window: the server's initial window, given back by its WINDOW_UPDATEs.
  */
-final class GrpcClientConnection implements ClientCarrier {
+final class GrpcClientConnection extends Http2Attachment implements ClientCarrier {
     private static final Logger log = LoggerFactory.getLogger(GrpcClientConnection.class);
 
     final Channel channel;
@@ -56,8 +53,6 @@ final class GrpcClientConnection implements ClientCarrier {
     private final WriteQueue writes;
     private final AsciiString scheme;
     private final AsciiString authority;
-    private @Nullable Http2ConnectionHandler handler;
-    private @Nullable ChannelHandlerContext ctx;
     volatile long sendCredit = 65_535;
     volatile boolean draining;
     private long startedAtLastIdleCheck;
@@ -72,27 +67,6 @@ final class GrpcClientConnection implements ClientCarrier {
         this.scheme = endpoint.tls() ? AsciiString.cached("https") : AsciiString.cached("http");
         this.authority = AsciiString.of(endpoint.authority());
         channel.closeFuture().addListener(f -> closed());
-    }
-
-    void attach(Http2ConnectionHandler h, ChannelHandlerContext context) {
-        this.handler = h;
-        this.ctx = context;
-    }
-
-    Http2ConnectionHandler handler() {
-        Http2ConnectionHandler h = handler;
-        if (h == null) {
-            throw new IllegalStateException("not attached");
-        }
-        return h;
-    }
-
-    ChannelHandlerContext ctx() {
-        ChannelHandlerContext c = ctx;
-        if (c == null) {
-            throw new IllegalStateException("not attached");
-        }
-        return c;
     }
 
     // ---------------------------------------------------------------- ClientCarrier

@@ -14,7 +14,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -131,17 +130,14 @@ final class GrpcClientConnector {
     }
 
     private static void addHttp2(ChannelPipeline p, GrpcClientConnection conn, KeepAliveSettings ka) {
-        Http2ConnectionHandler h =
-                GrpcTransport.handler(false, conn.reader, GrpcTransport.settings(conn.config, false, 0));
-        h.connection().addListener(conn.reader);
-        p.addLast(new KeepAlive(
+        GrpcTransport.installHttp2(
+                p,
+                conn,
+                conn.reader,
+                false,
+                GrpcTransport.settings(conn.config, false, 0),
                 ka.time(),
                 ka.timeout(),
-                () -> conn.active.get() > 0,
-                () -> GrpcTransport.ping(h, p),
-                () -> p.channel().close()));
-        p.addLast(new TransportThreadMarker());
-        p.addLast(h);
-        conn.attach(h, p.context(h));
+                () -> conn.active.get() > 0);
     }
 }

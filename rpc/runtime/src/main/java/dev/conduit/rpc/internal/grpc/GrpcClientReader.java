@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2EventAdapter;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Trailers-Only), reset streams, SETTINGS and GOAWAY, turned into the frames a client call understands. Responses
  * that are not gRPC get the status gRPC's HTTP mapping gives them.
  */
-final class GrpcClientReader extends Http2EventAdapter {
+final class GrpcClientReader extends GrpcFrameListener {
     private static final Logger log = LoggerFactory.getLogger(GrpcClientReader.class);
 
     private final GrpcClientConnection conn;
@@ -30,19 +29,6 @@ final class GrpcClientReader extends Http2EventAdapter {
 
     GrpcClientReader(GrpcClientConnection conn) {
         this.conn = conn;
-    }
-
-    @Override
-    public void onHeadersRead(
-            ChannelHandlerContext ctx,
-            int streamId,
-            Http2Headers headers,
-            int streamDependency,
-            short weight,
-            boolean exclusive,
-            int padding,
-            boolean endOfStream) {
-        onHeadersRead(ctx, streamId, headers, padding, endOfStream);
     }
 
     @Override

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * DATA bytes, and the client's WINDOW_UPDATEs for the stream give credit back. A client that stops reading thus
  * stops the handler (it waits, or sees {@code isReady()} false) instead of filling this process's memory.
  */
-final class GrpcServerConnection implements ServerCarrier, ServedConnection {
+final class GrpcServerConnection extends Http2Attachment implements ServerCarrier, ServedConnection {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerConnection.class);
 
     final ServerCore server;
@@ -44,8 +43,6 @@ final class GrpcServerConnection implements ServerCarrier, ServedConnection {
     private final Endpoint remote;
     final GrpcServerReader reader;
     private final WriteQueue writes;
-    private @Nullable Http2ConnectionHandler handler;
-    private @Nullable ChannelHandlerContext ctx;
     /** The client's initial stream window (SETTINGS_INITIAL_WINDOW_SIZE): a new call's credit for responses. */
     volatile long sendCredit = 65_535;
 
@@ -61,27 +58,11 @@ final class GrpcServerConnection implements ServerCarrier, ServedConnection {
     }
 
     /** Binds the connection to its HTTP/2 handler, once in the pipeline. Event loop. */
+    @Override
     void attach(Http2ConnectionHandler h, ChannelHandlerContext context) {
-        this.handler = h;
-        this.ctx = context;
+        super.attach(h, context);
         channel.closeFuture().addListener(f -> closed());
         server.connectionOpened(this);
-    }
-
-    Http2ConnectionHandler handler() {
-        Http2ConnectionHandler h = handler;
-        if (h == null) {
-            throw new IllegalStateException("not attached");
-        }
-        return h;
-    }
-
-    ChannelHandlerContext ctx() {
-        ChannelHandlerContext c = ctx;
-        if (c == null) {
-            throw new IllegalStateException("not attached");
-        }
-        return c;
     }
 
     // ---------------------------------------------------------------- ServerCarrier

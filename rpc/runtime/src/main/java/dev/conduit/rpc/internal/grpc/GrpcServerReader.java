@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2EventAdapter;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * what cannot be served), feeds DATA to the calls' deframers, turns RST_STREAM into cancellation, enforces the
  * client's ping rate, and runs the two-step GOAWAY of a graceful shutdown.
  */
-final class GrpcServerReader extends Http2EventAdapter {
+final class GrpcServerReader extends GrpcFrameListener {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerReader.class);
 
     /** PING payload that marks the ping sent between the two GOAWAYs of a graceful shutdown. */
@@ -48,19 +47,6 @@ final class GrpcServerReader extends Http2EventAdapter {
     }
 
     // ---------------------------------------------------------------- requests
-
-    @Override
-    public void onHeadersRead(
-            ChannelHandlerContext ctx,
-            int streamId,
-            Http2Headers headers,
-            int streamDependency,
-            short weight,
-            boolean exclusive,
-            int padding,
-            boolean endOfStream) {
-        onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-    }
 
     @Override
     public void onHeadersRead(

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,13 +183,29 @@ public final class GrpcTransport {
 
     private static void addServerHttp2(ChannelPipeline p, GrpcServerConnection conn) {
         var config = conn.config();
-        var grpc = conn.server.grpcSettings();
-        Http2ConnectionHandler h = handler(true, conn.reader, settings(config, true, grpc.maxConcurrentCalls()));
-        h.connection().addListener(conn.reader);
+        Http2Settings s = settings(config, true, conn.server.grpcSettings().maxConcurrentCalls());
+        installHttp2(p, conn, conn.reader, true, s, config.keepAliveTime(), config.keepAliveTimeout(), () -> true);
+    }
+
+    /**
+     * Puts HTTP/2 in {@code p} for {@code conn}: keepalive (pinging every {@code keepAliveTime} without reads, when
+     * {@code pingWanted}), the transport-thread marker, and the HTTP/2 handler reporting to {@code listener}.
+     */
+    static void installHttp2(
+            ChannelPipeline p,
+            Http2Attachment conn,
+            GrpcFrameListener listener,
+            boolean server,
+            Http2Settings settings,
+            Duration keepAliveTime,
+            Duration keepAliveTimeout,
+            BooleanSupplier pingWanted) {
+        Http2ConnectionHandler h = handler(server, listener, settings);
+        h.connection().addListener(listener);
         p.addLast(new KeepAlive(
-                config.keepAliveTime(),
-                config.keepAliveTimeout(),
-                () -> true,
+                keepAliveTime,
+                keepAliveTimeout,
+                pingWanted,
                 () -> ping(h, p),
                 () -> p.channel().close()));
         p.addLast(new TransportThreadMarker());
@@ -196,7 +213,7 @@ public final class GrpcTransport {
         conn.attach(h, p.context(h));
     }
 
-    static void ping(Http2ConnectionHandler h, ChannelPipeline p) {
+    private static void ping(Http2ConnectionHandler h, ChannelPipeline p) {
         ChannelHandlerContext ctx = p.context(h);
         if (ctx != null) {
             h.encoder().writePing(ctx, false, KeepAlive.PING_DATA, ctx.newPromise());

@@ -18,8 +18,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,26 +26,7 @@ import org.junit.jupiter.api.Test;
  * connections (a normal call through Conduit's own gRPC client proves it after each), and nothing leaks (Netty leak
  * detection is PARANOID for every test).
  */
-class GrpcBadInputTest {
-    private GrpcTestServer server;
-    private H2TestClient client;
-
-    private void start(Consumer<dev.conduit.rpc.RpcServer.Builder> settings) throws Exception {
-        server = new GrpcTestServer(settings);
-        client = new H2TestClient(server.port());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            assertThat(server.server.activeCalls()).as("calls left behind").isZero();
-            server.close();
-        }
-    }
-
+class GrpcBadInputTest extends GrpcServerTestBase {
     /** A normal call from a fresh connection still works. */
     private void serverStillServes() {
         try (RpcChannel channel =

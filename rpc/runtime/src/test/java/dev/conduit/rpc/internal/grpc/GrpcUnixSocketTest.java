@@ -20,7 +20,6 @@ import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.Http2EventAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -139,19 +138,7 @@ class GrpcUnixSocketTest {
         Http2ConnectionHandler[] h = new Http2ConnectionHandler[1];
         h[0] = new Http2ConnectionHandlerBuilder()
                 .server(true)
-                .frameListener(new Http2EventAdapter() {
-                    @Override
-                    public void onHeadersRead(
-                            ChannelHandlerContext ctx,
-                            int id,
-                            Http2Headers headers,
-                            int dependency,
-                            short weight,
-                            boolean exclusive,
-                            int padding,
-                            boolean end) {
-                        onHeadersRead(ctx, id, headers, padding, end);
-                    }
+                .frameListener(new GrpcFrameListener() {
 
                     @Override
                     public void onHeadersRead(

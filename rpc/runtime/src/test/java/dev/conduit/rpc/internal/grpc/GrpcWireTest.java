@@ -18,8 +18,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,25 +25,7 @@ import org.junit.jupiter.api.Test;
  * PROTOCOL-HTTP2 (prefix, statuses, Trailers-Only, percent-encoding, base64), deadlines, cancellation, limits,
  * keepalive and the two-step GOAWAY.
  */
-class GrpcWireTest {
-    private GrpcTestServer server;
-    private H2TestClient client;
-
-    private void start(Consumer<dev.conduit.rpc.RpcServer.Builder> settings) throws Exception {
-        server = new GrpcTestServer(settings);
-        client = new H2TestClient(server.port());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class GrpcWireTest extends GrpcServerTestBase {
     @Test
     void unaryCallIsAPrefixedMessageBetweenHeadersAndTrailers() throws Exception {
         start(b -> {});
