@@ -298,7 +298,7 @@ final class GrpcClientConnection extends Http2Attachment implements ClientCarrie
 
     private void closed() {
         writes.discard();
-        Status lost = Status.UNAVAILABLE.withDescription("the connection to " + endpoint.endpoint() + " closed");
+        Status lost = Status.UNAVAILABLE.withDescription("the connection to " + endpoint.describe() + " closed");
         ready.completeExceptionally(lost.asException());
         for (GrpcClientStream st : List.copyOf(calls.values())) {
             st.call.abort(lost, false);
@@ -308,6 +308,6 @@ final class GrpcClientConnection extends Http2Attachment implements ClientCarrie
 
     @Override
     public String toString() {
-        return "gRPC connection to " + endpoint.endpoint();
+        return "gRPC connection to " + endpoint.describe();
     }
 }

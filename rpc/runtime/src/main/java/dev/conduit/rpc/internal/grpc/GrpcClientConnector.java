@@ -70,7 +70,7 @@ final class GrpcClientConnector {
                                 .schedule(
                                         () -> {
                                             if (conn.ready.completeExceptionally(Status.UNAVAILABLE
-                                                    .withDescription("no HTTP/2 SETTINGS from " + e.endpoint()
+                                                    .withDescription("no HTTP/2 SETTINGS from " + e.describe()
                                                             + " within " + timeout.toMillis() + " ms")
                                                     .asException())) {
                                                 ch.close();
@@ -86,7 +86,7 @@ final class GrpcClientConnector {
         b.connect(e.address()).addListener(f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new ConnectFailedException(
-                        e.endpoint().toString(), String.valueOf(f.cause().getMessage()), f.cause()));
+                        e.describe(), String.valueOf(f.cause().getMessage()), f.cause()));
             }
         });
         return result;
@@ -112,7 +112,7 @@ final class GrpcClientConnector {
                     addHttp2(ctx.pipeline(), conn, ka);
                 } else {
                     conn.ready.completeExceptionally(Status.UNAVAILABLE
-                            .withDescription(e.endpoint() + " did not negotiate h2 with ALPN (got '" + protocol + "')")
+                            .withDescription(e.describe() + " did not negotiate h2 with ALPN (got '" + protocol + "')")
                             .asException());
                     ctx.close();
                 }
@@ -121,7 +121,7 @@ final class GrpcClientConnector {
             @Override
             protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
                 conn.ready.completeExceptionally(Status.UNAVAILABLE
-                        .withDescription("TLS handshake with " + e.endpoint() + " failed: " + cause.getMessage())
+                        .withDescription("TLS handshake with " + e.describe() + " failed: " + cause.getMessage())
                         .withCause(cause)
                         .asException());
                 ctx.close();

@@ -89,6 +89,19 @@ record GrpcEndpoint(Endpoint endpoint, SocketAddress address, boolean tls, Strin
         return new GrpcEndpoint(endpoint, new InetSocketAddress(host, port), tls, authority, engine);
     }
 
+    /**
+     * The endpoint for messages and logs: scheme and address only. Its options may name key files, and paths of keys
+     * are not printed.
+     */
+    String describe() {
+        return endpoint.scheme() + "://" + endpoint.address();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     boolean isUnix() {
         return endpoint.scheme().equals(GRPC_UNIX);
     }

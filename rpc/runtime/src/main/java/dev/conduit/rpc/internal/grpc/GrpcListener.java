@@ -65,9 +65,9 @@ final class GrpcListener implements dev.conduit.rpc.internal.ServerBinding {
             ch = b.bind(e.address()).sync().channel();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            throw new BindFailedException(e.endpoint().toString(), "interrupted while binding", ex);
+            throw new BindFailedException(e.describe(), "interrupted while binding", ex);
         } catch (Exception ex) {
-            throw new BindFailedException(e.endpoint().toString(), String.valueOf(ex.getMessage()), ex);
+            throw new BindFailedException(e.describe(), String.valueOf(ex.getMessage()), ex);
         }
         Endpoint bound = e.endpoint();
         if (file != null) {
@@ -75,14 +75,14 @@ final class GrpcListener implements dev.conduit.rpc.internal.ServerBinding {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             } catch (IOException | UnsupportedOperationException ex) {
                 ch.close();
-                throw new BindFailedException(e.endpoint().toString(), "cannot make the socket owner-only", ex);
+                throw new BindFailedException(e.describe(), "cannot make the socket owner-only", ex);
             }
         } else if (ch.localAddress() instanceof InetSocketAddress local) {
             String host = e.endpoint().host();
             bound = e.endpoint()
                     .withAddress((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + local.getPort());
         }
-        log.debug("gRPC listening on {}", bound);
+        log.debug("gRPC listening on {}://{}", bound.scheme(), bound.address());
         return new GrpcListener(ch, bound, file);
     }
 
@@ -104,16 +104,16 @@ final class GrpcListener implements dev.conduit.rpc.internal.ServerBinding {
         }
         if (!socket) {
             throw new BindFailedException(
-                    e.endpoint().toString(), "the path exists and is not a socket; refusing to replace it", null);
+                    e.describe(), "the path exists and is not a socket; refusing to replace it", null);
         }
         try (var probe = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            throw new BindFailedException(e.endpoint().toString(), "a listener is already accepting on it", null);
+            throw new BindFailedException(e.describe(), "a listener is already accepting on it", null);
         } catch (IOException stale) {
             try {
                 Files.deleteIfExists(path);
             } catch (IOException ex) {
-                throw new BindFailedException(e.endpoint().toString(), "cannot remove a stale socket file", ex);
+                throw new BindFailedException(e.describe(), "cannot remove a stale socket file", ex);
             }
         }
         return path;

@@ -144,7 +144,7 @@ public final class GrpcTransport {
                             if (!conn.reader.prefaceReceived()) {
                                 log.debug(
                                         "gRPC listener {}: no HTTP/2 preface from {} in time; closing",
-                                        e.endpoint(),
+                                        e.describe(),
                                         ch.remoteAddress());
                                 ch.close();
                             }
@@ -167,7 +167,7 @@ public final class GrpcTransport {
                 } else {
                     log.info(
                             "gRPC listener {}: a client negotiated '{}' instead of h2; closing",
-                            e.endpoint(),
+                            e.describe(),
                             protocol);
                     ctx.close();
                 }
@@ -175,7 +175,7 @@ public final class GrpcTransport {
 
             @Override
             protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-                log.debug("gRPC listener {}: TLS handshake failed: {}", e.endpoint(), cause.toString());
+                log.debug("gRPC listener {}: TLS handshake failed: {}", e.describe(), cause.toString());
                 ctx.close();
             }
         });
