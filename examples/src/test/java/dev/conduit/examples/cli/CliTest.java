@@ -119,6 +119,20 @@ class CliTest {
                             .as("RPC streamed msgs/s")
                             .isPositive();
                 });
+        assertThat(tour.out().lines().filter(l -> l.startsWith("grpc ")))
+                .as("the grpc row: RPC only, plain gRPC on HTTP/2")
+                .singleElement()
+                .satisfies(row -> {
+                    String[] columns = row.split("\\s+");
+                    assertThat(columns[1]).as("RPC calls verified").isEqualTo("600");
+                    assertThat(columns[2]).as("no messaging columns").isEqualTo("-");
+                    assertThat(columns[5])
+                            .as("RPC unary calls made and verified")
+                            .isEqualTo("600");
+                    assertThat(Long.parseLong(columns[8]))
+                            .as("RPC streamed msgs/s")
+                            .isPositive();
+                });
         assertThat(tour.out()).containsPattern("tour: (\\d+)/\\1 transports verified");
     }
 
