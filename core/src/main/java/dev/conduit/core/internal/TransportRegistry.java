@@ -31,7 +31,8 @@ public final class TransportRegistry {
             "unix", "dev.conduit:conduit-ipc",
             "shm", "dev.conduit:conduit-ipc",
             "pipe", "dev.conduit:conduit-ipc",
-            "fifo", "dev.conduit:conduit-ipc");
+            "fifo", "dev.conduit:conduit-ipc",
+            "queue", "dev.conduit:conduit-ipc");
 
     private final Map<String, Transport> bySchemes;
 
