@@ -9,10 +9,11 @@ final class LostRecords {
     private LostRecords() {}
 
     /**
-     * The reader needs segment {@code needed}, which is gone; it resumes at the start of the oldest segment after it.
+     * The reader needs segment {@code needed} from index {@code firstLost} on, and the segment is gone; it resumes at
+     * the start of the oldest segment after it.
      */
-    static RecordsLostException segmentGone(String queue, String reader, long needed, QueueDirectory dir)
-            throws IOException {
+    static RecordsLostException segmentGone(
+            String queue, String reader, long needed, long firstLost, QueueDirectory dir) throws IOException {
         long resume = needed;
         List<Long> segments = dir.segments();
         for (long s : segments) {
@@ -21,7 +22,6 @@ final class LostRecords {
                 break;
             }
         }
-        long firstLost = SegmentDescriptor.index(needed, 0);
         long resumeAt = SegmentDescriptor.index(resume, 0);
         return new RecordsLostException(
                 "reader " + reader + " of " + queue + " lost records from index " + firstLost + " to before index "

@@ -5,7 +5,6 @@ import dev.conduit.ipc.queue.Queues;
 import dev.conduit.ipc.queue.internal.ReaderPosition.Position;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,9 +101,7 @@ public final class QueueAdmin {
     }
 
     private static ConduitException fail(Path directory, IOException e) {
-        String why = e instanceof NoSuchFileException n && n.getReason() != null
-                ? n.getFile() + ": " + n.getReason()
-                : e.getMessage() == null ? e.toString() : e.getMessage();
-        return new ConduitException("queue://" + directory.toAbsolutePath().normalize() + ": " + why, e);
+        return new ConduitException(
+                "queue://" + directory.toAbsolutePath().normalize() + ": " + IoErrors.describe(e), e);
     }
 }

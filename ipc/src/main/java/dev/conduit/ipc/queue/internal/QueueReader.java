@@ -83,7 +83,7 @@ final class QueueReader implements Tailer.Delivery {
             try {
                 segment = dir.open(start.segment(), true);
             } catch (NoSuchFileException e) {
-                RecordsLostException lost = LostRecords.segmentGone(queue, name, start.segment(), dir);
+                RecordsLostException lost = LostRecords.segmentGone(queue, name, start.segment(), start.index(), dir);
                 long resume = SegmentDescriptor.segmentOf(lost.resumeAt());
                 position.store(resume, 0, 0);
                 throw lost;

@@ -91,8 +91,8 @@ public final class QueueTransport implements Transport {
             if (reader != null) {
                 reader.close();
             }
-            return CompletableFuture.failedFuture(new ConnectFailedException(
-                    endpoint.toString(), e.getMessage() == null ? e.toString() : e.getMessage(), e));
+            return CompletableFuture.failedFuture(
+                    new ConnectFailedException(endpoint.toString(), IoErrors.describe(e), e));
         }
     }
 

@@ -118,7 +118,7 @@ final class QueueWriter extends QueueWriterPad {
         } catch (FramingException e) {
             failure = e;
         } catch (IOException | RuntimeException e) {
-            failure = new ConduitException("cannot append to " + queue + ": " + e.getMessage(), e);
+            failure = new ConduitException("cannot append to " + queue + ": " + IoErrors.describe(e), e);
         } finally {
             unlock();
             frame.release();

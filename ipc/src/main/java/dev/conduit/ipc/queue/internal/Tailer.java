@@ -67,6 +67,8 @@ final class Tailer {
         this.queue = queue;
         this.reader = reader;
         this.maxFrame = maxFrame;
+        this.nextLookNanos = System.nanoTime();
+        this.nextLostCheckNanos = nextLookNanos;
         use(segment, offset, sequence);
     }
 
@@ -173,7 +175,7 @@ final class Tailer {
                 nextLostCheckNanos = now + LOST_CHECK_NANOS;
                 long newest = dir.newestSegment();
                 if (newest > next) {
-                    throw LostRecords.segmentGone(queue, reader, next, dir);
+                    throw LostRecords.segmentGone(queue, reader, next, SegmentDescriptor.index(next, 0), dir);
                 }
             }
             return false;
