@@ -5,14 +5,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code conduit} command-line tool: {@code listen}, {@code send}, {@code ping}, {@code tour}, the key-value store
- * ({@code kv-server}, {@code kv}) and the RPC tools ({@code call}, {@code health}), over any URI whose transport is on
- * the classpath. Errors print one line, {@code conduit: <message>}, and exit with code 1.
+ * ({@code kv-server}, {@code kv}), the RPC tools ({@code call}, {@code health}) and the queue tools ({@code tail},
+ * {@code queue info}), over any URI whose transport is on the classpath. Errors print one line, {@code conduit: <message>}, and exit with code 1.
  */
 @Command(
         name = "conduit",
         mixinStandardHelpOptions = true,
         version = "conduit 0.1.0",
-        description = "Talk to any Conduit endpoint: tcp://, udp://, unix://, shm://, pipe:, fifo://, inproc://",
+        description =
+                "Talk to any Conduit endpoint: tcp://, udp://, unix://, shm://, pipe:, fifo://, queue://, inproc://",
         footer = "Exit codes: 0 success; 1 failure (one line on stderr); 2 kv: key not found; 64 usage error;"
                 + " call and health: 64+status code when a call fails, health: 4 not SERVING.",
         subcommands = {
@@ -24,6 +25,8 @@ import picocli.CommandLine.Command;
             KvCommand.class,
             CallCommand.class,
             HealthCommand.class,
+            TailCommand.class,
+            QueueCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ConduitCli implements Runnable {
@@ -44,7 +47,7 @@ public final class ConduitCli implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // Usage errors get their own code (sysexits' EX_USAGE), apart from kv's 1 and 2.
         cli.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR);
-        cli.getSubcommands().values().forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR));
+        usageErrorsExit64(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = e.getMessage() != null && (e instanceof RuntimeException) ? e.getMessage() : e.toString();
             commandLine.getErr().println("conduit: " + message);
@@ -52,6 +55,13 @@ public final class ConduitCli implements Runnable {
             return 1;
         });
         return cli;
+    }
+
+    private static void usageErrorsExit64(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            sub.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR);
+            usageErrorsExit64(sub); // conduit queue info, too
+        }
     }
 
     public static void main(String[] args) {

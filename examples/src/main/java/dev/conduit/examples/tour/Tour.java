@@ -71,7 +71,8 @@ public final class Tour {
                 new Row("unix", "unix://" + tmp.resolve(name + ".sock")),
                 new Row("shm", "shm://*"),
                 new Row("pipe", "pipe:"),
-                new Row("fifo", "fifo://" + tmp.resolve(name)));
+                new Row("fifo", "fifo://" + tmp.resolve(name)),
+                new Row("queue", "queue://" + tmp.resolve(name + "-queue")));
     }
 
     private final int roundTrips;
@@ -133,6 +134,9 @@ public final class Tour {
         if (row.listenUri().startsWith("pipe:")) {
             return runPipeRow(conduit, row);
         }
+        if (row.listenUri().startsWith("queue:")) {
+            return runQueueRow(conduit, row);
+        }
         try (Listener<byte[]> listener = conduit.listen(row.listenUri(), Codecs.bytes(), Tour::echo);
                 Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes())) {
             Result messaging = measure(row, client, listener.endpoint().toString());
@@ -156,6 +160,31 @@ public final class Tour {
                         rpc.p50Micros(),
                         rpc.p99Micros(),
                         rpc.messagesPerSecond());
+    }
+
+    /**
+     * The queue row: there is no listener; one channel appends and reads back through its own named reader, so a
+     * "round trip" is append to tail. The queue is removed afterwards.
+     */
+    private Result runQueueRow(Conduit conduit, Row row) {
+        Path dir = Path.of(Endpoint.parse(row.listenUri()).address());
+        String uri = row.listenUri() + "?reader=tour&segmentSize=16m";
+        try (Channel<byte[]> client = conduit.connect(uri, Codecs.bytes())) {
+            return measure(row, client, uri + " (append -> tail)");
+        } catch (Exception e) {
+            return new Result(row, false, 0, 0, 0, 0, null, e.toString());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // nothing was created, or it is gone already
+        }
     }
 
     /** The pipe row: the client spawns {@code conduit listen pipe: --echo --quiet} and talks over its stdio. */

@@ -1,6 +1,7 @@
 package dev.conduit.ipc.queue;
 
 import dev.conduit.core.ConduitException;
+import dev.conduit.core.Property;
 import dev.conduit.ipc.queue.internal.QueueAdmin;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,12 +30,19 @@ public final class Queues {
     private Queues() {}
 
     /**
+     * On a channel with a reader ({@link dev.conduit.core.Channel#property}): the index of the next message its reader
+     * will deliver, which moves past each message once the application has it.
+     */
+    public static final Property<Long> READER_INDEX = Property.of("queue.readerIndex", Long.class);
+
+    /**
      * A queue's state.
      *
      * @param directory the queue's directory
      * @param segments its segment files, oldest first
      * @param bytes the size of all segment files
      * @param firstIndex the index of the oldest record retained (even if it is not written yet)
+     * @param lastIndex the index of the newest message, or -1 if none is retained
      * @param nextIndex the index the next message will have
      * @param messages the messages retained
      * @param readers its named readers, by name
@@ -44,6 +52,7 @@ public final class Queues {
             List<Segment> segments,
             long bytes,
             long firstIndex,
+            long lastIndex,
             long nextIndex,
             long messages,
             List<Reader> readers) {}

@@ -42,11 +42,18 @@ public final class QueueAdmin {
             for (String name : dir.readers()) {
                 readers.add(reader(dir, name, end));
             }
+            long last = -1;
+            for (Queues.Segment s : segments) {
+                if (s.messages() > 0) {
+                    last = SegmentDescriptor.index(s.number(), s.messages() - 1);
+                }
+            }
             return new Queues.Info(
                     dir.path(),
                     List.copyOf(segments),
                     bytes,
                     SegmentDescriptor.index(numbers.get(0), 0),
+                    last,
                     end.index(),
                     messages,
                     List.copyOf(readers));

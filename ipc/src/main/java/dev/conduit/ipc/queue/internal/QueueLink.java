@@ -2,9 +2,11 @@ package dev.conduit.ipc.queue.internal;
 
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.Property;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.WriteCallback;
+import dev.conduit.ipc.queue.Queues;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -107,6 +109,16 @@ final class QueueLink implements Link {
                 p.wakeup();
             }
         }
+    }
+
+    @Override
+    public <V> @Nullable V property(Property<V> key) {
+        QueueReader r = reader;
+        if (key == Queues.READER_INDEX && r != null) {
+            long index = r.deliveryIndex();
+            return index < 0 ? null : key.type().cast(index);
+        }
+        return null;
     }
 
     QueueSignals.Signal signal() {

@@ -42,6 +42,7 @@ final class QueueReader implements Tailer.Delivery {
     private final String queue;
     private final ReaderPosition position;
     private final Tailer tailer;
+    private final long startIndex;
 
     /* The ring of positions after each message handed on and not yet delivered. */
     private final long[] segments = new long[RING];
@@ -53,6 +54,8 @@ final class QueueReader implements Tailer.Delivery {
     private volatile long acked;
 
     private volatile int acking;
+    /** Set by {@link #close}; guarded by {@link #acking}. */
+    private boolean closed;
 
     private volatile boolean paused;
     private @Nullable LinkListener listener;
@@ -62,6 +65,7 @@ final class QueueReader implements Tailer.Delivery {
         this.queue = queue;
         this.position = position;
         this.tailer = tailer;
+        this.startIndex = tailer.nextIndex();
     }
 
     /**
@@ -151,9 +155,7 @@ final class QueueReader implements Tailer.Delivery {
 
     /** The application has the oldest message not yet reported: store the position after it. Any thread. */
     void delivered() {
-        while (!ACKING.compareAndSet(this, 0, 1)) {
-            Thread.onSpinWait();
-        }
+        lockAcks();
         try {
             long n = acked;
             if (n == pushed()) {
@@ -172,27 +174,42 @@ final class QueueReader implements Tailer.Delivery {
         return pushed;
     }
 
-    /** The index the next message read will have. */
-    long nextIndex() {
-        return tailer.nextIndex();
+    /**
+     * The index of the next message to deliver: after the last one delivered, else where reading started; -1 once
+     * closed. Any thread.
+     */
+    long deliveryIndex() {
+        lockAcks();
+        try {
+            if (closed) {
+                return -1;
+            }
+            Position p = position.read();
+            return p != null ? p.index() : startIndex;
+        } finally {
+            ACKING.setRelease(this, 0);
+        }
+    }
+
+    private void lockAcks() {
+        while (!ACKING.compareAndSet(this, 0, 1)) {
+            Thread.onSpinWait();
+        }
     }
 
     private void waitForDeliveries() {
         // Deliveries of messages already handed on would store positions before the loss after ours: let the
         // application take what it has been given; the close that follows drops what it has not.
-        while (!ACKING.compareAndSet(this, 0, 1)) {
-            Thread.onSpinWait();
-        }
+        lockAcks();
         ACKED.setRelease(this, pushed);
         ACKING.setRelease(this, 0);
     }
 
     /** Gives the reader back and unmaps its files; poller thread, after the last poll. */
     void close() {
-        while (!ACKING.compareAndSet(this, 0, 1)) {
-            Thread.onSpinWait();
-        }
+        lockAcks();
         try {
+            closed = true;
             ACKED.setRelease(this, pushed); // later reports find nothing outstanding, and touch no file
             tailer.close();
             position.close();
