@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class QueueBenchmark {
     static final int BATCH = 1000;
-    static final long WINDOW = 1 << 16;
+    static final long WINDOW = 1 << 20;
     static final int IN_FLIGHT = 64;
 
     /** The queue, its runtime and the counting reader. */

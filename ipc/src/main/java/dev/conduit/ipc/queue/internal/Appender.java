@@ -17,10 +17,10 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Appends records to a queue: claims room with one atomic add on the current segment's tail, marks the claim with
- * this process's pid, writes the record and commits it with a release store of its word (see {@link
- * SegmentDescriptor}). Other appenders, in this process or others, do the same at the same time; the atomic add gives
- * every record its own room, so records never interleave.
+ * Appends records to a queue: claims a record with one compare-and-exchange of its word (with this process's pid),
+ * moves the segment's tail hint past it, writes it and commits it with a release store of its word (see {@link
+ * SegmentDescriptor}). Other appenders, in this process or others, do the same at the same time; the exchange gives
+ * every record to exactly one writer, so records never interleave, and all writers agree on one order.
  *
  * <p>Not thread-safe: its link lets one sender in at a time. It owns its mapping of the current segment.
  */
@@ -34,6 +34,7 @@ final class Appender {
     private final int segmentSize;
     private final boolean durable;
     private final Preparation preparation;
+    private final QueueClock clock;
     private final int maxPayload;
     private final CRC32C crc = new CRC32C();
 
@@ -41,8 +42,10 @@ final class Appender {
     /** A private window on {@link #current}'s mapping for checksums; its position and limit are scratch. */
     private ByteBuffer window;
 
-    Appender(QueueDirectory dir, int segmentSize, boolean durable, Preparation preparation) throws IOException {
+    Appender(QueueDirectory dir, int segmentSize, boolean durable, Preparation preparation, QueueClock clock)
+            throws IOException {
         this.dir = dir;
+        this.clock = clock;
         this.segmentSize = segmentSize;
         this.durable = durable;
         this.preparation = preparation;
@@ -52,7 +55,28 @@ final class Appender {
             dir.createSegment(0, segmentSize, durable);
             newest = dir.newestSegment();
         }
-        use(dir.open(newest, true));
+        use(openLive(newest, 0));
+    }
+
+    /**
+     * The segment to go on in when {@code newest} is the newest: the one before it (if there is one, from {@code
+     * oldest} on) while {@code newest} is still empty, because then it may be the next segment prepared ahead of time
+     * while the one before still has room. Appending there would leave records beyond room that nobody fills, and
+     * readers, which read the segments in order, would wait in that room forever. A full segment is walked and left
+     * by {@link #append}, so starting one too early costs a walk, never a record out of order.
+     */
+    private SegmentFile openLive(long newest, long oldest) throws IOException {
+        SegmentFile s = dir.open(newest, true);
+        if (newest <= oldest || s.word(0) != 0) {
+            return s;
+        }
+        try {
+            SegmentFile before = dir.open(newest - 1, true);
+            s.unmap();
+            return before;
+        } catch (NoSuchFileException e) {
+            return s;
+        }
     }
 
     /** The largest message this appender's segments hold. */
@@ -74,35 +98,55 @@ final class Appender {
                     length, maxPayload, "message", "the largest record of a " + segmentSize + "-byte segment");
         }
         int aligned = SegmentDescriptor.recordLength(length);
+        SegmentFile s = current;
+        if (s == null) {
+            throw new IllegalStateException("appender closed");
+        }
+        int at = s.tail();
         while (true) {
-            SegmentFile s = current;
-            if (s == null) {
-                throw new IllegalStateException("appender closed");
-            }
             int capacity = s.capacity();
-            if (s.tail() >= capacity) {
-                roll(s);
+            if (at >= capacity) {
+                s = roll(s);
+                at = s.tail();
                 continue;
             }
-            long start = s.claim(aligned);
-            if (start + aligned > capacity) {
-                if (start < capacity) {
-                    s.seal((int) start, ProcessLiveness.PID);
-                }
-                roll(s);
+            int word = s.word(at);
+            if (word != 0) {
+                at = stepOver(s, at, word); // claimed already: no need to fight for its cache line
                 continue;
             }
-            int at = (int) start;
-            if (!s.mark(at, aligned, ProcessLiveness.PID)) {
-                continue; // a reader took this claim for a dead writer's: claim again
+            boolean fits = aligned <= capacity - at;
+            int taken = fits ? s.claim(at, aligned, ProcessLiveness.PID) : s.seal(at, ProcessLiveness.PID);
+            if (taken != 0) {
+                at = stepOver(s, at, taken); // another writer was first: its record starts here
+                continue;
             }
+            if (!fits) {
+                s.tail(capacity); // the rest of this segment is padding now: later writers need not walk it
+                s = roll(s);
+                at = s.tail();
+                continue;
+            }
+            s.tail(at + aligned);
             write(s, at, aligned, frame, length);
             long half = capacity >>> 1;
-            if (start < half && start + aligned >= half) {
+            if (at < half && at + aligned >= half) {
                 preparation.prepareAfter(s.number());
             }
             return s.number();
         }
+    }
+
+    /** The offset after the record whose word is {@code word}, checked: a damaged word must not send a writer astray. */
+    private static int stepOver(SegmentFile s, int at, int word) throws IOException {
+        int length = SegmentDescriptor.lengthOf(word);
+        if (length < SegmentDescriptor.ALIGNMENT
+                || length > s.capacity() - at
+                || (length & (SegmentDescriptor.ALIGNMENT - 1)) != 0) {
+            throw new IOException(s.path() + " is damaged: the record at offset " + at + " has the word " + word
+                    + "; appending stops here rather than guess where the next record starts");
+        }
+        return at + length;
     }
 
     private void write(SegmentFile s, int at, int aligned, ByteBuf frame, int length) {
@@ -111,7 +155,7 @@ final class Appender {
         boolean committed = false;
         try {
             buffer.putInt(record + PAYLOAD_LENGTH, length);
-            buffer.putLong(record + TIME, System.currentTimeMillis());
+            buffer.putLong(record + TIME, clock.millis());
             copy(frame, buffer, record + RECORD_HEADER, length);
             ByteBuffer w = window;
             w.limit(record + RECORD_HEADER + length).position(record + PAYLOAD_LENGTH);
@@ -144,13 +188,14 @@ final class Appender {
      * Moves on from the full segment {@code full}: to the next one if it exists, to the newest if retention deleted
      * the next, or to a new one if {@code full} is the newest.
      */
-    private void roll(SegmentFile full) throws IOException {
+    private SegmentFile roll(SegmentFile full) throws IOException {
         long next = full.number() + 1;
         while (true) {
             try {
-                use(dir.open(next, true));
+                SegmentFile opened = next == full.number() + 1 ? dir.open(next, true) : openLive(next, full.number());
+                use(opened);
                 full.unmap();
-                return;
+                return opened;
             } catch (NoSuchFileException e) {
                 long newest = dir.newestSegment();
                 if (newest > next) {

@@ -17,9 +17,30 @@ final class Positions {
         List<Long> segments = nonEmpty(dir);
         return switch (from) {
             case "start" -> new Position(segments.get(0), 0, 0);
-            case "end" -> end(dir, segments.get(segments.size() - 1));
+            case "end" -> end(dir, segments);
             default -> atIndex(dir, Long.parseLong(from));
         };
+    }
+
+    /**
+     * The end of the queue: where the next message appended will be. That is the end of the newest segment, unless it
+     * is empty and the one before still has room: it was prepared ahead of time, and writers fill the one before first.
+     */
+    static Position end(QueueDirectory dir, List<Long> segments) throws IOException {
+        long newest = segments.get(segments.size() - 1);
+        Position end = end(dir, newest);
+        if (end.offset() == 0 && segments.size() > 1 && segments.get(segments.size() - 2) == newest - 1) {
+            SegmentFile before = dir.open(newest - 1, false);
+            try {
+                SegmentScan.Stop stop = SegmentScan.end(before);
+                if (!stop.atEnd()) {
+                    return new Position(newest - 1, stop.offset(), stop.sequence());
+                }
+            } finally {
+                before.unmap();
+            }
+        }
+        return end;
     }
 
     /** The position after the last committed record of segment {@code newest}. */
@@ -48,7 +69,7 @@ final class Positions {
             throw new IOException("index " + index + " is no longer retained in " + dir
                     + ": the oldest record has index " + SegmentDescriptor.index(oldest, 0));
         }
-        Position end = end(dir, newest);
+        Position end = end(dir, segments);
         if (index > end.index()) {
             throw new IOException("index " + index + " is beyond the end of " + dir
                     + ": the next record will have index " + end.index());

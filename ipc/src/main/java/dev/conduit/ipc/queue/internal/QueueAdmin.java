@@ -37,7 +37,7 @@ public final class QueueAdmin {
                     s.unmap();
                 }
             }
-            Position end = Positions.end(dir, numbers.get(numbers.size() - 1));
+            Position end = Positions.end(dir, numbers);
             List<Queues.Reader> readers = new ArrayList<>();
             for (String name : dir.readers()) {
                 readers.add(reader(dir, name, end));

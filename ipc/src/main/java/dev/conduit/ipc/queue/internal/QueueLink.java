@@ -125,10 +125,10 @@ final class QueueLink implements Link {
         return signal;
     }
 
-    /** One batch for the poller; returns whether anything was read. */
-    boolean poll() throws IOException {
+    /** One batch for the poller; returns how many records were read. */
+    int poll() throws IOException {
         QueueReader r = reader;
-        return !closed && r != null && r.poll();
+        return closed || r == null ? 0 : r.poll();
     }
 
     boolean hasRecord() {

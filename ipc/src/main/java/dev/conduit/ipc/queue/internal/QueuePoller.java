@@ -28,6 +28,15 @@ final class QueuePoller implements AutoCloseable {
     static final long SPIN_MICROS = 5;
     static final long YIELD_MICROS = 245;
     static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    /**
+     * A round that reads fewer records than this while records keep coming means the reader runs right behind the
+     * writers, on the cache lines they are still writing; it then pauses {@value #PAUSES} spin-waits, so that the
+     * next round finds a batch instead of fighting the writers for every line. A reader that finds nothing does not
+     * pause: the first record after a quiet spell is read at once.
+     */
+    static final int CAUGHT_UP = 16;
+
+    static final int PAUSES = 20;
 
     private final Idle idle;
     private final Thread thread;
@@ -84,16 +93,25 @@ final class QueuePoller implements AutoCloseable {
 
     private void run() {
         long idleSince = 0;
+        boolean streaming = false;
         try {
             while (running) {
                 if (tasksAdded) {
                     tasksAdded = false;
                     runTasks();
                 }
-                if (pollLinks()) {
+                int read = pollLinks();
+                if (read > 0) {
                     idleSince = 0;
+                    if (streaming && read < CAUGHT_UP) {
+                        for (int i = 0; i < PAUSES; i++) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    streaming = true;
                     continue;
                 }
+                streaming = false;
                 if (idle == Idle.SPIN) {
                     Thread.onSpinWait();
                     continue;
@@ -118,17 +136,17 @@ final class QueuePoller implements AutoCloseable {
         }
     }
 
-    private boolean pollLinks() {
-        boolean work = false;
+    private int pollLinks() {
+        int read = 0;
         for (QueueLink l : links) {
             try {
-                work |= l.poll();
+                read += l.poll();
             } catch (Exception e) {
                 l.closeNow(CloseReason.error(e));
-                work = true;
+                read++;
             }
         }
-        return work;
+        return read;
     }
 
     private void park() {

@@ -112,21 +112,21 @@ final class QueueReader implements Tailer.Delivery {
     }
 
     /**
-     * Reads a batch, unless paused or too far ahead of deliveries; poller thread. Returns whether it read anything.
+     * Reads a batch, unless paused or too far ahead of deliveries; poller thread. Returns how many messages it read.
      *
      * @throws RecordsLostException (after moving the stored position past the loss), or what {@link Tailer#poll}
      *     throws for a corrupt or oversized record
      */
-    boolean poll() throws IOException {
+    int poll() throws IOException {
         if (paused || listener == null) {
-            return false;
+            return 0;
         }
         int room = RING - (int) (pushed - acked);
         if (room <= 0) {
-            return false;
+            return 0;
         }
         try {
-            return tailer.poll(this, Math.min(room, BATCH)) > 0;
+            return tailer.poll(this, Math.min(room, BATCH));
         } catch (RecordsLostException e) {
             waitForDeliveries();
             position.store(SegmentDescriptor.segmentOf(e.resumeAt()), 0, 0);

@@ -73,8 +73,9 @@ public final class QueueTransport implements Transport {
                     : context.resource("queue-sync", () -> new Syncer(context.threadFactory("queue-sync")));
             Appender.Preparation preparation = segment -> preparer.prepareAfter(
                     dir, segment, settings.segmentSize(), settings.sync() != Sync.NONE, settings.retention());
-            QueueWriter writer =
-                    new QueueWriter(queue, dir, settings.segmentSize(), settings.sync(), syncer, preparation, signal);
+            QueueClock clock = context.resource("queue-clock", () -> new QueueClock(context.scheduler()));
+            QueueWriter writer = new QueueWriter(
+                    queue, dir, settings.segmentSize(), settings.sync(), syncer, preparation, clock, signal);
             QueuePoller poller = null;
             if (settings.reader() != null) {
                 reader = QueueReader.open(dir, queue, settings.reader(), settings.from(), config.maxFrame());

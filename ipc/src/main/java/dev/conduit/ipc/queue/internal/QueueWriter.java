@@ -53,6 +53,7 @@ final class QueueWriter extends QueueWriterPad {
     private final Syncer.@Nullable Dirty dirty;
 
     private final Appender.Preparation preparation;
+    private final QueueClock clock;
     private final QueueSignals.Signal signal;
 
     /* Guarded by busy. */
@@ -68,6 +69,7 @@ final class QueueWriter extends QueueWriterPad {
             Sync sync,
             @Nullable Syncer syncer,
             Appender.Preparation preparation,
+            QueueClock clock,
             QueueSignals.Signal signal) {
         this.queue = queue;
         this.dir = dir;
@@ -76,6 +78,7 @@ final class QueueWriter extends QueueWriterPad {
         this.syncer = syncer;
         this.dirty = sync == Sync.BATCH ? Objects.requireNonNull(syncer).register(dir) : null;
         this.preparation = preparation;
+        this.clock = clock;
         this.signal = signal;
     }
 
@@ -142,7 +145,7 @@ final class QueueWriter extends QueueWriterPad {
     private Appender appender() throws IOException {
         Appender a = appender;
         if (a == null) {
-            a = new Appender(dir, segmentSize, sync != Sync.NONE, preparation);
+            a = new Appender(dir, segmentSize, sync != Sync.NONE, preparation, clock);
             appender = a;
         }
         return a;

@@ -67,14 +67,23 @@ final class Retention {
             Files.deleteIfExists(file);
             total -= size;
             deleted++;
-            log.info(
-                    "queue {}: retention deleted segment {} ({})",
-                    dir,
-                    s,
-                    overBudget
-                            ? "over retainBytes=" + policy.retainBytes()
-                                    + (s >= needed ? ", though a reader needs it" : "")
-                            : "full for longer than retain=" + policy.retain());
+            if (s >= needed) {
+                // Routine deletions are not worth a line each; one a reader still needed is.
+                log.warn(
+                        "queue {}: retention deleted segment {}, which reader positions still need: over"
+                                + " retainBytes={}",
+                        dir,
+                        s,
+                        policy.retainBytes());
+            } else {
+                log.debug(
+                        "queue {}: retention deleted segment {} ({})",
+                        dir,
+                        s,
+                        overBudget
+                                ? "over retainBytes=" + policy.retainBytes()
+                                : "full for longer than retain=" + policy.retain());
+            }
         }
         return deleted;
     }

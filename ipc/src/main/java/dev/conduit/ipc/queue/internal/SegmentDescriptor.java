@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
  *     16  | capacity: data bytes (int) | reserved (int)  |
  *     24  | created: epoch milliseconds (long)           |
  *    128  +----------------------------------------------+
- *         | tail: data bytes claimed (long)              |  cache-line pair of its own: every append adds to it
+ *         | tail hint: a record boundary at or behind    |  cache-line pair of its own: every append writes it
+ *         | the end of what is claimed (long)            |
  *    256  +----------------------------------------------+
  *         | reserved                                     |
  *    512  +----------------------------------------------+
@@ -25,8 +26,7 @@ import java.nio.ByteOrder;
  *         +----------------------------------------------+
  * </pre>
  *
- * A writer claims room for a record by adding its aligned length to {@code tail} (one atomic add on the mapping, by
- * any thread of any process); the old value is where its record starts. A record:
+ * A record:
  *
  * <pre>
  *  0               4               8               12              16                              24
@@ -35,21 +35,26 @@ import java.nio.ByteOrder;
  *  +---------------+---------------+---------------+---------------+-------------------------------+----------
  * </pre>
  *
- * {@code word} is the commit marker and says what the record is:
+ * {@code word} is the claim and the commit marker, and says what the record is:
  *
  * <ul>
  *   <li>{@code 0}: nothing yet. Unclaimed data is zero because the file is created zero-filled.
- *   <li>negative: claimed, being written: {@code -length}. The claimer sets it, with its {@code pid}, by one
- *       compare-and-set of the first eight bytes from zero, before anything else of the record.
+ *   <li>negative: claimed, being written: {@code -length}, with the claimer's {@code pid} beside it.
  *   <li>positive: committed: {@code length | kind}, written last with a release store. {@code length} (a multiple of
  *       8) counts the header, the payload and the alignment padding; the low three bits are the kind: {@link
  *       #MESSAGE} or {@link #PADDING} (all three set, so that no single flipped bit turns one into the other).
  * </ul>
  *
- * {@code crc32c} covers the payload length, the time and the payload. A padding record is skipped whole: the rest of
- * a segment that a record did not fit in (written by the writer whose claim crossed the end), a claim whose writer
- * died (rewritten by a reader, see {@code ClaimRecovery}), or eight-byte tiles over claimed space that no writer
- * marked. A reader that reaches the end of the data goes on in the next segment.
+ * <p><b>Claiming.</b> A writer claims a record with one compare-and-exchange of the first eight bytes, word and pid,
+ * from zero to {@code -length | pid}, at the first zero word: claim and mark are one atomic operation, so a claim
+ * always says how long it is and whose it is. It starts at the tail hint and, where another writer got there first,
+ * steps over that record by the length the exchange returned. Every word below a hint is claimed, so the claimed
+ * records are always a gap-free prefix of the data. A record that does not fit before the end becomes padding to the
+ * end (claimed the same way), and the writer goes on in the next segment.
+ *
+ * <p>{@code crc32c} covers the payload length, the time and the payload. A padding record is skipped whole: the end
+ * of a segment, or a claim whose writer died, which a reader rewrites as padding once that process is gone (see
+ * {@code ClaimRecovery}). A reader that reaches the end of the data goes on in the next segment.
  *
  * <p>A record's <em>index</em> is {@code segment number << 32 | sequence}, the sequence counting the messages before
  * it in its segment: indices grow with every message, without gaps inside a segment.
@@ -79,8 +84,6 @@ final class SegmentDescriptor {
     static final int KIND_MASK = 7;
     static final int MESSAGE = 0;
     static final int PADDING = 7;
-    /** The word of an eight-byte padding tile laid over claimed space that no writer marked. */
-    static final int TILE = ALIGNMENT | PADDING;
 
     static final int MIN_SEGMENT = 64 << 10;
     static final int MAX_SEGMENT = 1 << 30;
@@ -113,6 +116,11 @@ final class SegmentDescriptor {
     /** The first eight bytes of a record, {@code word} and {@code pid}, as one long for a compare-and-set. */
     static long wordAndPid(int word, int pid) {
         return LITTLE_ENDIAN ? ((long) pid << 32) | (word & 0xFFFF_FFFFL) : ((long) word << 32) | (pid & 0xFFFF_FFFFL);
+    }
+
+    /** The word in the first eight bytes of a record read as one long ({@link #wordAndPid}'s inverse, half). */
+    static int wordOf(long wordAndPid) {
+        return LITTLE_ENDIAN ? (int) wordAndPid : (int) (wordAndPid >>> 32);
     }
 
     /** A committed word: {@code length | kind}. */

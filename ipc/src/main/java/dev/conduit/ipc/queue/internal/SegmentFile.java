@@ -11,7 +11,6 @@ import static dev.conduit.ipc.queue.internal.SegmentDescriptor.NUMBER_OFFSET;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.PADDING;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.PID;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.TAIL_OFFSET;
-import static dev.conduit.ipc.queue.internal.SegmentDescriptor.TILE;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.VERSION;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.VERSION_OFFSET;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.wordAndPid;
@@ -118,14 +117,14 @@ final class SegmentFile {
         return buffer;
     }
 
-    /** Data bytes claimed so far; more than {@link #capacity()} once the segment is full. */
-    long tail() {
-        return (long) LONG.getVolatile(buffer, TAIL_OFFSET);
+    /** Where the claimed data is believed to end: a record boundary at or behind the real end. */
+    int tail() {
+        return (int) (long) LONG.getAcquire(buffer, TAIL_OFFSET);
     }
 
-    /** Claims {@code length} bytes; returns where they start (which may be at or past the end). */
-    long claim(int length) {
-        return (long) LONG.getAndAdd(buffer, TAIL_OFFSET, (long) length);
+    /** Moves the tail hint to {@code end}, the end of a record just claimed. */
+    void tail(int end) {
+        LONG.setRelease(buffer, TAIL_OFFSET, (long) end);
     }
 
     /** The word of the record at {@code offset}, with acquire semantics: a committed word publishes its record. */
@@ -138,9 +137,12 @@ final class SegmentFile {
         return buffer.getInt(HEADER_LENGTH + offset + PID);
     }
 
-    /** Marks a claim: word and pid from zero in one compare-and-set. False if a reader tiled over the claim first. */
-    boolean mark(int offset, int length, int pid) {
-        return LONG.compareAndSet(buffer, HEADER_LENGTH + offset, 0L, wordAndPid(-length, pid));
+    /**
+     * Claims the record at {@code offset} for {@code length} bytes: its word and pid from zero to the claim, in one
+     * compare-and-exchange. Returns 0 if this call claimed it, else what is there already ({@link #taken}).
+     */
+    int claim(int offset, int length, int pid) {
+        return taken((long) LONG.compareAndExchange(buffer, HEADER_LENGTH + offset, 0L, wordAndPid(-length, pid)));
     }
 
     /** Publishes a record: its committed word, with a release store after everything else of it. */
@@ -160,18 +162,26 @@ final class SegmentFile {
                 wordAndPid(SegmentDescriptor.committed(length, PADDING), pid));
     }
 
-    /** Pads from {@code offset} to the end, by the writer whose claim crossed it; false if a reader tiled it first. */
-    boolean seal(int offset, int pid) {
-        return LONG.compareAndSet(
+    /**
+     * Pads from {@code offset} to the end, for a record that does not fit there; returns 0 if this call did, else what
+     * is there already ({@link #taken}).
+     */
+    int seal(int offset, int pid) {
+        return taken((long) LONG.compareAndExchange(
                 buffer,
                 HEADER_LENGTH + offset,
                 0L,
-                wordAndPid(SegmentDescriptor.committed(capacity - offset, PADDING), pid));
+                wordAndPid(SegmentDescriptor.committed(capacity - offset, PADDING), pid)));
     }
 
-    /** Lays an eight-byte padding tile at {@code offset} if nothing is there; false if something is. */
-    boolean tile(int offset) {
-        return LONG.compareAndSet(buffer, HEADER_LENGTH + offset, 0L, wordAndPid(TILE, 0));
+    /**
+     * What a failed claim found, from its witness: the word there (whose length tells where the next record starts),
+     * or {@link Integer#MIN_VALUE}, which no record has, for a zero word beside a pid that is not zero: damage that
+     * would otherwise look like a successful claim.
+     */
+    private static int taken(long witness) {
+        int word = SegmentDescriptor.wordOf(witness);
+        return word != 0 || witness == 0 ? word : Integer.MIN_VALUE;
     }
 
     /** Unmaps the file; see {@link Unmapper} for the owner's duty. */

@@ -105,9 +105,12 @@ final class Tailer {
                 continue;
             }
             int word = s.word(offset);
-            if (word <= 0) {
+            if (word == 0) {
+                break; // nothing more yet
+            }
+            if (word < 0) {
                 if (!recovery.unblock(s, offset, word)) {
-                    break;
+                    break; // claimed, being written
                 }
                 continue;
             }

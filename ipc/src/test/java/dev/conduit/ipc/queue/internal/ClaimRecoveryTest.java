@@ -14,8 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Claims that never commit, made by hand in the segment the way a writer killed at each step would leave them: the
- * reader gets past them, and only past them, once their writer cannot come back.
+ * Claims made by hand in a segment, the way writers leave them: killed between claim and commit (the reader gets
+ * past the claim once its writer cannot come back, and only then), or descheduled before moving the tail hint (later
+ * writers step over what is claimed).
  */
 class ClaimRecoveryTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -31,33 +32,15 @@ class ClaimRecoveryTest {
     }
 
     @Test
-    void aClaimMarkedByADeadProcessIsSkippedAndWhatFollowsIsDelivered() throws Exception {
+    void aClaimOfADeadProcessIsSkippedAndWhatFollowsIsDelivered() throws Exception {
         String q = queue();
         Channel<String> reader = conduit.connect(q + "?reader=r", Codecs.text());
         int dead = deadPid();
         SegmentFile s = segment();
-        int at = (int) s.claim(LENGTH);
-        assertThat(s.mark(at, LENGTH, dead)).isTrue();
+        int at = claimNext(s, dead); // a writer killed between its claim and its commit
         conduit.connect(q, Codecs.text()).send("after the dead claim");
         assertThat(reader.receive(TIMEOUT)).isEqualTo("after the dead claim");
         assertThat(s.word(at)).as("the claim became padding").isEqualTo(LENGTH | SegmentDescriptor.PADDING);
-        s.unmap();
-    }
-
-    @Test
-    void claimedSpaceWithNoMarkIsTiledAndAWriterThatComesBackLateCannotMarkIt() throws Exception {
-        String q = queue();
-        Channel<String> reader = conduit.connect(q + "?reader=r", Codecs.text());
-        SegmentFile s = segment();
-        int at = (int) s.claim(LENGTH); // a writer that stopped right after its atomic add
-        conduit.connect(q, Codecs.text()).send("after the unmarked claim");
-        assertThat(reader.receive(TIMEOUT)).isEqualTo("after the unmarked claim");
-        for (int p = at; p < at + LENGTH; p += SegmentDescriptor.ALIGNMENT) {
-            assertThat(s.word(p)).as("tile at %d", p).isEqualTo(SegmentDescriptor.TILE);
-        }
-        assertThat(s.mark(at, LENGTH, ProcessLiveness.PID))
-                .as("the late writer's mark")
-                .isFalse();
         s.unmap();
     }
 
@@ -66,8 +49,7 @@ class ClaimRecoveryTest {
         String q = queue();
         Channel<String> reader = conduit.connect(q + "?reader=r", Codecs.text());
         SegmentFile s = segment();
-        int at = (int) s.claim(LENGTH);
-        assertThat(s.mark(at, LENGTH, ProcessLiveness.PID)).isTrue(); // this process: alive
+        int at = claimNext(s, ProcessLiveness.PID); // this process: alive
         conduit.connect(q, Codecs.text()).send("behind a live claim");
         // Ten times the time after which a dead claimer's claim is skipped.
         assertThat(reader.receive(Duration.ofMillis(10 * ClaimRecovery.STALL_MILLIS)))
@@ -77,6 +59,36 @@ class ClaimRecoveryTest {
         assertThat(s.abandon(at, LENGTH, ProcessLiveness.PID)).isTrue(); // the writer gives up its record
         assertThat(reader.receive(TIMEOUT)).isEqualTo("behind a live claim");
         s.unmap();
+    }
+
+    @Test
+    void aTailHintBehindTheRealEndMakesWritersStepOverClaimedRecordsNeverOverwriteThem() throws Exception {
+        String q = queue();
+        Channel<String> reader = conduit.connect(q + "?reader=r&from=start", Codecs.text());
+        Channel<String> writer = conduit.connect(q, Codecs.text());
+        writer.send("first").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        writer.send("second").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        SegmentFile s = segment();
+        s.tail(0); // as if the writers that moved it were descheduled before they could
+        assertThat(s.claim(0, LENGTH, ProcessLiveness.PID))
+                .as("the word already at 0")
+                .isPositive();
+        writer.send("third").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(reader.receive(TIMEOUT)).isEqualTo("first");
+        assertThat(reader.receive(TIMEOUT)).isEqualTo("second");
+        assertThat(reader.receive(TIMEOUT)).isEqualTo("third");
+        s.unmap();
+    }
+
+    /** Claims the next record the way a writer does, for {@code pid}; returns its offset. */
+    private static int claimNext(SegmentFile s, int pid) {
+        int at = s.tail();
+        int taken;
+        while ((taken = s.claim(at, LENGTH, pid)) != 0) {
+            at += SegmentDescriptor.lengthOf(taken);
+        }
+        s.tail(at + LENGTH);
+        return at;
     }
 
     private String queue() throws Exception {
