@@ -15,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes whole segments, oldest first, that the queue no longer keeps. The newest segment is never deleted, so
- * numbers and indices keep growing. A segment counts as full, and its age starts, when the next one was created.
+ * Deletes whole segments, oldest first, that the queue no longer keeps. The segment writers append to is never
+ * deleted: the newest, or the one before it while the newest is still empty (prepared ahead of time), so numbers and
+ * indices keep growing and no append goes into a deleted file. A segment's age starts when the next one was created,
+ * which is when it was half full.
  *
  * <ul>
  *   <li>{@code retain}: a segment whose successor was created longer ago goes, unless a named reader's stored
@@ -52,7 +54,11 @@ final class Retention {
         long needed = oldestNeeded(dir);
         long now = System.currentTimeMillis();
         int deleted = 0;
-        for (int i = 0; i + 1 < segments.size(); i++) {
+        int last = segments.size() - 1;
+        if (last > 0 && empty(dir.segmentPath(segments.get(last)))) {
+            last--; // the newest was prepared ahead of time and writers still fill the one before: keep both
+        }
+        for (int i = 0; i < last; i++) {
             long s = segments.get(i);
             Path file = dir.segmentPath(s);
             boolean overBudget = policy.retainBytes() != null && total > policy.retainBytes();
@@ -114,6 +120,17 @@ final class Retention {
             return Files.size(file);
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    /** Whether a segment holds no record yet: its first word is zero (read like any write through a mapping). */
+    private static boolean empty(Path segment) throws IOException {
+        try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
+            ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
+            while (word.hasRemaining() && file.read(word, SegmentDescriptor.HEADER_LENGTH + word.position()) > 0) {
+                // read the whole word
+            }
+            return word.getInt(0) == 0;
         }
     }
 
