@@ -3,6 +3,9 @@ package dev.conduit.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.conduit.core.Channel;
+import dev.conduit.core.Codecs;
+import dev.conduit.core.Conduit;
 import dev.conduit.examples.cli.CliTest.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -104,6 +107,27 @@ class QueueCliTest {
                         "next index 3",
                         "reader behind next 1 lag 2",
                         "reader idle no position");
+    }
+
+    @Test
+    void queueInfoSaysWhichProcessReadsWithAReaderAndTailRefusesThatReaderOnOneLine() throws Exception {
+        CliTest.run("send", q, "a");
+        try (Conduit conduit = Conduit.builder().name("holder").build();
+                Channel<String> held = conduit.connect(q + "?reader=held&from=start", Codecs.text())) {
+            assertThat(held.receive(Duration.ofSeconds(30))).isEqualTo("a");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> CliTest.run("queue", "info", q).out().contains("reader held next 1"));
+            assertThat(CliTest.run("queue", "info", q).out().lines())
+                    .contains("reader held next 1 lag 0 in use by pid "
+                            + ProcessHandle.current().pid());
+            Run busy = CliTest.run("tail", q + "?reader=held");
+            assertThat(busy.exitCode()).isEqualTo(1);
+            assertThat(busy.err().lines())
+                    .singleElement()
+                    .asString()
+                    .startsWith("conduit: ")
+                    .contains("held");
+        }
     }
 
     @Test
