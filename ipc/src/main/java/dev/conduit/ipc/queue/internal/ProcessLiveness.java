@@ -27,28 +27,26 @@ final class ProcessLiveness {
         if (pid == PID) {
             return true;
         }
-        if (pid <= 0) {
-            return false;
-        }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
-            return false;
-        }
-        long start = startMillis(handle.get());
-        return start == 0 || start <= seenMillis;
+        long start = startIfAlive(pid);
+        return start == 0 || (start > 0 && start <= seenMillis);
     }
 
     /** Whether {@code pid} is alive and is the process that started at {@code startMillis} (0: not known). */
     static boolean isRunning(int pid, long startMillis) {
+        long start = startIfAlive(pid);
+        return start == 0 || (start > 0 && (startMillis == 0 || start == startMillis));
+    }
+
+    /** The start of live process {@code pid} in epoch ms, 0 if it runs but its start is not known, -1 if it does not. */
+    private static long startIfAlive(int pid) {
         if (pid <= 0) {
-            return false;
+            return -1;
         }
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty() || !handle.get().isAlive()) {
-            return false;
+            return -1;
         }
-        long start = startMillis(handle.get());
-        return startMillis == 0 || start == 0 || start == startMillis;
+        return startMillis(handle.get());
     }
 
     private static long startMillis(ProcessHandle handle) {
