@@ -2,6 +2,7 @@ package dev.conduit.core;
 
 import dev.conduit.core.internal.RuntimeCore;
 import dev.conduit.core.internal.TransportRegistry;
+import dev.conduit.core.spi.TransportContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +96,18 @@ public final class Conduit implements AutoCloseable {
     }
 
     /**
+     * Checks {@code endpoint} as {@link #connect(Endpoint, Codec)} does before it connects, without connecting: a
+     * transport serves its scheme, every option is known and valid, and the address has the transport's form (a host
+     * and port, an absolute path, a name). For code that takes a URI now and connects later, such as an RPC channel.
+     *
+     * @throws EndpointException with the message {@code connect} would give (a {@link TransportNotFoundException} for
+     *     an unknown scheme)
+     */
+    public void checkConnect(Endpoint endpoint) {
+        core.checkConnect(Objects.requireNonNull(endpoint));
+    }
+
+    /**
      * Listens on {@code uri}; {@code onAccept} is called for each accepted channel (on a handler thread) before any
      * of its messages is delivered, typically to set its handler with {@link Channel#onMessage}.
      *
@@ -133,6 +146,16 @@ public final class Conduit implements AutoCloseable {
     /** A snapshot of what the runtime holds: open channels and listeners, pooled buffers in use. */
     public RuntimeStats stats() {
         return core.stats();
+    }
+
+    /**
+     * The runtime as transports see it: its event loops (through {@link TransportContext#resource}), buffer pool,
+     * threads and timer. For modules that build on the runtime without being a {@link dev.conduit.core.spi.Transport},
+     * such as RPC's gRPC support, so that they share the runtime's threads instead of making their own; applications
+     * do not need it. Everything obtained through it is released when the runtime closes.
+     */
+    public TransportContext transportContext() {
+        return core;
     }
 
     /** Whether {@link #close()} has been called. */

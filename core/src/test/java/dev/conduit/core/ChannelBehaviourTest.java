@@ -82,9 +82,9 @@ class ChannelBehaviourTest {
     void messagesWaitingBeforeTheHandlerIsSetAreDeliveredToItFirst() throws Exception {
         Channel<String> client = pair("");
         Channel<String> server = server();
-        client.send("one");
-        client.send("two");
-        await().atMost(WAIT).until(() -> server.send("probe").isDone());
+        // Over inproc a send completes once the peer's channel holds the message: both wait there, undelivered.
+        client.send("one").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        client.send("two").get(WAIT.toSeconds(), TimeUnit.SECONDS);
         List<String> got = new CopyOnWriteArrayList<>();
         server.onMessage((c, m) -> got.add(m));
         client.send("three");
@@ -352,6 +352,20 @@ class ChannelBehaviourTest {
         assertThatThrownBy(() -> server.receive(WAIT)).isInstanceOf(ChannelClosedException.class);
         CloseReason reason = server.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(reason.error()).isInstanceOf(CodecException.class).hasMessageContaining("expected 4 bytes, got 10");
+    }
+
+    @Test
+    void aFrameOverThePeersMaxFrameClosesTheSenderWithThePeersReason() throws Exception {
+        listener = conduit.listen("inproc://*?maxFrame=1k", Codecs.text());
+        Channel<String> sender = conduit.connect(listener.endpoint().without(ChannelOptions.MAX_FRAME), Codecs.text());
+        server();
+        sender.send("x".repeat(2048));
+        CloseReason reason = sender.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.PEER);
+        assertThat(reason.detail())
+                .isEqualTo("the peer refused what this side sent: frame of 2048 bytes exceeds the limit of 1024 bytes"
+                        + " (maxFrame=1024)");
+        assertThatThrownBy(() -> sender.receive(WAIT)).hasMessageContaining("maxFrame=1024");
     }
 
     @Test

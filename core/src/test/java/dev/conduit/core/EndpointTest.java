@@ -10,6 +10,16 @@ import org.junit.jupiter.api.Test;
 class EndpointTest {
 
     @Test
+    void aCharacterOutsideTheBmpInAPathSurvivesDecodingAndEncoding() {
+        String path = "/tmp/a b/\uD83D\uDE00.sock"; // a space (escaped) and an emoji (two chars, one code point)
+        Endpoint e = Endpoint.parse("unix:///tmp/a%20b/\uD83D\uDE00.sock");
+        assertThat(e.address()).isEqualTo(path);
+        assertThat(Endpoint.parse(e.toUri()).address()).isEqualTo(path);
+        assertThat(Endpoint.parse("unix:///tmp/x?name=%41\uD83D\uDE00").options())
+                .containsEntry("name", "A\uD83D\uDE00");
+    }
+
+    @Test
     void parsesSchemeAddressAndOptions() {
         Endpoint e = Endpoint.parse("TCP://127.0.0.1:7000?framing=line&maxFrame=64k");
         assertThat(e.scheme()).isEqualTo("tcp");
@@ -44,6 +54,25 @@ class EndpointTest {
             assertThat(Endpoint.parse(e.toString())).isEqualTo(e);
         }
         assertThat(Endpoint.parse("tcp://h:1?maxFrame=64k").toString()).isEqualTo("tcp://h:1?maxFrame=64k");
+    }
+
+    @Test
+    void secretsArePrintedAsStarsButKeptInTheUri() {
+        Endpoint e = Endpoint.parse(
+                "tcps://h:1?tls.cert=/etc/app/cert.pem&tls.key=/etc/app/secret.key&x.apiToken=t0k3n&tls.trust=/ca.pem");
+        assertThat(e.toString())
+                .isEqualTo("tcps://h:1?tls.cert=/etc/app/cert.pem&tls.key=***&x.apiToken=***&tls.trust=/ca.pem");
+        assertThat(e.toUri()).contains("tls.key=/etc/app/secret.key").contains("x.apiToken=t0k3n");
+        assertThat(Endpoint.parse(e.toUri())).isEqualTo(e);
+        assertThat(Endpoint.parse("nats://alice:hunter2@h:4222/orders").toString())
+                .isEqualTo("nats://alice:***@h:4222/orders");
+        assertThat(Endpoint.parse("shm://orders@1234").toString()).isEqualTo("shm://orders@1234");
+        assertThat(Endpoint.isSecret("tls.key")).isTrue();
+        assertThat(Endpoint.isSecret("tls.clientAuth")).isFalse();
+        assertThat(Endpoint.isSecret("maxFrame")).isFalse();
+        assertThatThrownBy(() -> Option.integer("db.password", 0, 0, 9, "x").parse("s3cret"))
+                .hasMessageNotContaining("s3cret")
+                .hasMessageContaining("db.password=***");
     }
 
     @Test

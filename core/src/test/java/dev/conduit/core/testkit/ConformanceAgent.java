@@ -2,18 +2,22 @@ package dev.conduit.core.testkit;
 
 import dev.conduit.core.Channel;
 import dev.conduit.core.CloseReason;
+import dev.conduit.core.Codec;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Listener;
 import dev.conduit.core.MessageHandler;
+import dev.conduit.core.WriteBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,9 +33,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *       their order; the gated sink waits while the gate is shut. A sequence number of -1 ends the run and is answered
  *       {@code sink <count> <bytes> <outOfOrder>};
  *   <li>{@code close-after <tag> <n>}: after {@code n} more messages, send {@code bye} and close;
- *   <li>{@code control <tag>}: later messages are {@code shut-gate}, {@code open-gate} or {@code reason <tag>},
- *       answered with the close reason of the channel of that tag ({@code open} while it is open).
+ *   <li>{@code control <tag>}: later messages are {@code shut-gate}, {@code open-gate}, {@code reason <tag>},
+ *       answered with the close reason of the channel of that tag ({@code open} while it is open), or {@code memory},
+ *       answered {@code memory <held> <pool>}: the bytes of messages the agent's runtime has decoded but no handler
+ *       has taken yet (what it buffers for a stalled consumer), then its {@link PoolMetrics#toWords() pool's figures}.
  * </ul>
+ *
+ * <p>A relay in front of the agent (for transports whose listener cannot serve the suite directly) reports how its
+ * own end of a channel closed on error by sending {@link #RELAYED_CLOSE} and the reason, in any mode: the agent then
+ * reports that reason for the channel's tag, as if the transport under test had closed the agent's own channel.
  *
  * <p>As a program, it prints {@code listening on <uri>} and serves until its stdin closes or it is killed.
  */
@@ -39,14 +49,49 @@ public final class ConformanceAgent implements AutoCloseable {
     /** The sequence number that ends a sink run. */
     public static final long END = -1;
 
+    /** Starts a relay's last message on a channel: the rest is the reason its end of the channel closed. */
+    public static final String RELAYED_CLOSE = "\0relayed-close ";
+
+    private static final byte[] RELAYED_CLOSE_BYTES = text(RELAYED_CLOSE);
+
+    private final Conduit conduit;
     private final Listener<byte[]> listener;
     private final Map<String, Channel<byte[]>> byTag = new ConcurrentHashMap<>();
+    private final Map<Channel<byte[]>, String> relayedCloses = new ConcurrentHashMap<>();
+    /** Bytes of every message decoded, and of every message a handler has taken: the difference is buffered. */
+    private final AtomicLong decoded = new AtomicLong();
+
+    private final AtomicLong handled = new AtomicLong();
     private final ReentrantLock gateLock = new ReentrantLock();
     private final Condition gateOpened = gateLock.newCondition();
     private boolean gateOpen = true;
 
     private ConformanceAgent(Conduit conduit, String uri) {
-        this.listener = conduit.listen(uri, Codecs.bytes(), this::accepted);
+        this.conduit = conduit;
+        this.listener = conduit.listen(uri, countingBytes(), this::accepted);
+    }
+
+    /** {@link Codecs#bytes()}, counting what it decodes. */
+    private Codec<byte[]> countingBytes() {
+        Codec<byte[]> bytes = Codecs.bytes();
+        return new Codec<>() {
+            @Override
+            public void encode(byte[] message, WriteBuffer out) {
+                bytes.encode(message, out);
+            }
+
+            @Override
+            public byte[] decode(ByteBuffer in) {
+                byte[] m = bytes.decode(in);
+                decoded.addAndGet(m.length);
+                return m;
+            }
+
+            @Override
+            public int sizeHint(byte[] message) {
+                return bytes.sizeHint(message);
+            }
+        };
     }
 
     /** Starts an agent listening on {@code uri} in {@code conduit}. */
@@ -70,7 +115,12 @@ public final class ConformanceAgent implements AutoCloseable {
 
             @Override
             public void onMessage(Channel<byte[]> ch, byte[] message) throws Exception {
-                if (mode == null) {
+                handled.addAndGet(message.length);
+                if (startsWith(message, RELAYED_CLOSE_BYTES)) {
+                    String reason = new String(message, StandardCharsets.UTF_8).substring(RELAYED_CLOSE.length());
+                    relayedCloses.put(ch, reason);
+                    ch.close();
+                } else if (mode == null) {
                     mode = command(ch, new String(message, StandardCharsets.UTF_8));
                     ch.send(text("ok"));
                     if (mode instanceof Source source) {
@@ -172,17 +222,33 @@ public final class ConformanceAgent implements AutoCloseable {
             case "shut-gate" -> setGate(false);
             case "open-gate" -> setGate(true);
             case "reason" -> {
-                Channel<byte[]> target = byTag.get(w[1]);
-                CloseReason r = target == null ? null : target.closeReason();
-                c.send(text(
-                        target == null
-                                ? "unknown"
-                                : r == null || !target.closeFuture().isDone() ? "open" : r.toString()));
+                c.send(text(reason(byTag.get(w[1]))));
+                return;
+            }
+            case "memory" -> {
+                c.send(text("memory " + (decoded.get() - handled.get()) + " "
+                        + PoolMetrics.of(conduit).toWords()));
                 return;
             }
             default -> throw new IllegalArgumentException("unknown control command: " + line);
         }
         c.send(text("ok"));
+    }
+
+    private String reason(Channel<byte[]> target) {
+        if (target == null) {
+            return "unknown";
+        }
+        CloseReason r = target.closeReason();
+        if (r == null || !target.closeFuture().isDone()) {
+            return "open";
+        }
+        String relayed = relayedCloses.get(target);
+        return relayed != null ? relayed : r.toString();
+    }
+
+    private static boolean startsWith(byte[] message, byte[] prefix) {
+        return message.length >= prefix.length && Arrays.equals(message, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private void setGate(boolean open) {

@@ -7,10 +7,19 @@ import java.util.List;
 /**
  * Netty's leak detector, recording every leak so that {@link LeakCheckExtension} fails the test that caused it.
  * Installed for every test JVM with {@code -Dio.netty.customResourceLeakDetector=} (see the parent POM), with
- * detection at PARANOID.
+ * detection at PARANOID, and for the child JVMs tests start ({@link ChildLeaks}), where it also writes each leak to a
+ * report file for the parent.
  */
 public final class FailingLeakDetector<T> extends ResourceLeakDetector<T> {
     private static final List<String> LEAKS = new ArrayList<>();
+
+    static {
+        if (ChildLeaks.isReportingChild()) {
+            // A child JVM: look once more when it exits, so that what it leaked at the end is reported too.
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(LeakCheckExtension::collectAtExit, "conduit-last-leak-check"));
+        }
+    }
 
     /** The constructor Netty's factory looks for first; deprecated in Netty, but still how it installs a custom one. */
     @SuppressWarnings("deprecation")
@@ -38,6 +47,7 @@ public final class FailingLeakDetector<T> extends ResourceLeakDetector<T> {
         synchronized (LEAKS) {
             LEAKS.add(leak);
         }
+        ChildLeaks.report(leak);
     }
 
     /** Leaks reported since the last call, which clears them. */

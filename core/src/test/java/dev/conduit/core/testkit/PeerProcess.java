@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link ConformanceAgent} in a child JVM with this JVM's classpath, for transports whose real use crosses process
- * boundaries (shm, pipe, fifo). Its stdout's first line gives the URI; its stderr goes to this JVM's stderr.
+ * boundaries (shm, pipe, fifo). Its stdout's first line gives the URI; its stderr goes to this JVM's stderr. It runs
+ * with this JVM's leak detection, and reports its leaks here ({@link ChildLeaks}).
  */
 public final class PeerProcess implements Peer {
     private final Process process;
@@ -26,14 +26,9 @@ public final class PeerProcess implements Peer {
 
     /** Starts an agent process listening on {@code listenUri}; waits (up to 60 s) for its {@code listening on} line. */
     public static PeerProcess start(String listenUri, String... jvmArgs) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("-Xmx512m");
-        command.addAll(List.of(jvmArgs));
-        command.add(ConformanceAgent.class.getName());
-        command.add(listenUri);
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        options.addAll(List.of(jvmArgs));
+        List<String> command = JavaCommand.of(options, ConformanceAgent.class, listenUri);
         Process p;
         try {
             p = new ProcessBuilder(command)

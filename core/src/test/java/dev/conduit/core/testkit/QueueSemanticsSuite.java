@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -385,7 +386,7 @@ public abstract class QueueSemanticsSuite {
 
     @Test
     void runtimeCloseLeavesNoThreadNoFileDescriptorAndNoPooledBuffer() throws Exception {
-        long fdsBefore = ResourceCheck.openFileDescriptors();
+        Map<Integer, String> fdsBefore = ResourceCheck.fileDescriptors();
         String name = "queueleak" + System.nanoTime();
         Conduit runtime = Conduit.builder().name(name).build();
         try {
@@ -412,12 +413,10 @@ public abstract class QueueSemanticsSuite {
                     .as("pooled buffers left")
                     .isZero();
         });
-        if (fdsBefore >= 0) {
-            await().atMost(TIMEOUT)
-                    .untilAsserted(() -> assertThat(ResourceCheck.openFileDescriptors())
-                            .as("open file descriptors")
-                            .isLessThanOrEqualTo(fdsBefore));
-        }
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(ResourceCheck.openedSince(fdsBefore))
+                        .as("file descriptors opened and left open")
+                        .isEmpty());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -45,7 +46,7 @@ final class QueueInfoCommand implements Callable<Integer> {
     public Integer call() {
         Endpoint endpoint = Endpoint.parse(uri);
         if (!endpoint.scheme().equals("queue")) {
-            return RpcExits.usage(spec.commandLine().getErr(), "queue info expects queue:///dir, not " + uri);
+            throw new ParameterException(spec.commandLine(), "queue info expects queue:///dir, not " + uri);
         }
         Queues.Info info = Queues.info(Path.of(endpoint.address()));
         PrintWriter out = spec.commandLine().getOut();

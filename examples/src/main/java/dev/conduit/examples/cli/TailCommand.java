@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -51,19 +52,21 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
         Endpoint endpoint = Endpoint.parse(uri);
         if (!endpoint.scheme().equals("queue")) {
-            return RpcExits.usage(err, "tail reads queues: expected queue:///dir?reader=NAME, not " + uri);
+            throw new ParameterException(
+                    spec.commandLine(), "tail reads queues: expected queue:///dir?reader=NAME, not " + uri);
         }
         if (endpoint.find(QueueOptions.READER).isEmpty()) {
-            return RpcExits.usage(err, "tail needs a named reader to keep its position: add ?reader=NAME to " + uri);
+            throw new ParameterException(
+                    spec.commandLine(), "tail needs a named reader to keep its position: add ?reader=NAME to " + uri);
         }
         if (from != null) {
             try {
                 endpoint = endpoint.with(QueueOptions.FROM, QueueOptions.FROM.parse(from));
             } catch (EndpointException e) {
-                return RpcExits.usage(err, "--from " + from + " is not valid: expected start, end or an index");
+                throw new ParameterException(
+                        spec.commandLine(), "--from " + from + " is not valid: expected start, end or an index");
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * per transport with what was verified, round-trip p50/p99 and messages per second. The {@code pipe} row's listener
  * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then the key-value store
  * of {@code kv.proto} is served and called over the same transport through its generated stubs: checked unary calls
- * and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child JVM too).
+ * and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child JVM too). The {@code
+ * grpc} row is RPC only: the same store as plain gRPC on HTTP/2, which has no messaging channel of its own.
  */
 public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -40,6 +41,11 @@ public final class Tour {
         /** A row for a transport with flow control. */
         public Row(String transport, String listenUri) {
             this(transport, listenUri, 0);
+        }
+
+        /** Whether the row measures RPC only ({@code grpc://} carries calls, not messages). */
+        public boolean rpcOnly() {
+            return listenUri.startsWith("grpc");
         }
     }
 
@@ -72,7 +78,8 @@ public final class Tour {
                 new Row("shm", "shm://*"),
                 new Row("pipe", "pipe:"),
                 new Row("fifo", "fifo://" + tmp.resolve(name)),
-                new Row("queue", "queue://" + tmp.resolve(name + "-queue")));
+                new Row("queue", "queue://" + tmp.resolve(name + "-queue")),
+                new Row("grpc", "grpc://127.0.0.1:0"));
     }
 
     private final int roundTrips;
@@ -108,18 +115,29 @@ public final class Tour {
                 Result r = runRow(conduit, row);
                 results.add(r);
                 out.println(
-                        r.verified()
-                                ? String.format(
-                                        Locale.ROOT,
-                                        "%-10s %10d %9.1f %9.1f %12d %s  %s",
-                                        row.transport(),
-                                        r.exchanged(),
-                                        r.p50Micros(),
-                                        r.p99Micros(),
-                                        r.messagesPerSecond(),
-                                        rpcColumns(r.rpc()),
-                                        r.detail())
-                                : String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail()));
+                        !r.verified()
+                                ? String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail())
+                                : row.rpcOnly()
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%-10s %10d %9s %9s %12s %s  %s",
+                                                row.transport(),
+                                                r.exchanged(),
+                                                "-",
+                                                "-",
+                                                "-",
+                                                rpcColumns(r.rpc()),
+                                                r.detail())
+                                        : String.format(
+                                                Locale.ROOT,
+                                                "%-10s %10d %9.1f %9.1f %12d %s  %s",
+                                                row.transport(),
+                                                r.exchanged(),
+                                                r.p50Micros(),
+                                                r.p99Micros(),
+                                                r.messagesPerSecond(),
+                                                rpcColumns(r.rpc()),
+                                                r.detail()));
                 out.flush();
             }
         }
@@ -136,6 +154,14 @@ public final class Tour {
         }
         if (row.listenUri().startsWith("queue:")) {
             return runQueueRow(conduit, row);
+        }
+        if (row.rpcOnly()) {
+            try {
+                RpcTour.Result rpc = RpcTour.run(conduit, row.listenUri(), roundTrips, streamed);
+                return new Result(row, true, rpc.calls(), 0, 0, 0, rpc, "plain gRPC on HTTP/2 (RPC only)");
+            } catch (Exception e) {
+                return new Result(row, false, 0, 0, 0, 0, null, e.toString());
+            }
         }
         try (Listener<byte[]> listener = conduit.listen(row.listenUri(), Codecs.bytes(), Tour::echo);
                 Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes())) {

@@ -119,6 +119,20 @@ class CliTest {
                             .as("RPC streamed msgs/s")
                             .isPositive();
                 });
+        assertThat(tour.out().lines().filter(l -> l.startsWith("grpc ")))
+                .as("the grpc row: RPC only, plain gRPC on HTTP/2")
+                .singleElement()
+                .satisfies(row -> {
+                    String[] columns = row.split("\\s+");
+                    assertThat(columns[1]).as("RPC calls verified").isEqualTo("600");
+                    assertThat(columns[2]).as("no messaging columns").isEqualTo("-");
+                    assertThat(columns[5])
+                            .as("RPC unary calls made and verified")
+                            .isEqualTo("600");
+                    assertThat(Long.parseLong(columns[8]))
+                            .as("RPC streamed msgs/s")
+                            .isPositive();
+                });
         assertThat(tour.out()).containsPattern("tour: (\\d+)/\\1 transports verified");
     }
 
@@ -134,13 +148,14 @@ class CliTest {
         assertThat(nobody.err()).contains("conduit: cannot connect to inproc://nobody-here");
 
         Run malformed = run("ping", "not a uri");
-        assertThat(malformed.exitCode()).isEqualTo(1);
+        assertThat(malformed.exitCode()).as("a usage error").isEqualTo(ConduitCli.USAGE_ERROR);
         assertThat(malformed.err()).contains("expected scheme://address");
+        assertThat(malformed.err().lines()).hasSize(1);
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"listen", "send", "ping", "tour"}) {
+        for (String command : new String[] {"listen", "send", "ping", "tour", "kv", "kv-server"}) {
             Run help = run(command, "--help");
             assertThat(help.exitCode()).isZero();
             assertThat(help.out()).contains("Usage: conduit " + command);

@@ -135,7 +135,8 @@ class QueueCliTest {
         Run noReader = CliTest.run("tail", q);
         assertThat(noReader.exitCode()).isEqualTo(ConduitCli.USAGE_ERROR);
         assertThat(noReader.err())
-                .isEqualTo("conduit: tail needs a named reader to keep its position: add ?reader=NAME to " + q + "\n");
+                .isEqualTo("conduit: tail needs a named reader to keep its position: add ?reader=NAME to " + q
+                        + " (see 'conduit tail --help')\n");
         Run notAQueue = CliTest.run("tail", "tcp://127.0.0.1:1");
         assertThat(notAQueue.exitCode()).isEqualTo(ConduitCli.USAGE_ERROR);
         assertThat(notAQueue.err().lines()).singleElement().asString().startsWith("conduit: tail reads queues");

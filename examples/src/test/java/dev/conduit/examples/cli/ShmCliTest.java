@@ -3,6 +3,7 @@ package dev.conduit.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.conduit.core.testkit.JavaCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,13 +53,7 @@ class ShmCliTest {
 
     /** Starts {@code conduit listen} in a child JVM; returns the URI from its first line. */
     private String listenInChildProcess(String uri, String... flags) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                ConduitCli.class.getName(),
-                "listen",
-                uri));
+        List<String> command = new ArrayList<>(JavaCommand.of(List.of(), ConduitCli.class, "listen", uri));
         command.addAll(List.of(flags));
         listener = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)

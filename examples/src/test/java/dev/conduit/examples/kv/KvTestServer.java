@@ -2,6 +2,7 @@ package dev.conduit.examples.kv;
 
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.testkit.JavaCommand;
 import dev.conduit.examples.chat.ChatRpc;
 import dev.conduit.examples.chat.Line;
 import dev.conduit.ipc.PipeOptions;
@@ -9,7 +10,6 @@ import dev.conduit.ipc.Pipes;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServerResponseObserver;
 import dev.conduit.rpc.StreamObserver;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -29,13 +29,8 @@ public final class KvTestServer {
 
     /** A {@code pipe:} URI whose connections each spawn this program in a child JVM with the test's classpath. */
     static String pipeUri(boolean implemented) {
-        String cmd = Pipes.commandLine(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                KvTestServer.class.getName(),
-                implemented ? "all" : "none"));
+        String cmd = Pipes.commandLine(
+                JavaCommand.of(List.of("-Xmx256m"), KvTestServer.class, implemented ? "all" : "none"));
         return Endpoint.parse("pipe:").with(PipeOptions.CMD, cmd).toString();
     }
 

@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Test;
 /** A pipe peer SIGKILLed mid-stream: the child, or the parent (the child must not be left orphaned). */
 class PipeFaultsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * How soon a SIGKILL must be noticed: the kernel closes the dead process's ends at once, so in practice it takes
+     * milliseconds; this leaves room for a loaded 2-core machine and is still far below any timeout or keepalive.
+     */
+    private static final Duration NOTICE = Duration.ofSeconds(5);
 
     private Path dir;
     private Conduit conduit;
@@ -44,7 +49,7 @@ class PipeFaultsTest {
     }
 
     @Test
-    void aChildKilledMidStreamClosesTheChannelWithinASecondWithItsExitCode() throws Exception {
+    void aChildKilledMidStreamClosesTheChannelWithinFiveSecondsWithItsExitCode() throws Exception {
         Channel<String> child = Pipes.spawn(
                 conduit, new ProcessBuilder(ChildJvm.command(List.of(), StdioChildMain.class)), Codecs.text());
         ProcessHandle process = child.property(Pipes.PROCESS).orElseThrow();
@@ -63,7 +68,7 @@ class PipeFaultsTest {
             assertThat(child.receive(WAIT)).startsWith("echo:m");
         }
         process.destroyForcibly();
-        CloseReason reason = child.closeFuture().get(1, TimeUnit.SECONDS);
+        CloseReason reason = child.closeFuture().get(NOTICE.toSeconds(), TimeUnit.SECONDS);
         assertThat(reason.kind()).isEqualTo(CloseReason.Kind.PEER);
         assertThat(reason.detail()).isEqualTo("child process " + process.pid() + " exited with code 137");
         sender.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -82,7 +87,7 @@ class PipeFaultsTest {
 
         parent.process().destroyForcibly();
         parent.process().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(1)).until(() -> Files.exists(reasonFile));
+        await().atMost(NOTICE).until(() -> Files.exists(reasonFile));
         assertThat(Files.readString(reasonFile)).isEqualTo("closed by peer");
         await().atMost(WAIT).until(() -> !Processes.exists(childPid));
         assertThat(Processes.exists(parent.process().pid())).isFalse();

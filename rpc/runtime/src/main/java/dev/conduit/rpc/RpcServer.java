@@ -3,6 +3,7 @@ package dev.conduit.rpc;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.health.HealthService;
+import dev.conduit.rpc.internal.GrpcServerSettings;
 import dev.conduit.rpc.internal.RpcConfig;
 import dev.conduit.rpc.internal.ServerCore;
 import dev.conduit.rpc.reflection.ReflectionService;
@@ -31,9 +32,18 @@ import org.jspecify.annotations.Nullable;
  * <p>Handlers run on the server's executor: by default a pool the server owns, never a transport thread; {@link
  * Builder#directExecutor()} runs them on the transport thread for the lowest latency, for handlers that never block.
  *
- * <p>{@link #shutdown()} stops taking new calls (clients get a GOAWAY) and lets calls in flight finish; {@link
- * #shutdownNow()} cancels them; {@link #close()} does the first, waits up to the shutdown timeout, then the second,
- * and releases the server's threads. The {@link Conduit} runtime is the caller's to close. Thread-safe.
+ * <p>{@link #shutdown()} stops taking new calls (the listeners stop accepting at once, and connected clients get a
+ * GOAWAY) and lets calls in flight finish; {@link #shutdownNow()} ends them with {@code UNAVAILABLE}; {@link #close()}
+ * does the first, waits up to the shutdown timeout, then the second, and releases the server's threads. The {@link
+ * Conduit} runtime is the caller's to close. Thread-safe.
+ *
+ * <p>To serve until the process is told to stop (SIGTERM, Ctrl-C), close the server from a shutdown hook and wait in
+ * the main thread:
+ *
+ * <pre>{@code
+ * Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+ * server.awaitTermination();
+ * }</pre>
  *
  * <p>gRPC's standard services come with one builder call each: {@link Builder#addHealthService} (whose statuses all
  * turn {@code NOT_SERVING} as soon as any of the three starts) and {@link Builder#addReflectionService()}.
@@ -104,6 +114,17 @@ public final class RpcServer implements AutoCloseable {
         return core.awaitTermination(timeout);
     }
 
+    /**
+     * Waits, however long it takes, until the server has terminated: the "serve until stopped" call of a program's
+     * main thread. Something else stops the server, typically a shutdown hook, so that SIGTERM or Ctrl-C stops it in
+     * order (see the class documentation).
+     *
+     * @throws InterruptedException if the waiting thread is interrupted; the server keeps running
+     */
+    public void awaitTermination() throws InterruptedException {
+        core.awaitTermination();
+    }
+
     /** Whether {@link #shutdown()} or {@link #shutdownNow()} was called. */
     public boolean isShutdown() {
         return core.isShutdown();
@@ -139,12 +160,17 @@ public final class RpcServer implements AutoCloseable {
         private Duration keepAliveTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private GrpcServerSettings grpc = GrpcServerSettings.DEFAULT;
 
         private Builder(Conduit conduit) {
             this.conduit = Objects.requireNonNull(conduit);
         }
 
-        /** Listens on {@code uri} too (any transport: {@code tcp://127.0.0.1:0}, {@code shm://name}, ...). */
+        /**
+         * Listens on {@code uri} too (any transport: {@code tcp://127.0.0.1:0}, {@code shm://name}, ...). {@code
+         * grpc://host:port}, {@code grpcs://host:port} and {@code grpc+unix:///abs/path.sock} serve the same services as
+         * plain gRPC on HTTP/2, for any gRPC client (see {@code docs/grpc.md}).
+         */
         public Builder listen(String uri) {
             return listen(Endpoint.parse(uri));
         }
@@ -227,6 +253,28 @@ public final class RpcServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often a {@code grpc://} client may send keepalive pings: at most once per {@code minTime} (default 5
+         * minutes), and while it has no call open only if {@code withoutCalls}. A client that pings more often is
+         * disconnected with GOAWAY {@code ENHANCE_YOUR_CALM} ("too_many_pings"), as gRPC servers do.
+         */
+        public Builder permitKeepAlive(Duration minTime, boolean withoutCalls) {
+            grpc = new GrpcServerSettings(grpc.maxConcurrentCalls(), Objects.requireNonNull(minTime), withoutCalls);
+            return this;
+        }
+
+        /**
+         * The most calls one {@code grpc://} connection may have open at once (default 1000); the client is told in
+         * its SETTINGS, and streams beyond are refused.
+         */
+        public Builder maxConcurrentCallsPerConnection(int calls) {
+            grpc = new GrpcServerSettings(
+                    positive(calls, "maxConcurrentCallsPerConnection"),
+                    grpc.permitKeepAliveTime(),
+                    grpc.permitKeepAliveWithoutCalls());
+            return this;
+        }
+
         /** How long a new connection may take to send its HELLO (default 10 s). */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = Objects.requireNonNull(timeout);
@@ -270,7 +318,8 @@ public final class RpcServer implements AutoCloseable {
                     initialWindow,
                     keepAliveTime,
                     keepAliveTimeout,
-                    handshakeTimeout);
+                    handshakeTimeout,
+                    grpc);
             List<Endpoint> bound;
             try {
                 bound = core.listen(endpoints);

@@ -1,6 +1,5 @@
 package dev.conduit.ipc.fifo.internal;
 
-import dev.conduit.core.ChannelOptions;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.testkit.Peer;
 import dev.conduit.ipc.testing.RelayProcess;
@@ -28,19 +27,18 @@ final class FifoPeer implements Peer {
         this.uris = uris;
     }
 
-    /** Starts the relay with its pool in a fresh directory under {@code dir}; {@code listenUri}'s maxFrame applies at the agent. */
+    /**
+     * Starts the relay with its pool in a fresh directory under {@code dir}. Each fifo listener of the pool takes
+     * {@code listenUri}'s options (its maxFrame, say), so that fifo itself enforces them.
+     */
     static FifoPeer start(Path dir, String listenUri) throws Exception {
         Path pool = Files.createDirectory(dir.resolve("pool" + NEXT.incrementAndGet()));
         Endpoint asked = Endpoint.parse(listenUri);
-        Endpoint agent = Endpoint.parse("inproc://fifo-agent");
-        if (asked.find(ChannelOptions.MAX_FRAME).isPresent()) {
-            agent = agent.with(ChannelOptions.MAX_FRAME, asked.get(ChannelOptions.MAX_FRAME));
-        }
         List<String> uris = new ArrayList<>();
         for (int i = 0; i < POOL; i++) {
-            uris.add("fifo://" + pool.resolve("p" + i));
+            uris.add(asked.withAddress(pool.resolve("p" + i).toString()).toString());
         }
-        return new FifoPeer(RelayProcess.start(agent.toString(), uris), uris);
+        return new FifoPeer(RelayProcess.start("inproc://fifo-agent", uris), uris);
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
  * #channelsPerLocalListener()} of 0.
  */
 class PipeConformanceTest extends ChannelConformanceSuite {
+    private static final String NO_SUCH_PROGRAM = "/nonexistent/conduit-no-such-program";
     private final Path dir = TempDirs.create();
 
     @AfterAll
@@ -26,12 +27,24 @@ class PipeConformanceTest extends ChannelConformanceSuite {
 
     @Override
     protected String unboundUri() {
-        return "pipe:?cmd=/nonexistent/conduit-no-such-program";
+        return "pipe:?cmd=" + NO_SUCH_PROGRAM;
+    }
+
+    /** A pipe: endpoint has no address: what names it is the program it runs. */
+    @Override
+    protected String nameOfUnbound(String unboundUri) {
+        return NO_SUCH_PROGRAM;
     }
 
     @Override
     protected Peer startPeer(String listenUri) {
         return PipePeer.start(dir, listenUri);
+    }
+
+    /** Every pipe: peer is a process of its own already: its kill is a SIGKILL of the child and the agent. */
+    @Override
+    protected Peer startPeerProcess(String listenUri) {
+        return startPeer(listenUri);
     }
 
     @Override

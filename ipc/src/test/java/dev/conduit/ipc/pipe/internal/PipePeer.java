@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The conformance suite's peer for {@code pipe:}: every connect spawns a child JVM that serves the channel on its own
  * stdin and stdout ({@code listen pipe:}) and relays it to one shared {@link dev.conduit.core.testkit.ConformanceAgent}
- * in another child JVM, over unix. The suite's checks that span channels (gates, close reasons by tag) see one agent.
+ * in another child JVM, over unix. The suite's checks that span channels (gates, close reasons by tag) see one agent;
+ * the limits under test apply at the child's {@code pipe:} end, which reports a close on error to the agent.
  *
  * <p>{@link #kill()} SIGKILLs the pipe children of this peer (found by a marker in their command line) and the agent.
  */
@@ -34,18 +35,18 @@ final class PipePeer implements Peer {
         this.uri = uri;
     }
 
-    /** Starts the agent on a socket in {@code dir}; {@code listenUri}'s maxFrame applies there. */
+    /**
+     * Starts the agent on a socket in {@code dir}. {@code listenUri} (its maxFrame, say) is what each child listens
+     * on, so the child's own {@code pipe:} channel enforces it.
+     */
     static PipePeer start(Path dir, String listenUri) {
         Endpoint asked = Endpoint.parse(listenUri);
         Endpoint hub = Endpoint.of(
                 "unix", dir.resolve("hub" + NEXT.incrementAndGet() + ".sock").toString());
-        if (asked.find(ChannelOptions.MAX_FRAME).isPresent()) {
-            hub = hub.with(ChannelOptions.MAX_FRAME, asked.get(ChannelOptions.MAX_FRAME));
-        }
         PeerProcess agent = PeerProcess.start(hub.toString());
         String marker = "conduit.pipepeer=" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet();
-        String cmd =
-                ChildJvm.commandLine(List.of("-D" + marker), RelayMain.class, "--hub", agent.uri(), "--front", "pipe:");
+        String cmd = ChildJvm.commandLine(
+                List.of("-D" + marker), RelayMain.class, "--hub", agent.uri(), "--front", asked.toString());
         String uri = asked.without(ChannelOptions.MAX_FRAME)
                 .with(PipeOptions.CMD, cmd)
                 .toString();

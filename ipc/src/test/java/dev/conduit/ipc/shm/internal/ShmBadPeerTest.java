@@ -9,6 +9,7 @@ import dev.conduit.core.Conduit;
 import dev.conduit.core.FrameTooLargeException;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.Listener;
+import dev.conduit.core.testkit.PoolMetrics;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -18,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,19 +62,10 @@ class ShmBadPeerTest {
         final Channel<byte[]> accepted;
 
         Rogue() throws Exception {
-            socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-            socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
-            segment = Segment.create(ShmFiles.newSegmentPath(dir, name), RING, RING);
-            Handshake.writeHello(
-                    socket,
-                    new Handshake.Hello(
-                            false,
-                            RING,
-                            RING,
-                            ProcessHandle.current().pid(),
-                            segment.path().toString()));
-            assertThat(Handshake.readAnswer(socket).accepted()).isTrue();
-            segment.unlink();
+            RawClient raw = RawClient.connect(dir, name, RING, false);
+            socket = raw.socket();
+            segment = raw.segment();
+            assertThat(raw.answer().accepted()).isTrue();
             accepted = listener.accept(TIMEOUT);
             assertThat(accepted).isNotNull();
         }
@@ -94,6 +87,7 @@ class ShmBadPeerTest {
         @Override
         public void close() throws IOException {
             socket.close();
+            segment.unmap();
         }
     }
 
@@ -133,11 +127,20 @@ class ShmBadPeerTest {
     @Test
     void aFragmentedMessageAnnouncingMoreThanMaxFrameIsRefusedBeforeAllocation() throws Exception {
         try (Rogue rogue = new Rogue()) {
+            PoolMetrics before = PoolMetrics.of(conduit);
             rogue.record(RingDescriptor.FIRST, 64, 100 << 20);
             assertThat(rogue.reason().error())
                     .isInstanceOf(FrameTooLargeException.class)
                     .hasMessageContaining(String.valueOf(100 << 20))
                     .hasMessageContaining(String.valueOf(1 << 20));
+            // The pool counts every allocation too big for a chunk: 100 MiB would be one, even if freed since.
+            PoolMetrics after = PoolMetrics.of(conduit);
+            assertThat(after.hugeAllocations())
+                    .as("allocations beyond a %d-byte chunk", after.chunkSize())
+                    .isEqualTo(before.hugeAllocations());
+            assertThat(after.activeBytes() - before.activeBytes())
+                    .as("pooled bytes taken for the refused message")
+                    .isLessThan(1 << 20);
         }
         assertStillServing();
     }
@@ -178,6 +181,25 @@ class ShmBadPeerTest {
         } finally {
             Files.deleteIfExists(elsewhere);
         }
+        assertStillServing();
+    }
+
+    @Test
+    void aSegmentWithAValidHeaderAndGarbageRingsIsRefusedAsNotFreshAndUnmapped() throws Exception {
+        Random random = new Random(14);
+        RawClient raw = RawClient.connect(dir, name, RING, false, segment -> {
+            ByteBuffer b = segment.buffer();
+            for (int i = Segment.HEADER_LENGTH; i < b.capacity(); i++) {
+                b.put(i, (byte) random.nextInt());
+            }
+        });
+        raw.socket().close();
+        raw.segment().unmap();
+        assertThat(raw.answer().accepted()).isFalse();
+        assertThat(raw.answer().message()).contains("is not a fresh segment: the client-to-server ring's tail is");
+        assertThat(Files.readAllLines(Path.of("/proc/self/maps")))
+                .as("the refused segment, unmapped by the listener at once")
+                .noneMatch(line -> line.contains(dir.toString()));
         assertStillServing();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.core.testkit.ChannelConformanceSuite;
+import dev.conduit.core.testkit.NativeEngines;
 import dev.conduit.core.testkit.Peer;
 import dev.conduit.core.testkit.PeerProcess;
 import dev.conduit.ipc.testing.TempDirs;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -64,12 +64,13 @@ class UnixConformanceTest {
 
     @Nested
     class IoUring extends OnEngine {
-        /** Runs first (the suite's setup starts the shared peer): without io_uring the whole class is skipped. */
+        /**
+         * Runs first (the suite's setup starts the shared peer): without io_uring the whole class is skipped, or
+         * fails where the build requires native engines ({@link NativeEngines}).
+         */
         @Override
         protected Peer startPeer(String listenUri) {
-            Assumptions.assumeTrue(
-                    NettyEngine.IO_URING.isAvailable(),
-                    "io_uring is not available here: " + NettyEngine.IO_URING.unavailabilityCause());
+            NativeEngines.assumeAvailable(NettyEngine.IO_URING);
             return super.startPeer(listenUri);
         }
 

@@ -10,6 +10,7 @@ import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.ClientCall;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.Status;
+import dev.conduit.rpc.internal.grpc.GrpcTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,7 +42,7 @@ public final class ChannelCore {
     private final List<Pick> pending = new ArrayList<>();
     private volatile boolean shutdown;
 
-    private record Pick(CompletableFuture<ClientConnection> future, boolean waitForReady) {}
+    private record Pick(CompletableFuture<ClientCarrier> future, boolean waitForReady) {}
 
     /** Settings of a channel, from its builder. */
     public record Settings(
@@ -54,7 +55,8 @@ public final class ChannelCore {
             Duration connectTimeout,
             Duration backoffInitial,
             Duration backoffMax,
-            Idle idle) {}
+            Idle idle,
+            boolean keepAliveSet) {}
 
     /**
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
@@ -77,17 +79,41 @@ public final class ChannelCore {
         this.defaultExecutor = e != null ? e : resources.newPool("callback");
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
-            if (f == null) {
-                Endpoint endpoint = Endpoints.forRpc(Endpoint.parse(t.getKey()), s.maxMessageSize());
-                f = new ChannelFactory() {
+            CarrierConnector connector;
+            if (f != null) {
+                connector = conduitConnector(f);
+            } else if (GrpcTransport.serves(Endpoint.parse(t.getKey()))) {
+                connector = GrpcTransport.connector(
+                        Endpoint.parse(t.getKey()),
+                        conduit.transportContext(),
+                        config,
+                        s.idleTimeout(),
+                        s.keepAliveSet());
+            } else {
+                Endpoint asked = Endpoint.parse(t.getKey());
+                // Refuse at once a target that could never connect, with the error connect would give.
+                conduit.checkConnect(asked);
+                Endpoint endpoint = Endpoints.forRpc(asked, s.maxMessageSize());
+                connector = conduitConnector(new ChannelFactory() {
                     @Override
                     public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
                         return conduit.connectAsync(endpoint, c);
                     }
-                };
+                });
             }
-            subchannels.add(new Subchannel(this, t.getKey(), f));
+            // Named in messages as the user wrote it, secrets masked.
+            String name = f == null ? Endpoint.parse(t.getKey()).toString() : t.getKey();
+            subchannels.add(new Subchannel(this, name, connector));
         }
+    }
+
+    /** Connections in Conduit's own protocol over the channels {@code factory} opens. */
+    private CarrierConnector conduitConnector(ChannelFactory factory) {
+        return listener -> factory.open(codec).thenCompose(ch -> {
+            ClientConnection c = new ClientConnection(ch, config, listener, idleTimeout);
+            listener.opened(c);
+            return c.handshake().<ClientCarrier>thenApply(ready -> ready);
+        });
     }
 
     public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
@@ -96,14 +122,6 @@ public final class ChannelCore {
 
     RpcConfig config() {
         return config;
-    }
-
-    FrameCodec codec() {
-        return codec;
-    }
-
-    Duration idleTimeout() {
-        return idleTimeout;
     }
 
     Duration backoffInitial() {
@@ -130,11 +148,11 @@ public final class ChannelCore {
 
     /** A ready connection, round-robin over the endpoints; null if none is ready. */
     @Nullable
-    ClientConnection pickNow() {
+    ClientCarrier pickNow() {
         int n = subchannels.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         for (int i = 0; i < n; i++) {
-            ClientConnection c = subchannels.get((start + i) % n).readyConnection();
+            ClientCarrier c = subchannels.get((start + i) % n).readyConnection();
             if (c != null) {
                 return c;
             }
@@ -146,7 +164,7 @@ public final class ChannelCore {
      * A connection once one is ready. Starts connecting idle endpoints. Fails with UNAVAILABLE when every endpoint
      * has failed to connect, unless {@code waitForReady}.
      */
-    CompletableFuture<ClientConnection> pickAsync(boolean waitForReady) {
+    CompletableFuture<ClientCarrier> pickAsync(boolean waitForReady) {
         Pick p = new Pick(new CompletableFuture<>(), waitForReady);
         lock.lock();
         try {
@@ -175,7 +193,7 @@ public final class ChannelCore {
             boolean allFailed = subchannels.stream().allMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
             for (Iterator<Pick> it = pending.iterator(); it.hasNext(); ) {
                 Pick p = it.next();
-                ClientConnection c = shutdown ? null : pickNow();
+                ClientCarrier c = shutdown ? null : pickNow();
                 if (c != null) {
                     it.remove();
                     outcomes.add(() -> p.future().complete(c));
@@ -204,6 +222,13 @@ public final class ChannelCore {
                 : Status.UNAVAILABLE.withDescription(
                         "no endpoint reachable; " + first.lastError().description()
                                 + (subchannels.size() > 1 ? " (and " + (subchannels.size() - 1) + " more)" : ""));
+    }
+
+    /** Why no connection is ready, if an endpoint failed to connect; null if none has failed yet. */
+    @Nullable
+    String whyNotConnected() {
+        boolean anyFailed = subchannels.stream().anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+        return anyFailed ? lastError().description() : null;
     }
 
     /** The endpoints' states, for diagnostics: {@code uri (READY)}. */

@@ -1,12 +1,15 @@
 package dev.conduit.rpc.internal;
 
 import dev.conduit.core.Channel;
+import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.Status;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +19,18 @@ import org.slf4j.LoggerFactory;
  * other call frames by id, and drains on GOAWAY. Frames for ids it does not know (calls that just ended) are
  * ignored, as the protocol says.
  */
-final class ServerConnection extends Connection {
+final class ServerConnection extends Connection implements ServerCarrier, ServedConnection {
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
     private final ServerCore server;
-    private final ConcurrentHashMap<Integer, ServerCallImpl<?, ?>> calls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, CarriedCall> calls = new ConcurrentHashMap<>();
     private volatile int lastCallId;
     private volatile boolean goingAway;
+    private volatile boolean aborting;
+    private final AtomicBoolean goAwaySent = new AtomicBoolean();
+    /** Calls that have ended whose last frame is not written yet (see {@link #callEnded}). */
+    private final AtomicInteger endsInFlight = new AtomicInteger();
+
     private volatile boolean ready;
     private volatile @Nullable ScheduledFuture<?> handshakeTimer;
 
@@ -45,8 +53,34 @@ final class ServerConnection extends Connection {
         }
     }
 
-    Executor executor() {
+    @Override
+    public Executor executor() {
         return server.executor();
+    }
+
+    @Override
+    public RpcConfig config() {
+        return config;
+    }
+
+    @Override
+    public long initialSendCredit() {
+        return peerInitialWindow;
+    }
+
+    @Override
+    public int peerMaxMessageSize() {
+        return peerMaxMessageSize;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return channel.remoteEndpoint();
+    }
+
+    @Override
+    public boolean sendsResponseHeaders() {
+        return false;
     }
 
     @Override
@@ -81,7 +115,7 @@ final class ServerConnection extends Connection {
             protocolError(Status.Code.INTERNAL, "protocol error: CALL_END sent by a client");
             return;
         }
-        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        CarriedCall call = calls.get(f.callId);
         if (call != null) {
             call.onFrame(f);
         } else {
@@ -107,31 +141,55 @@ final class ServerConnection extends Connection {
             reject(id, Status.Code.UNAVAILABLE, "the server is shutting down");
             return;
         }
-        ServerCore.Method<?, ?> method = server.lookup(String.valueOf(f.method));
-        if (method == null) {
+        if (!server.startCall(this, f, call -> calls.put(id, call))) {
             reject(id, Status.Code.UNIMPLEMENTED, "method not found: " + f.method);
-            return;
         }
-        ServerCallImpl<?, ?> call = method.newCall(this, id, f);
-        calls.put(id, call);
-        call.begin(f);
     }
 
     private void reject(int id, Status.Code code, String message) {
         write(Frame.status(Frames.CALL_END, id, code.value(), message));
     }
 
-    /** A call has ended; called once per call. */
-    void callEnded(int id) {
+    /**
+     * A call has ended; called once per call, before its last frame is written. Its id is free from now on (a
+     * CALL_START that reuses it is a new call); {@link #endWritten} follows once that last frame is out.
+     */
+    @Override
+    public void callEnded(int id) {
+        endsInFlight.incrementAndGet();
         calls.remove(id);
-        if (goingAway && calls.isEmpty()) {
+    }
+
+    /** The last frame of an ended call has been written (or dropped): a draining connection may now close. */
+    @Override
+    public void endWritten() {
+        endsInFlight.decrementAndGet();
+        closeIfDrained();
+    }
+
+    /**
+     * Closes a connection that is going away once no call is left and every call's last frame has been written, so
+     * that the close never overtakes a CALL_END. Checked after each change to either count, so the last one closes.
+     */
+    private void closeIfDrained() {
+        if (!goingAway || !calls.isEmpty() || endsInFlight.get() != 0) {
+            return;
+        }
+        if (ready) {
             closeAfterFlush(null, "server shut down");
+        } else if (aborting) {
+            closeWithCause("server shut down"); // no HELLO yet: nothing may be sent before ours
         }
     }
 
     @Override
     void sendFailed(Frame f, Status status) {
-        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        if (f.type == Frames.CALL_END && !f.abortEnd) {
+            // The call has ended as far as its handler knows (its id is already free): the client gets the failure.
+            write(Frame.status(Frames.CALL_END, f.callId, status.code().value(), status.description()));
+            return;
+        }
+        CarriedCall call = calls.get(f.callId);
         if (call != null) {
             call.sendFailed(f, status);
         } else {
@@ -145,7 +203,8 @@ final class ServerConnection extends Connection {
     }
 
     /** Graceful shutdown: no new calls; close once the calls in flight have ended. */
-    void goAway() {
+    @Override
+    public void goAway() {
         goingAway = true;
         if (ready) {
             sendGoAway();
@@ -153,22 +212,38 @@ final class ServerConnection extends Connection {
     }
 
     private void sendGoAway() {
+        if (!goAwaySent.compareAndSet(false, true)) {
+            return;
+        }
         Frame goaway = Frame.goaway(lastCallId, Status.Code.UNAVAILABLE.value(), "the server is shutting down");
-        if (calls.isEmpty()) {
+        if (calls.isEmpty() && endsInFlight.get() == 0) {
             closeAfterFlush(goaway, "server shut down");
         } else {
             write(goaway);
         }
     }
 
-    /** Ends every call in flight with {@code status}, telling the clients. */
-    void cancelAll(Status status) {
-        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+    /**
+     * The end of a shutdown: GOAWAY (if not sent yet), a CALL_END with {@code status} for every call in flight, and
+     * the close once those are written. Calls that end meanwhile keep their own CALL_END.
+     */
+    @Override
+    public void shutdownNow(Status status) {
+        aborting = true;
+        goAway();
+        for (CarriedCall call : List.copyOf(calls.values())) {
             call.abort(status, true);
         }
+        closeIfDrained();
     }
 
-    int activeCalls() {
+    @Override
+    public void forceClose(String why) {
+        closeWithCause(why);
+    }
+
+    @Override
+    public int activeCalls() {
         return calls.size();
     }
 
@@ -179,7 +254,7 @@ final class ServerConnection extends Connection {
             timer.cancel(false);
         }
         Status cancelled = Status.CANCELLED.withDescription("the client's connection closed: " + status.description());
-        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+        for (CarriedCall call : List.copyOf(calls.values())) {
             call.abort(cancelled, false);
         }
         server.connectionClosed(this);

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * only that connection, or is answered per the protocol, and the server keeps serving everyone else.
  */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.conduit.rpc.suite.TransportCase#all")
+@MethodSource("dev.conduit.rpc.suite.TransportCase#conduitProtocol")
 class RpcBadInputSuiteTest extends SuiteFixture {
 
     private Channel<byte[]> raw() {
@@ -35,9 +35,7 @@ class RpcBadInputSuiteTest extends SuiteFixture {
     }
 
     private static RawFrames.Received next(Channel<byte[]> ch) throws InterruptedException {
-        byte[] frame = ch.receive(TIMEOUT);
-        assertThat(frame).as("a frame from the server within " + TIMEOUT).isNotNull();
-        return RawFrames.Received.parse(frame);
+        return RawFrames.next(ch, TIMEOUT);
     }
 
     private void assertClosedByServer(Channel<byte[]> ch) throws Exception {

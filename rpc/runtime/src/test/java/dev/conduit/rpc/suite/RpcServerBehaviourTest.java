@@ -293,7 +293,7 @@ class RpcServerBehaviourTest {
         RpcServer server = closeLater(RpcServer.builder(conduit)
                 .listen("inproc://*")
                 .addService(new TestService().definition())
-                .keepAlive(Duration.ofMillis(50), Duration.ofMillis(100))
+                .keepAlive(Duration.ofMillis(200), Duration.ofSeconds(1))
                 .start());
         // A client that says HELLO, then never reads or answers again.
         Channel<byte[]> mute = closeLater(conduit.connect(server.endpoints().get(0), Codecs.bytes()));

@@ -1,7 +1,12 @@
 package dev.conduit.rpc.suite;
 
 import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
+import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.core.testkit.JavaCommand;
+import dev.conduit.core.testkit.NativeEngines;
 import dev.conduit.rpc.RpcServer;
+import dev.conduit.transport.socket.internal.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +16,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Starts the suite's server: in this JVM, or in a child JVM for transports whose real use crosses processes. */
 public final class TestServers {
@@ -20,24 +28,38 @@ public final class TestServers {
     static final int MAX_MESSAGE_SIZE = 256 << 10;
     /** The server's per-call window for requests: small, so that flow-control tests need few messages. */
     static final int SERVER_WINDOW = 16 << 10;
+    /** Fifo paths a fifo server listens on: more than any test holds connections at once. */
+    static final int FIFO_POOL = 16;
 
     /**
      * A running server: the URI clients connect to, and how to stop it.
      *
-     * @param uri what clients connect to
+     * @param uris gives the URI for each new connection: the same one, except where a listener serves one peer at a
+     *     time (fifo)
      * @param stop stops the server and frees what it holds
      */
-    public record Handle(String uri, Runnable stop) implements AutoCloseable {
+    public record Handle(Supplier<String> uris, Runnable stop) implements AutoCloseable {
+        Handle(String uri, Runnable stop) {
+            this(() -> uri, stop);
+        }
+
+        /** What the next connection connects to. */
+        public String uri() {
+            return uris.get();
+        }
+
         @Override
         public void close() {
             stop.run();
         }
     }
 
-    static RpcServer start(Conduit conduit, String listenUri) {
-        return RpcServer.builder(conduit)
-                .listen(listenUri)
-                .addService(new TestService().definition())
+    static RpcServer start(Conduit conduit, String... listenUris) {
+        RpcServer.Builder builder = RpcServer.builder(conduit);
+        for (String uri : listenUris) {
+            builder.listen(uri);
+        }
+        return builder.addService(new TestService().definition())
                 .maxMessageSize(MAX_MESSAGE_SIZE)
                 .initialWindow(SERVER_WINDOW)
                 .shutdownTimeout(java.time.Duration.ofSeconds(2))
@@ -62,18 +84,59 @@ public final class TestServers {
 
     /** A server in this JVM, with a runtime of its own. */
     static Handle inProcess(String listenUri) {
+        return inProcess(new String[] {listenUri}, server -> {
+            String uri = server.endpoints().get(0).toString();
+            return () -> uri;
+        });
+    }
+
+    /** A server in this JVM on {@code listenUris}, with a runtime of its own; {@code uris} says whom to connect to. */
+    private static Handle inProcess(String[] listenUris, Function<RpcServer, Supplier<String>> uris) {
         Conduit conduit = Conduit.builder().name("server").build();
         RpcServer server;
         try {
-            server = start(conduit, listenUri);
+            server = start(conduit, listenUris);
         } catch (RuntimeException e) {
             conduit.close();
             throw e;
         }
-        String uri = server.endpoints().get(0).toString();
-        return new Handle(uri, () -> {
+        return new Handle(uris.apply(server), () -> {
             server.close();
             conduit.close();
+        });
+    }
+
+    /** A server in this JVM over io_uring, where it works (see {@link NativeEngines}); else the case is skipped. */
+    static Handle ioUring(String listenUri) {
+        NativeEngines.assumeAvailable(NettyEngine.IO_URING);
+        return inProcess(listenUri);
+    }
+
+    /** A server in this JVM over TLS with the test PKI; clients trust it through the bound endpoint's tls.trust. */
+    static Handle tls(String listenUri) {
+        TestPki pki = TestPki.get();
+        return inProcess(listenUri + "?" + pki.serverOptions() + "&tls.trust=" + pki.ca());
+    }
+
+    /**
+     * A server in this JVM on {@link #FIFO_POOL} fifo paths in the directory {@code fifo://<dir>}. A fifo listener
+     * serves one peer at a time, so each connection gets the next path: the first (the suite's own channel, held for
+     * the whole class) a path of its own, later ones the others in turn, which are free again when they come round.
+     */
+    static Handle fifoPool(String listenUri) {
+        String dir = Endpoint.parse(listenUri).address();
+        String[] uris = new String[FIFO_POOL];
+        for (int i = 0; i < uris.length; i++) {
+            uris[i] = "fifo://" + dir + "/rpc" + i;
+        }
+        return inProcess(uris, server -> {
+            AtomicInteger next = new AtomicInteger();
+            return () -> {
+                int n = next.getAndIncrement();
+                return server.endpoints()
+                        .get(n == 0 ? 0 : 1 + (n - 1) % (uris.length - 1))
+                        .toString();
+            };
         });
     }
 
@@ -82,13 +145,8 @@ public final class TestServers {
      * service on its own stdin and stdout.
      */
     static Handle pipeChildren(String listenUri) {
-        String cmd = dev.conduit.ipc.Pipes.commandLine(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TestServerMain.class.getName(),
-                listenUri));
+        String cmd =
+                dev.conduit.ipc.Pipes.commandLine(JavaCommand.of(List.of("-Xmx256m"), TestServerMain.class, listenUri));
         String uri = dev.conduit.core.Endpoint.parse("pipe:")
                 .with(dev.conduit.ipc.PipeOptions.CMD, cmd)
                 .toString();
@@ -99,13 +157,7 @@ public final class TestServers {
 
     /** A server in a child JVM with this JVM's classpath; waits for its {@code listening on} line. */
     static Handle childProcess(String listenUri) {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Xmx256m",
-                TestServerMain.class.getName(),
-                listenUri);
+        List<String> command = JavaCommand.of(List.of("-Xmx256m"), TestServerMain.class, listenUri);
         Process p;
         try {
             p = new ProcessBuilder(command)

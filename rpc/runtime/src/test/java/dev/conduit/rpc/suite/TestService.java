@@ -107,9 +107,8 @@ public final class TestService {
     }
 
     private void echo(StringValue request, ServerResponseObserver<StringValue> out) {
-        String echo = out.context().requestHeaders().get("x-echo");
-        if (echo != null) {
-            out.context().responseTrailers().put("x-echo-back", echo);
+        for (String echo : out.context().requestHeaders().getAll("x-echo")) {
+            out.context().responseTrailers().put("x-echo-back", echo); // every value, in the order received
         }
         byte[] bin = out.context().requestHeaders().getBinary("x-raw-bin");
         if (bin != null) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Blocking calls on virtual threads (JDK 21+; skipped on older JDKs, and run again by the build on JDK 25 where one is
- * installed, see this module's pom): many more calls wait at once than there are carrier threads, which only works if
- * a waiting call releases its carrier.
+ * installed, with a single carrier thread, see this module's pom): many more calls wait at once than there are carrier
+ * threads, which only works if a waiting call releases its carrier.
  */
 class VirtualThreadsTest {
     private static final int CALLERS = 500;
@@ -40,6 +40,9 @@ class VirtualThreadsTest {
         ExecutorService perCall = virtualThreadPerTaskExecutor();
         if (Boolean.getBoolean("conduit.requireVirtualThreads")) { // the build's run on a newer JDK: no skipping
             assertThat(perCall).as("virtual threads on " + Runtime.version()).isNotNull();
+            assertThat(System.getProperty("jdk.virtualThreadScheduler.maxPoolSize"))
+                    .as("one carrier thread at most, so that a call that holds its carrier cannot pass")
+                    .isEqualTo("1");
         }
         assumeTrue(perCall != null, "virtual threads need JDK 21+");
         // Answers nobody until all callers are waiting: the calls can only complete if all of them wait at once.

@@ -1,6 +1,7 @@
 package dev.conduit.transport.socket.internal;
 
 import dev.conduit.core.ConnectFailedException;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLink;
@@ -22,6 +23,7 @@ final class TcpConnector {
     private final TcpConfig config;
     private final NettyLoops loops;
     private final TransportContext runtime;
+    private final InboundBudget budget;
     private final @Nullable SslContext ssl;
     private final String host;
     private final int port;
@@ -29,6 +31,7 @@ final class TcpConnector {
     TcpConnector(TcpConfig config, TransportContext runtime) {
         this.config = config;
         this.runtime = runtime;
+        this.budget = InboundBudget.of(runtime);
         this.loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
         this.ssl = config.tls() == null ? null : config.tls().clientContext(config.endpoint(), runtime);
         this.host = config.endpoint().host();
@@ -53,8 +56,8 @@ final class TcpConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        NettyLink link =
-                                TcpPipeline.install(ch, config, ssl, host, port, binder, config.scheme() + " client");
+                        NettyLink link = TcpPipeline.install(
+                                ch, config, ssl, host, port, binder, config.scheme() + " client", budget);
                         link.activeFuture().whenComplete((v, e) -> {
                             if (e == null) {
                                 result.complete(null);
@@ -101,11 +104,24 @@ final class TcpConnector {
                 why = "timed out after " + connectTimeoutMillis() + " ms";
             }
         } else if (cause instanceof javax.net.ssl.SSLException) {
-            why = "TLS handshake failed: " + cause.getMessage();
+            why = "TLS handshake failed: " + cause.getMessage() + plainHint(cause);
+        } else if (ssl != null && cause instanceof java.nio.channels.ClosedChannelException) {
+            why = "TLS handshake failed: the server closed the connection before the handshake completed"
+                    + " (is it a plain tcp:// listener?)";
         } else {
             why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         }
         return new ConnectFailedException(config.endpoint().toString(), why, cause);
+    }
+
+    /** A hint for handshakes that fail the way they do against a server that does not speak TLS at all. */
+    private static String plainHint(Throwable cause) {
+        String m = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        boolean plain = cause instanceof io.netty.handler.ssl.NotSslRecordException
+                || cause instanceof io.netty.handler.ssl.SslHandshakeTimeoutException
+                || m.contains("unexpected handshake message")
+                || m.contains("not an ssl/tls record");
+        return plain ? " (is it a plain tcp:// listener?)" : "";
     }
 
     private static Throwable unwrap(Throwable e) {

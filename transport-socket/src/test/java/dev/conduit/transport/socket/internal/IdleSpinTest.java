@@ -11,6 +11,7 @@ import dev.conduit.core.EndpointException;
 import dev.conduit.core.Idle;
 import dev.conduit.core.Listener;
 import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.core.testkit.NativeEngines;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -48,6 +49,7 @@ class IdleSpinTest {
             names = {"EPOLL", "NIO", "IO_URING", "KQUEUE"})
     void spinWorksWhereTheEngineCanBusyPollAndIsRefusedClearlyElsewhere(NettyEngine engine) throws Exception {
         String uri = "tcp://127.0.0.1:0?idle=spin&io=" + engine.uriName();
+        NativeEngines.failIfRequired(engine); // a native library that does not load is not "elsewhere"
         if (!engine.isAvailable()) {
             assertThatThrownBy(() -> conduit.listen(uri, Codecs.text()))
                     .isInstanceOf(EndpointException.class)

@@ -2,6 +2,7 @@ package dev.conduit.transport.socket.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.conduit.core.Channel;
 import dev.conduit.core.CloseReason;
@@ -9,6 +10,7 @@ import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Listener;
 import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.core.testkit.NativeEngines;
 import dev.conduit.transport.socket.IdleTimeoutException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -28,6 +30,8 @@ import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Noticing a dead peer: the idle timeout closes a quiet channel; keepalive sets the kernel's probes. */
 class IdleTimeoutAndKeepAliveTest {
@@ -73,25 +77,26 @@ class IdleTimeoutAndKeepAliveTest {
     void aChannelThatKeepsReceivingStaysOpenPastTheIdleTimeout() throws Exception {
         Listener<String> listener =
                 conduit.listen("tcp://127.0.0.1:0", Codecs.text(), ch -> ch.onMessage(Channel::send));
+        // A beat every 200 ms against a 1 s timeout: a loaded machine may delay a beat, not five in a row.
         Channel<String> client = conduit.connect(
                 listener.endpoint()
                         .withAddress("127.0.0.1:" + listener.endpoint().port())
-                        .with(dev.conduit.transport.socket.TcpOptions.IDLE_TIMEOUT, Duration.ofMillis(400)),
+                        .with(dev.conduit.transport.socket.TcpOptions.IDLE_TIMEOUT, Duration.ofSeconds(1)),
                 Codecs.text());
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger sent = new AtomicInteger();
         try {
             heartbeat.scheduleAtFixedRate(
-                    () -> client.send("beat " + sent.incrementAndGet()), 0, 100, TimeUnit.MILLISECONDS);
+                    () -> client.send("beat " + sent.incrementAndGet()), 0, 200, TimeUnit.MILLISECONDS);
             long start = System.nanoTime();
             int received = 0;
-            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1_500)) {
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(3_000)) {
                 assertThat(client.receive(TIMEOUT)).startsWith("beat");
                 received++;
             }
             assertThat(received).isGreaterThan(5);
             assertThat(client.isOpen())
-                    .as("open after 1.5 s with idleTimeout=400ms")
+                    .as("open after 3 s, three idle timeouts, with idleTimeout=1s")
                     .isTrue();
         } finally {
             heartbeat.shutdownNow();
@@ -117,31 +122,34 @@ class IdleTimeoutAndKeepAliveTest {
         }
     }
 
-    @Test
-    void keepAliveSetsTheKernelProbesOnEveryEngine() throws Exception {
-        for (NettyEngine engine : TcpTransportTest.enginesHere()) {
-            Listener<String> listener =
-                    conduit.listen("tcp://127.0.0.1:0?keepAlive=9s&io=" + engine.uriName(), Codecs.text());
-            Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
-            Channel<String> server = listener.accept(TIMEOUT);
-            for (Channel<String> side : List.of(client, server)) {
-                assertThat(TcpTransportTest.socketOption(side, ChannelOption.SO_KEEPALIVE))
-                        .as("SO_KEEPALIVE, %s", engine)
-                        .isTrue();
-                assertThat(TcpTransportTest.socketOption(side, keepIdle(engine)))
-                        .as("TCP_KEEPIDLE, %s", engine)
-                        .isEqualTo(9);
-                assertThat(TcpTransportTest.socketOption(side, keepInterval(engine)))
-                        .as("TCP_KEEPINTVL, %s", engine)
-                        .isEqualTo(3);
-            }
-            assertKernelKeepaliveTimer(client);
-            Channel<String> plain = conduit.connect(
-                    "tcp://127.0.0.1:" + listener.endpoint().port() + "?io=" + engine.uriName(), Codecs.text());
-            assertThat(TcpTransportTest.socketOption(plain, ChannelOption.SO_KEEPALIVE))
-                    .as("off by default, %s", engine)
-                    .isFalse();
+    @ParameterizedTest
+    @EnumSource(
+            value = NettyEngine.class,
+            names = {"NIO", "EPOLL", "IO_URING"})
+    void keepAliveSetsTheKernelProbesOnEveryEngine(NettyEngine engine) throws Exception {
+        NativeEngines.assumeAvailable(engine);
+        Listener<String> listener =
+                conduit.listen("tcp://127.0.0.1:0?keepAlive=9s&io=" + engine.uriName(), Codecs.text());
+        Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
+        Channel<String> server = listener.accept(TIMEOUT);
+        for (Channel<String> side : List.of(client, server)) {
+            assertThat(TcpTransportTest.socketOption(side, ChannelOption.SO_KEEPALIVE))
+                    .as("SO_KEEPALIVE, %s", engine)
+                    .isTrue();
+            assertThat(TcpTransportTest.socketOption(side, keepIdle(engine)))
+                    .as("TCP_KEEPIDLE, %s", engine)
+                    .isEqualTo(9);
+            assertThat(TcpTransportTest.socketOption(side, keepInterval(engine)))
+                    .as("TCP_KEEPINTVL, %s", engine)
+                    .isEqualTo(3);
         }
+        Channel<String> plain = conduit.connect(
+                "tcp://127.0.0.1:" + listener.endpoint().port() + "?io=" + engine.uriName(), Codecs.text());
+        assertThat(TcpTransportTest.socketOption(plain, ChannelOption.SO_KEEPALIVE))
+                .as("off by default, %s", engine)
+                .isFalse();
+        // Last, as it may be skipped: the probes are really scheduled in the kernel, not just set in Netty's config.
+        assertKernelKeepaliveTimer(client);
     }
 
     private static ChannelOption<Integer> keepIdle(NettyEngine engine) {
@@ -162,13 +170,14 @@ class IdleTimeoutAndKeepAliveTest {
 
     /**
      * On Linux, the kernel lists the connection in /proc/net/tcp with timer 2 (keepalive) armed: the probes really
-     * are scheduled, not just recorded in Netty's config.
+     * are scheduled, not just recorded in Netty's config. Where the kernel's table cannot be read (not Linux), the
+     * test is reported skipped at this point, with the reason.
      */
     private static void assertKernelKeepaliveTimer(Channel<?> channel) throws IOException {
         Path table = Path.of("/proc/net/tcp");
-        if (!Files.isReadable(table)) {
-            return;
-        }
+        assumeTrue(
+                Files.isReadable(table),
+                "the kernel's keepalive timer cannot be checked: " + table + " is not readable here");
         String localPort = String.format("%04X", channel.localEndpoint().port());
         String remotePort = String.format("%04X", channel.remoteEndpoint().port());
         List<String> rows = new java.util.ArrayList<>(Files.readAllLines(table));

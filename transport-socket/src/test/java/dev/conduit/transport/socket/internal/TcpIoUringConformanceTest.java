@@ -2,17 +2,21 @@ package dev.conduit.transport.socket.internal;
 
 import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.core.testkit.ChannelConformanceSuite;
-import org.junit.jupiter.api.condition.EnabledIf;
+import dev.conduit.core.testkit.NativeEngines;
+import dev.conduit.core.testkit.Peer;
 
 /**
- * tcp over the native io_uring engine passes the conformance suite, where the kernel offers io_uring (Linux 5.x+,
- * not disabled by {@code kernel.io_uring_disabled}).
+ * tcp over the native io_uring engine passes the conformance suite. Where io_uring does not work (a kernel without
+ * it, or {@code kernel.io_uring_disabled}) the class is skipped with the reason, unless the build requires native
+ * engines ({@link NativeEngines}): then it fails.
  */
-@EnabledIf(value = "ioUringAvailable", disabledReason = "io_uring is not available on this machine")
 class TcpIoUringConformanceTest extends ChannelConformanceSuite {
 
-    static boolean ioUringAvailable() {
-        return NettyEngine.IO_URING.isAvailable();
+    /** Runs first (the suite's setup starts the shared peer): without io_uring the whole class is skipped or fails. */
+    @Override
+    protected Peer startPeer(String listenUri) {
+        NativeEngines.assumeAvailable(NettyEngine.IO_URING);
+        return super.startPeer(listenUri);
     }
 
     @Override

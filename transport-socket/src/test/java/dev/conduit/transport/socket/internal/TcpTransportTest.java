@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Channel;
 import dev.conduit.core.ChannelOptions;
+import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.ConnectFailedException;
@@ -13,6 +14,7 @@ import dev.conduit.core.EndpointException;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.Listener;
 import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.core.testkit.NativeEngines;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** tcp's defaults and the errors of its endpoints. */
 class TcpTransportTest {
@@ -44,6 +48,35 @@ class TcpTransportTest {
             c.close();
         }
         conduit.close();
+    }
+
+    @Test
+    void aSenderDroppedForAFrameOverThePeersMaxFrameIsToldThatMayBeWhy() throws Exception {
+        Listener<byte[]> listener = conduit.listen("tcp://127.0.0.1:0?maxFrame=64k", Codecs.bytes());
+        Channel<byte[]> sender =
+                conduit.connect(listener.endpoint().with(ChannelOptions.MAX_FRAME, 8 << 20), Codecs.bytes());
+        listener.accept(TIMEOUT).onMessage((ch, m) -> {});
+        sender.send(new byte[100 << 10]);
+        // The peer drops the stream: an end of stream or a reset, depending on what it had read.
+        CloseReason seen = sender.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(seen.kind()).as("%s", seen).isIn(CloseReason.Kind.PEER, CloseReason.Kind.ERROR);
+        assertThat(seen.detail()).isEqualTo(CloseReason.MAY_HAVE_REFUSED);
+        assertThatThrownBy(() -> sender.receive(TIMEOUT))
+                .hasMessageContaining("the peer may have refused a frame over its maxFrame");
+    }
+
+    @Test
+    void aPeerThatClosesAfterAnsweringIsAPlainPeerClose() throws Exception {
+        Listener<String> listener = conduit.listen("tcp://127.0.0.1:0", Codecs.text());
+        Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
+        Channel<String> server = listener.accept(TIMEOUT);
+        client.send("question");
+        assertThat(server.receive(TIMEOUT)).isEqualTo("question");
+        server.send("answer").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(client.receive(TIMEOUT)).isEqualTo("answer");
+        server.close();
+        assertThat(client.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .isEqualTo(CloseReason.PEER);
     }
 
     @Test
@@ -70,25 +103,27 @@ class TcpTransportTest {
                 .hasMessageContaining("already in use");
     }
 
-    @Test
-    void tcpNoDelayIsOnByDefaultAndCanBeTurnedOff() throws Exception {
-        for (NettyEngine engine : enginesHere()) {
-            Listener<String> listener = conduit.listen("tcp://127.0.0.1:0?io=" + engine.uriName(), Codecs.text());
-            Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
-            Channel<String> server = listener.accept(TIMEOUT);
-            assertThat(socketOption(client, ChannelOption.TCP_NODELAY))
-                    .as("client, %s", engine)
-                    .isTrue();
-            assertThat(socketOption(server, ChannelOption.TCP_NODELAY))
-                    .as("server, %s", engine)
-                    .isTrue();
-            Channel<String> nagle = conduit.connect(
-                    "tcp://127.0.0.1:" + listener.endpoint().port() + "?noDelay=false&io=" + engine.uriName(),
-                    Codecs.text());
-            assertThat(socketOption(nagle, ChannelOption.TCP_NODELAY))
-                    .as("noDelay=false, %s", engine)
-                    .isFalse();
-        }
+    @ParameterizedTest
+    @EnumSource(
+            value = NettyEngine.class,
+            names = {"NIO", "EPOLL", "IO_URING"})
+    void tcpNoDelayIsOnByDefaultAndCanBeTurnedOff(NettyEngine engine) throws Exception {
+        NativeEngines.assumeAvailable(engine);
+        Listener<String> listener = conduit.listen("tcp://127.0.0.1:0?io=" + engine.uriName(), Codecs.text());
+        Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
+        Channel<String> server = listener.accept(TIMEOUT);
+        assertThat(socketOption(client, ChannelOption.TCP_NODELAY))
+                .as("client, %s", engine)
+                .isTrue();
+        assertThat(socketOption(server, ChannelOption.TCP_NODELAY))
+                .as("server, %s", engine)
+                .isTrue();
+        Channel<String> nagle = conduit.connect(
+                "tcp://127.0.0.1:" + listener.endpoint().port() + "?noDelay=false&io=" + engine.uriName(),
+                Codecs.text());
+        assertThat(socketOption(nagle, ChannelOption.TCP_NODELAY))
+                .as("noDelay=false, %s", engine)
+                .isFalse();
     }
 
     @Test
@@ -151,16 +186,6 @@ class TcpTransportTest {
         assertThatThrownBy(() -> conduit.connect("tcp://no-such-host.invalid:7000", Codecs.text()))
                 .isInstanceOf(ConnectFailedException.class)
                 .hasMessageContaining("no-such-host.invalid");
-    }
-
-    static List<NettyEngine> enginesHere() {
-        List<NettyEngine> engines = new ArrayList<>();
-        for (NettyEngine e : List.of(NettyEngine.NIO, NettyEngine.EPOLL, NettyEngine.IO_URING)) {
-            if (e.isAvailable()) {
-                engines.add(e);
-            }
-        }
-        return engines;
     }
 
     static <T> T socketOption(Channel<?> channel, ChannelOption<T> option) {

@@ -14,6 +14,7 @@ import dev.conduit.core.EndpointException;
 import dev.conduit.core.Listener;
 import dev.conduit.transport.socket.SocketProperties;
 import dev.conduit.transport.socket.TlsContexts;
+import dev.conduit.transport.socket.TlsOptions;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -162,13 +163,30 @@ class TlsTest {
     }
 
     @Test
-    void tlsClientToPlaintextListenerFailsToConnect() {
+    void tlsClientToPlaintextListenerFailsToConnectSayingWhy() {
         Listener<String> listener = server.listen("tcp://127.0.0.1:0", Codecs.text());
         assertThatThrownBy(() -> client.connect(
                         "tcps://127.0.0.1:" + listener.endpoint().port() + "?" + pki.clientOptions(null)
                                 + "&connectTimeout=5s&tls.handshakeTimeout=5s",
                         Codecs.text()))
-                .isInstanceOf(ConnectFailedException.class);
+                .isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("TLS handshake failed: ")
+                .hasMessageContaining("(is it a plain tcp:// listener?)")
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
+    void aClientsKeyPathIsNeverInItsErrors() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        String uri = "tcps://127.0.0.1:" + closedPort + "?" + pki.clientOptions("client");
+        assertThat(uri).contains(pki.key("client").toString());
+        assertThatThrownBy(() -> client.connect(uri, Codecs.text()))
+                .isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("tls.key=***")
+                .hasMessageNotContaining(pki.key("client").toString());
     }
 
     @Test
@@ -234,12 +252,19 @@ class TlsTest {
     void aSilentClientIsDroppedWhenTheHandshakeTimesOut() throws Exception {
         Listener<String> listener = server.listen(
                 "tcps://127.0.0.1:0?" + pki.serverOptions() + "&tls.handshakeTimeout=300ms", Codecs.text());
+        // Well before the 10 s default: an option left unapplied would not hang up in time.
+        Duration deadline = Duration.ofSeconds(5);
+        assertThat(TlsOptions.HANDSHAKE_TIMEOUT.defaultValue()).isGreaterThan(deadline);
         try (Socket raw = new Socket()) {
             raw.connect(new InetSocketAddress("127.0.0.1", listener.endpoint().port()));
-            raw.setSoTimeout((int) TIMEOUT.toMillis());
+            long connected = System.nanoTime();
+            raw.setSoTimeout((int) deadline.toMillis());
             assertThat(readToEnd(raw.getInputStream()))
-                    .as("the listener hangs up")
+                    .as("the listener hangs up within %s", deadline)
                     .isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - connected))
+                    .as("not before the handshake timeout")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(250));
         }
         await().atMost(TIMEOUT).until(() -> server.stats().openChannels() == 0);
         assertThat(listener.accept(Duration.ZERO)).isNull();
