@@ -116,10 +116,17 @@ class QueueSyncTest {
         }
         assertThat(line).as("the writer finished its sends").isEqualTo("waiting");
         if (mode.equals("batch")) {
-            await().atMost(TIMEOUT).until(() -> {
-                List<String> log = Files.readAllLines(trace);
-                return segmentSyncsBetween(log, indexOf(log, "sending " + (SENDS - 1)), log.size()) > 0;
-            });
+            try {
+                await().atMost(TIMEOUT).until(() -> {
+                    List<String> log = Files.readAllLines(trace);
+                    return segmentSyncsBetween(log, indexOf(log, "sending " + (SENDS - 1)), log.size()) > 0;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                Files.readAllLines(trace).stream()
+                        .filter(l -> l.contains("sync") || l.contains("send"))
+                        .forEach(l -> System.err.println("strace: " + l));
+                throw e;
+            }
         }
         try (OutputStream in = p.getOutputStream()) {
             in.write('\n');
