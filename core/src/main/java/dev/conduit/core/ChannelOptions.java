@@ -53,7 +53,38 @@ public final class ChannelOptions {
     public static final Option<Duration> CONNECT_TIMEOUT =
             Option.duration("connectTimeout", Duration.ofSeconds(10), "how long a connect may take");
 
+    /**
+     * The bytes of partly received frames that a runtime holds for all its connections together before a connection
+     * of this endpoint pauses its reading; default 64 MiB. Each connection holds up to 64 KiB of a partial frame
+     * outside the budget, and a connection alone may always finish its frame (up to {@code maxFrame}). Stream
+     * transports (tcp, unix, pipe, fifo) apply it; see {@link dev.conduit.core.spi.InboundBudget}.
+     */
+    public static final Option<Integer> INBOUND_BUDGET = Option.size(
+            "inboundBudget",
+            64 << 20,
+            0,
+            Integer.MAX_VALUE,
+            "bytes of partly received frames the runtime holds for all connections before one pauses reading");
+
+    /**
+     * How long a connection waits, reading paused, for room in the {@link #INBOUND_BUDGET} before it is closed with
+     * the reason; default 10 s.
+     */
+    public static final Option<Duration> INBOUND_BUDGET_WAIT = Option.duration(
+            "inboundBudgetWait",
+            Duration.ofSeconds(10),
+            "how long a connection waits for room in the inbound budget before it is closed");
+
     /** Every common option. */
-    public static final List<Option<?>> ALL =
-            List.of(FRAMING, MAX_FRAME, IDLE, HIGH_WATER, LOW_WATER, SEND_LIMIT, RECEIVE_BUFFER, CONNECT_TIMEOUT);
+    public static final List<Option<?>> ALL = List.of(
+            FRAMING,
+            MAX_FRAME,
+            IDLE,
+            HIGH_WATER,
+            LOW_WATER,
+            SEND_LIMIT,
+            RECEIVE_BUFFER,
+            CONNECT_TIMEOUT,
+            INBOUND_BUDGET,
+            INBOUND_BUDGET_WAIT);
 }

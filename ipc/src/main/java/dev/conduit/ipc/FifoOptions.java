@@ -1,6 +1,7 @@
 package dev.conduit.ipc;
 
 import dev.conduit.core.Option;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -27,6 +28,14 @@ public final class FifoOptions {
             UnixOptions::parseMode,
             UnixOptions::formatMode);
 
+    /**
+     * How long a listener waits for a peer that opened {@code c2s} to open {@code s2c} too; default 2 s. A listener
+     * serves one peer at a time, so a peer that opens one FIFO and then dies or stalls delays the next peer by this
+     * much.
+     */
+    public static final Option<Duration> HELLO_TIMEOUT = Option.duration(
+            "helloTimeout", Duration.ofSeconds(2), "how long a listener waits for a peer to finish opening the FIFOs");
+
     /** Every {@code fifo://} option. */
-    public static final List<Option<?>> ALL = List.of(MODE);
+    public static final List<Option<?>> ALL = List.of(MODE, HELLO_TIMEOUT);
 }

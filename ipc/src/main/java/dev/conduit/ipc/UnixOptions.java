@@ -2,11 +2,7 @@ package dev.conduit.ipc;
 
 import dev.conduit.core.Option;
 import dev.conduit.core.spi.netty.NettyEngine;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * The options of {@code unix://} endpoints, beyond {@link dev.conduit.core.ChannelOptions}:
@@ -34,16 +30,13 @@ public final class UnixOptions {
             UnixOptions::formatMode);
 
     /**
-     * The peer user ids a listener accepts, comma-separated; by default every peer is accepted. A peer whose uid is
-     * not listed is disconnected before the application sees it, and the reason is logged.
+     * The peer user ids a listener accepts: a comma-separated list, or {@code *} for everyone. A peer whose uid is
+     * not accepted is disconnected before the application sees it, and the reason is logged. Without the option, a
+     * socket file accepts every peer that its {@link #MODE} lets connect, and an abstract socket ({@code unix:@name}),
+     * which has no file and so no mode, accepts only this process's own uid. The list is exact: list the own uid too
+     * to keep it.
      */
-    public static final Option<Set<Integer>> ALLOW_UIDS = Option.of(
-            "allowUids",
-            null,
-            "comma-separated user ids, for example 1000,1001",
-            "peer uids a listener accepts (default: every peer)",
-            UnixOptions::parseIds,
-            ids -> ids.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    public static final Option<AllowedUids> ALLOW_UIDS = AllowedUids.OPTION;
 
     /**
      * The Netty engine: {@code auto} (epoll on Linux, kqueue on macOS, NIO elsewhere), {@code epoll}, {@code kqueue},
@@ -63,17 +56,5 @@ public final class UnixOptions {
 
     static String formatMode(int mode) {
         return String.format("%04o", mode);
-    }
-
-    private static Set<Integer> parseIds(String text) {
-        Set<Integer> ids = new TreeSet<>();
-        for (String part : Arrays.asList(text.split(",", -1))) {
-            int id = Integer.parseInt(part.trim());
-            if (id < 0) {
-                throw new IllegalArgumentException("negative id");
-            }
-            ids.add(id);
-        }
-        return Set.copyOf(ids);
     }
 }

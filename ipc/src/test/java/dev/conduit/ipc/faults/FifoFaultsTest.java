@@ -111,4 +111,26 @@ class FifoFaultsTest {
         }
         assertThat(TempDirs.list(dir)).as("the other process removed its files").isEmpty();
     }
+
+    /**
+     * A peer that opens {@code c2s} and dies before it opens {@code s2c} holds a fifo listener (which serves one peer
+     * at a time) only until its hello is late: {@code helloTimeout}, 2 s by default, and not the 10 s it used to be.
+     */
+    @Test
+    void aPeerThatDiesMidHandshakeHoldsTheListenerOnlyUntilTheHelloDeadline() throws Exception {
+        Listener<String> listener = conduit.listen(uri(), Codecs.text(), ch -> ch.onMessage(Channel::send));
+        Process careless = new ProcessBuilder(
+                        "sh", "-c", "exec 3>\"$0\"", dir.resolve("f.c2s").toString())
+                .inheritIO()
+                .start();
+        assertThat(careless.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(careless.exitValue())
+                .as("it opened c2s, so the listener had it too")
+                .isZero();
+        // The listener now waits for it to open s2c; the next peer gives up well before 10 s.
+        Channel<String> next = conduit.connect(uri() + "?connectTimeout=4s", Codecs.text());
+        next.send("served");
+        assertThat(next.receive(WAIT)).isEqualTo("served");
+        assertThat(listener.channels()).hasSize(1);
+    }
 }

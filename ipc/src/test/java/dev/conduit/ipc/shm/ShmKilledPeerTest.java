@@ -11,6 +11,8 @@ import dev.conduit.core.Listener;
 import dev.conduit.core.testkit.PeerProcess;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +92,9 @@ class ShmKilledPeerTest {
         assertThat(reason.kind()).isEqualTo(CloseReason.Kind.ERROR);
         assertThat(reason.toString()).contains("died or was killed");
         assertThat(dir.files("*.seg")).isEmpty();
+        assertThat(Files.readAllLines(Path.of("/proc/self/maps")))
+                .as("the dead client's segment, unmapped when its link closed")
+                .noneMatch(line -> line.contains(dir.path().toString()));
 
         try (Conduit other = Conduit.builder().name("newcomer").build()) {
             Channel<byte[]> fresh = other.connect(listener.endpoint(), Codecs.bytes());

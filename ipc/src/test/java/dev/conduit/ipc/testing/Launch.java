@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Starts a child JVM running {@code main} and waits for the first line of its stdout. */
 public final class Launch {
-    /** The child, and the first line it printed. */
-    public record Started(Process process, String firstLine) {}
+    /** The child, the first line it printed, and the rest of its stdout to read on. */
+    public record Started(Process process, String firstLine, BufferedReader out) {}
 
     private Launch() {}
 
@@ -22,9 +22,14 @@ public final class Launch {
 
     /** Like {@link #start(Class, String...)}, with {@code jvmArgs} for the child JVM. */
     public static Started start(List<String> jvmArgs, Class<?> main, String... args) {
+        return start(ChildJvm.command(jvmArgs, main, args), main.getSimpleName());
+    }
+
+    /** Runs {@code command} (a child named {@code name} in messages) and waits for the first line of its stdout. */
+    public static Started start(List<String> command, String name) {
         Process p;
         try {
-            p = new ProcessBuilder(ChildJvm.command(jvmArgs, main, args))
+            p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
         } catch (IOException e) {
@@ -41,12 +46,12 @@ public final class Launch {
                     })
                     .get(60, TimeUnit.SECONDS);
             if (line == null) {
-                throw new IllegalStateException(main.getSimpleName() + " exited before printing");
+                throw new IllegalStateException(name + " exited before printing");
             }
-            return new Started(p, line);
+            return new Started(p, line, out);
         } catch (Exception e) {
             p.destroyForcibly();
-            throw new IllegalStateException(main.getSimpleName() + " did not start", e);
+            throw new IllegalStateException(name + " did not start", e);
         }
     }
 }

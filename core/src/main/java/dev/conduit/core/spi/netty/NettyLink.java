@@ -4,6 +4,7 @@ import dev.conduit.core.CloseReason;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.Property;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkListener;
@@ -16,7 +17,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * A {@link Link} over a Netty stream channel: the last handler of the pipeline. It cuts the inbound stream into
  * frames with a {@link StreamFramer}, delivers them to the runtime on the event loop, writes frames with their
  * header (batched per event-loop turn, see {@link LinkWriter}), maps pausing to Netty's auto-read, and reports how
- * the channel closed.
+ * the channel closed. With an {@link InboundBudget.Account}, what it holds of an unfinished frame counts against the
+ * runtime's budget: reading pauses while the budget is exhausted, and the link closes if no room frees in time.
  *
  * <p>Used by both tcp and unix; the transport supplies how to name endpoints and which properties it knows.
  */
@@ -71,11 +76,30 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
     /** Set when the channel becomes active, before the link is bound; writes before that cannot happen. */
     private volatile @Nullable LinkWriter writer;
 
+    private final InboundBudget.@Nullable Account budget;
+    /** Reading paused by the runtime (a full receive buffer) and by the budget; auto-read is on when neither is. */
+    private volatile boolean appPaused;
+
+    private volatile boolean budgetPaused;
+    /** Event loop: closes the link if the budget stays exhausted; null while not waiting. */
+    private @Nullable ScheduledFuture<?> budgetTimer;
+
     public NettyLink(StreamFramer framer, LinkBinder binder, Naming naming, Properties properties) {
+        this(framer, binder, naming, properties, null);
+    }
+
+    /** A link whose partial frames count against {@code budget} (the runtime's {@link InboundBudget}). */
+    public NettyLink(
+            StreamFramer framer,
+            LinkBinder binder,
+            Naming naming,
+            Properties properties,
+            InboundBudget.@Nullable Account budget) {
         this.framer = framer;
         this.binder = binder;
         this.naming = naming;
         this.properties = properties;
+        this.budget = budget;
     }
 
     /**
@@ -146,6 +170,57 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
         } else if (cum.readerIndex() > DISCARD_THRESHOLD) {
             cum.discardSomeReadBytes();
         }
+        InboundBudget.Account b = budget;
+        if (b != null && !b.hold(cumulation == null ? 0 : cumulation.readableBytes()) && !budgetPaused) {
+            awaitBudget(ctx, b);
+        }
+    }
+
+    /** The budget is exhausted: reading pauses until room frees, and the link closes if none does in time. */
+    private void awaitBudget(ChannelHandlerContext ctx, InboundBudget.Account b) {
+        budgetPaused = true;
+        applyAutoRead();
+        long started = System.nanoTime();
+        budgetTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (budgetPaused && !b.fits()) {
+                                fail(ctx, b.exhausted(Duration.ofNanos(System.nanoTime() - started)));
+                            } else {
+                                budgetRoom(ctx, b); // room freed just now: its call-back may still be queued
+                            }
+                        },
+                        b.maxWait().toNanos(),
+                        TimeUnit.NANOSECONDS);
+        b.whenRoom(() -> ctx.executor().execute(() -> budgetRoom(ctx, b)));
+    }
+
+    private void budgetRoom(ChannelHandlerContext ctx, InboundBudget.Account b) {
+        if (!budgetPaused || error != null) {
+            return;
+        }
+        if (!b.fits()) {
+            b.whenRoom(() -> ctx.executor().execute(() -> budgetRoom(ctx, b)));
+            return;
+        }
+        budgetPaused = false;
+        cancelBudgetTimer();
+        applyAutoRead();
+    }
+
+    private void cancelBudgetTimer() {
+        ScheduledFuture<?> t = budgetTimer;
+        budgetTimer = null;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    private void applyAutoRead() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.config().setAutoRead(!(appPaused || budgetPaused));
+        }
     }
 
     /**
@@ -186,6 +261,12 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
         cumulation = null;
         if (cum != null) {
             cum.release();
+        }
+        InboundBudget.Account b = budget;
+        if (b != null) {
+            budgetPaused = false;
+            cancelBudgetTimer();
+            b.release();
         }
     }
 
@@ -260,10 +341,8 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
 
     @Override
     public void setReadPaused(boolean paused) {
-        Channel ch = channel;
-        if (ch != null) {
-            ch.config().setAutoRead(!paused);
-        }
+        appPaused = paused;
+        applyAutoRead();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.conduit.ipc.fifo.internal;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.StreamFramer;
@@ -35,8 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FifoBinding implements Binding {
     private static final Logger log = LoggerFactory.getLogger(FifoBinding.class);
-    /** How long a peer has to finish the handshake once it opened {@code c2s}. */
-    private static final Duration HANDSHAKE = Duration.ofSeconds(10);
     /** How long a connection's end waits for its peer to close {@code c2s} (see {@link FifoEnds}). */
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
@@ -50,6 +49,9 @@ final class FifoBinding implements Binding {
     private final LinkBinder binder;
     private final LockFile lockFile;
     private final FileLock listenerLock;
+    /** How long a peer has to finish the handshake once it opened {@code c2s}: {@code helloTimeout}. */
+    private final Duration hello;
+
     private volatile boolean open = true;
     private volatile boolean waitingForPeer;
 
@@ -68,6 +70,7 @@ final class FifoBinding implements Binding {
         this.binder = binder;
         this.lockFile = lockFile;
         this.listenerLock = listenerLock;
+        this.hello = endpoint.get(FifoOptions.HELLO_TIMEOUT);
     }
 
     static FifoBinding bind(Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
@@ -145,7 +148,7 @@ final class FifoBinding implements Binding {
         FileLock serving = null;
         FileChannel out = null;
         try {
-            long deadline = System.nanoTime() + HANDSHAKE.toNanos();
+            long deadline = System.nanoTime() + hello.toNanos();
             if (!open) {
                 return null;
             }
@@ -155,7 +158,12 @@ final class FifoBinding implements Binding {
             }
             out = FifoHandshake.open(paths.s2c(), false, deadline, context.scheduler());
         } catch (TimeoutException e) {
-            log.warn("fifo listener {}: a peer opened {} but never opened {}", paths, paths.c2s(), paths.s2c());
+            log.warn(
+                    "fifo listener {}: a peer opened {} but did not open {} within helloTimeout={} ms",
+                    paths,
+                    paths.c2s(),
+                    paths.s2c(),
+                    hello.toMillis());
         } finally {
             if (out == null) {
                 in.close();
@@ -174,7 +182,8 @@ final class FifoBinding implements Binding {
                 context.allocator(),
                 FifoTransport.named(paths),
                 Endpoint.parse("fifo:peer"),
-                IpcThreads.of(context));
+                IpcThreads.of(context),
+                InboundBudget.of(context).account(endpoint));
         link.start(binder);
         return ends;
     }

@@ -2,6 +2,7 @@ package dev.conduit.ipc.fifo.internal;
 
 import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.StreamFramer;
@@ -92,7 +93,8 @@ final class FifoConnector {
                     context.allocator(),
                     Endpoint.parse("fifo:pid:" + ProcessHandle.current().pid()),
                     FifoTransport.named(paths),
-                    IpcThreads.of(context));
+                    IpcThreads.of(context),
+                    InboundBudget.of(context).account(endpoint));
             in = null;
             out = null;
             slot = null;

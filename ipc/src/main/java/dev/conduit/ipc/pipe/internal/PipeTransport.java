@@ -7,6 +7,7 @@ import dev.conduit.core.EndpointException;
 import dev.conduit.core.Framing;
 import dev.conduit.core.Option;
 import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.StreamFramer;
@@ -63,7 +64,15 @@ public final class PipeTransport implements Transport {
         ChildEnds ends = new ChildEnds(process, endpoint.get(PipeOptions.EXIT_TIMEOUT), context.scheduler());
         Endpoint remote = Endpoint.parse("pipe:pid:" + process.pid());
         Endpoint local = Endpoint.parse("pipe:pid:" + ProcessHandle.current().pid());
-        StreamLink link = new StreamLink("pipe", ends, framer(config), context.allocator(), local, remote, threads);
+        StreamLink link = new StreamLink(
+                "pipe",
+                ends,
+                framer(config),
+                context.allocator(),
+                local,
+                remote,
+                threads,
+                InboundBudget.of(context).account(endpoint));
         if (builder.redirectError() == ProcessBuilder.Redirect.PIPE) {
             String who = builder.command().get(0) + " pid " + process.pid();
             threads.start("pipe-stderr", new StderrPump(process.getErrorStream(), who));
@@ -137,7 +146,14 @@ public final class PipeTransport implements Transport {
         Endpoint remote = Endpoint.parse("pipe:pid:"
                 + ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L));
         StreamLink link = new StreamLink(
-                "pipe", new StdioEnds(), framer(config), context.allocator(), local, remote, IpcThreads.of(context));
+                "pipe",
+                new StdioEnds(),
+                framer(config),
+                context.allocator(),
+                local,
+                remote,
+                IpcThreads.of(context),
+                InboundBudget.of(context).account(endpoint));
         link.start(binder);
         return new StdioBinding(endpoint);
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The control socket's protocol. The client opens with a hello, the server answers, and from then on each side sends
@@ -26,6 +27,9 @@ final class Handshake {
     static final short VERSION = 1;
     static final byte WAKE = 1;
     static final byte BYE = 2;
+    /** Followed by a 2-byte length and a UTF-8 message: the link closes on a protocol error, and this is why. */
+    static final byte FAULT = 3;
+
     private static final int MAX_PATH = 4096;
     private static final int HELLO_FIXED = 26;
 
@@ -48,33 +52,68 @@ final class Handshake {
     }
 
     /**
-     * Reads a hello.
-     *
-     * @throws IOException if the stream ends early, or with a message for the client if it is not a hello this
-     *     version understands
+     * Reads a hello from a non-blocking socket as its bytes arrive, so that one thread can run many handshakes side
+     * by side and a client that says nothing holds up nobody. Not thread-safe; one per connection.
      */
-    static Hello readHello(SocketChannel channel) throws IOException {
-        ByteBuffer fixed = readFully(channel, HELLO_FIXED);
-        int magic = fixed.getInt();
-        short version = fixed.getShort();
-        byte flags = fixed.get();
-        fixed.get();
-        if (magic != Segment.MAGIC) {
-            throw new IOException("not a Conduit shm client (bad magic " + Integer.toHexString(magic) + ")");
+    static final class HelloReader {
+        private final ByteBuffer fixed = ByteBuffer.allocate(HELLO_FIXED);
+        private @Nullable ByteBuffer path;
+        private @Nullable Hello hello;
+
+        /**
+         * Reads what has arrived.
+         *
+         * @return the hello once it is complete, else null (call again when the socket is readable)
+         * @throws IOException if the stream ends early, or with a message for the client if it is not a hello this
+         *     version understands
+         */
+        @Nullable
+        Hello read(SocketChannel channel) throws IOException {
+            if (fixed.hasRemaining()) {
+                if (channel.read(fixed) < 0) {
+                    throw new EOFException("the control socket closed during the handshake");
+                }
+                if (fixed.hasRemaining()) {
+                    return null;
+                }
+                path = ByteBuffer.allocate(checkFixed(fixed.flip()));
+            }
+            ByteBuffer p = path;
+            if (p != null && p.hasRemaining()) {
+                if (channel.read(p) < 0) {
+                    throw new EOFException("the control socket closed during the handshake");
+                }
+                if (p.hasRemaining()) {
+                    return null;
+                }
+                byte flags = fixed.get(6);
+                hello = new Hello(
+                        (flags & 1) != 0,
+                        fixed.getInt(8),
+                        fixed.getInt(12),
+                        fixed.getLong(16),
+                        StandardCharsets.UTF_8.decode(p.flip()).toString());
+            }
+            return hello;
         }
-        if (version != VERSION) {
-            throw new IOException("shm protocol version " + version + " is not supported; this side speaks " + VERSION);
+
+        /** Checks the fixed part of a hello and returns the length of the path that follows. */
+        private static int checkFixed(ByteBuffer fixed) throws IOException {
+            int magic = fixed.getInt(0);
+            short version = fixed.getShort(4);
+            if (magic != Segment.MAGIC) {
+                throw new IOException("not a Conduit shm client (bad magic " + Integer.toHexString(magic) + ")");
+            }
+            if (version != VERSION) {
+                throw new IOException(
+                        "shm protocol version " + version + " is not supported; this side speaks " + VERSION);
+            }
+            int pathLength = fixed.getShort(24) & 0xffff;
+            if (pathLength == 0 || pathLength > MAX_PATH) {
+                throw new IOException("segment path of " + pathLength + " bytes");
+            }
+            return pathLength;
         }
-        int toServer = fixed.getInt();
-        int toClient = fixed.getInt();
-        long pid = fixed.getLong();
-        int pathLength = fixed.getShort() & 0xffff;
-        if (pathLength == 0 || pathLength > MAX_PATH) {
-            throw new IOException("segment path of " + pathLength + " bytes");
-        }
-        String path =
-                StandardCharsets.UTF_8.decode(readFully(channel, pathLength)).toString();
-        return new Hello((flags & 1) != 0, toServer, toClient, pid, path);
     }
 
     static void writeAnswer(SocketChannel channel, Answer answer) throws IOException {
@@ -115,9 +154,12 @@ final class Handshake {
         return b.flip();
     }
 
+    /** Writes all of {@code b}; a non-blocking socket that takes nothing for a thousand tries is given up on. */
     private static void writeFully(SocketChannel channel, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            channel.write(b);
+        for (int zeros = 0; b.hasRemaining(); ) {
+            if (channel.write(b) == 0 && !channel.isBlocking() && ++zeros > 1000) {
+                throw new IOException("the peer does not read its control socket");
+            }
         }
     }
 }

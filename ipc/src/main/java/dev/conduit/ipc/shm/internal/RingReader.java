@@ -80,6 +80,9 @@ final class RingReader extends RingReaderPosition {
         this.maxPayload = RingDescriptor.maxPayload(capacity);
         this.head = (long) LONG.getAcquire(buffer, base + HEAD_OFFSET);
         this.position = head;
+        if ((head & (RingDescriptor.ALIGNMENT - 1)) != 0) {
+            throw corrupt("the ring's head is not " + RingDescriptor.ALIGNMENT + "-byte aligned", head);
+        }
     }
 
     /**
@@ -109,7 +112,7 @@ final class RingReader extends RingReaderPosition {
         int limit = (int) Math.min(Math.min(byteLimit, capacity), room);
         while (consumed < limit) {
             int index = (int) (start + consumed) & mask;
-            int length = (int) INT.getAcquire(buffer, data + index);
+            int length = lengthAt(index, start + consumed);
             if (length == 0) {
                 break;
             }
@@ -145,6 +148,18 @@ final class RingReader extends RingReaderPosition {
             POSITION.setOpaque(this, start + consumed);
         }
         return consumed;
+    }
+
+    /**
+     * The published length of the record at {@code index}. Never anything but a {@link FramingException} from a
+     * peer's bytes: the index is this reader's own and aligned, so a failure here is a broken ring.
+     */
+    private int lengthAt(int index, long at) {
+        try {
+            return (int) INT.getAcquire(buffer, data + index);
+        } catch (IllegalStateException | IndexOutOfBoundsException e) {
+            throw corrupt("unreadable record header (" + e.getMessage() + ")", at);
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import static dev.conduit.ipc.shm.internal.RingDescriptor.WHOLE;
 import static dev.conduit.ipc.shm.internal.RingDescriptor.WRITER_WAITING_OFFSET;
 import static dev.conduit.ipc.shm.internal.RingDescriptor.align;
 
+import dev.conduit.core.FramingException;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -68,6 +69,10 @@ final class RingWriter extends RingWriterPosition {
         this.maxPayload = RingDescriptor.maxPayload(capacity);
         this.tail = (long) LONG.getAcquire(buffer, base + TAIL_OFFSET);
         this.headCache = (long) LONG.getAcquire(buffer, base + HEAD_OFFSET);
+        if ((tail & (RingDescriptor.ALIGNMENT - 1)) != 0) {
+            throw new FramingException("corrupt shared-memory ring: its tail " + tail + " is not "
+                    + RingDescriptor.ALIGNMENT + "-byte aligned");
+        }
     }
 
     int capacity() {

@@ -6,10 +6,10 @@ import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.TransportContext;
+import dev.conduit.ipc.internal.Uids;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,20 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A listening {@code shm://name}: an owner-only Unix socket and a thread that accepts on it and runs each client's
- * handshake (bounded by {@code connectTimeout}). A bad hello is answered with a refusal that says why and never
- * affects other clients. A socket file left by a dead listener is replaced; a live one is an error.
+ * A listening {@code shm://name}: an owner-only Unix socket and an {@link ShmAcceptor} that runs the clients'
+ * handshakes side by side, each bounded by {@code helloTimeout}. A client whose uid is not accepted ({@code
+ * allowUids}, default this process's own) or whose hello is bad is answered with a refusal that says why, and never
+ * affects other clients. A socket file left by a dead listener is replaced; a live one is an error that names its
+ * owner when that is another user.
  */
-final class ShmBinding implements Binding {
+final class ShmBinding implements Binding, ShmAcceptor.Handler {
     private static final Logger log = LoggerFactory.getLogger(ShmBinding.class);
     private static final AtomicLong ANONYMOUS = new AtomicLong();
 
@@ -41,11 +40,8 @@ final class ShmBinding implements Binding {
     private final TransportContext context;
     private final LinkBinder binder;
     private final ServerSocketChannel server;
-    private final UserPrincipal owner;
-    private final Thread acceptor;
+    private final ShmAcceptor acceptor;
     private volatile boolean open = true;
-    /** The client whose handshake the acceptor is running, so that closing does not wait for a slow one. */
-    private volatile @Nullable SocketChannel handshaking;
 
     private ShmBinding(
             ShmTransport transport,
@@ -54,8 +50,8 @@ final class ShmBinding implements Binding {
             LinkConfig config,
             TransportContext context,
             LinkBinder binder,
-            ServerSocketChannel server,
-            UserPrincipal owner) {
+            ServerSocketChannel server)
+            throws IOException {
         this.transport = transport;
         this.bound = bound;
         this.settings = settings;
@@ -63,8 +59,8 @@ final class ShmBinding implements Binding {
         this.context = context;
         this.binder = binder;
         this.server = server;
-        this.owner = owner;
-        this.acceptor = context.threadFactory("shm-accept").newThread(this::acceptLoop);
+        this.acceptor = new ShmAcceptor(
+                "shm listener " + bound, server, settings.helloTimeout(), context.threadFactory("shm-accept"), this);
     }
 
     static ShmBinding bind(
@@ -75,10 +71,7 @@ final class ShmBinding implements Binding {
             TransportContext context,
             LinkBinder binder) {
         ShmTransport.Settings settings = requested.name().equals("*")
-                ? new ShmTransport.Settings(
-                        "anon-" + ProcessHandle.current().pid() + "-" + ANONYMOUS.incrementAndGet(),
-                        requested.directory(),
-                        requested.ringSize())
+                ? requested.named("anon-" + ProcessHandle.current().pid() + "-" + ANONYMOUS.incrementAndGet())
                 : requested;
         Path socket = settings.socket();
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > ShmFiles.MAX_SOCKET_PATH) {
@@ -96,9 +89,8 @@ final class ShmBinding implements Binding {
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system: the directory's permissions are all there is
             }
-            UserPrincipal owner = Files.getOwner(socket);
             ShmBinding binding = new ShmBinding(
-                    transport, endpoint.withAddress(settings.name()), settings, config, context, binder, server, owner);
+                    transport, endpoint.withAddress(settings.name()), settings, config, context, binder, server);
             binding.acceptor.start();
             return binding;
         } catch (IOException | RuntimeException e) {
@@ -117,65 +109,60 @@ final class ShmBinding implements Binding {
         }
     }
 
-    /** Removes a socket file nobody listens on any more; refuses to touch a live one. */
+    /**
+     * Removes a socket file nobody listens on any more; refuses to touch a live one, or a file of another user, and
+     * says whose it is.
+     */
     private static void replaceStale(Endpoint endpoint, Path socket) throws IOException {
-        if (!Files.exists(socket)) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        int owner = Uids.ownerOf(socket);
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(socket));
-            throw new BindFailedException(endpoint.toString(), "another shm listener is live at " + socket, null);
+            int peer = Uids.peerOf(probe);
+            String whose = peer >= 0 && peer != Uids.own()
+                    ? " by uid " + peer + ", not this process's uid " + Uids.own()
+                            + " (another user holds this name; pick another name or dir)"
+                    : "";
+            throw new BindFailedException(
+                    endpoint.toString(), "another shm listener is live at " + socket + whose, null);
         } catch (IOException refused) {
+            if (owner >= 0 && owner != Uids.own()) {
+                throw new BindFailedException(
+                        endpoint.toString(),
+                        socket + " belongs to uid " + owner + ", not to this process's uid " + Uids.own()
+                                + "; refusing to replace it (remove it if it is safe)",
+                        null);
+            }
             Files.deleteIfExists(socket);
         }
     }
 
-    private void acceptLoop() {
-        while (open) {
-            SocketChannel client;
-            try {
-                client = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (open) {
-                    log.warn("{}: accept failed", bound, e);
-                }
-                continue;
-            }
-            handshaking = client;
-            if (!open) {
-                closeQuietly(client);
-                return;
-            }
-            handshake(client);
-            handshaking = null;
-        }
-    }
+    // ---------------------------------------------------------------- handshakes (accept thread)
 
-    private void handshake(SocketChannel client) {
-        ScheduledFuture<?> timer = context.scheduler()
-                .schedule(() -> closeQuietly(client), config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    @Override
+    public void hello(SocketChannel client, Handshake.Hello hello) {
+        Segment segment = null;
         boolean started = false;
         try {
-            Handshake.Hello hello;
-            try {
-                hello = Handshake.readHello(client);
-            } catch (IOException e) {
-                refuse(client, e.getMessage());
+            int uid = Uids.peerOf(client);
+            if (!settings.allowUids().allows(uid)) {
+                log.warn("{}: refused a client of uid {}: not in allowUids=[{}]", bound, uid, settings.allowUids());
+                refuse(
+                        client,
+                        "this listener runs as uid " + Uids.own() + " and accepts uids [" + settings.allowUids()
+                                + "], not the client's uid " + uid);
                 return;
             }
-            Segment segment;
             try {
-                segment = map(hello);
+                segment = map(hello, uid);
             } catch (IOException e) {
                 refuse(client, e.getMessage());
                 return;
             }
             segment.unlink();
             ShmPoller poller = transport.poller(context, config.idle());
-            Handshake.writeAnswer(client, new Handshake.Answer(true, poller.mayPark(), ""));
-            timer.cancel(false);
             ShmLink link = new ShmLink(
                     bound,
                     Endpoint.of("shm", settings.name() + "@" + hello.pid()),
@@ -186,19 +173,23 @@ final class ShmBinding implements Binding {
                     hello.clientMayPark(),
                     context.allocator(),
                     config.maxFrame());
+            MemoryFaults.deliverPending(); // a file truncated under the checks is a refusal, not a fault later on
+            Handshake.writeAnswer(client, new Handshake.Answer(true, poller.mayPark(), ""));
             link.start(binder.bind(link));
-            started = true;
-        } catch (IOException | RuntimeException e) {
+            started = true; // the link owns the segment and the socket from here
+        } catch (IOException | RuntimeException | InternalError e) {
             log.info("{}: handshake failed: {}", bound, e.toString(), e);
         } finally {
-            timer.cancel(false);
             if (!started) {
-                closeQuietly(client);
+                if (segment != null) {
+                    segment.unmap();
+                }
+                ShmAcceptor.closeQuietly(client);
             }
         }
     }
 
-    private Segment map(Handshake.Hello hello) throws IOException {
+    private Segment map(Handshake.Hello hello, int uid) throws IOException {
         if (!RingDescriptor.validCapacity(hello.toServer()) || !RingDescriptor.validCapacity(hello.toClient())) {
             throw new IOException("ring sizes " + hello.toServer() + "/" + hello.toClient()
                     + " are not powers of two from 4k to 512m");
@@ -207,26 +198,31 @@ final class ShmBinding implements Binding {
         if (!ShmFiles.isSegmentPath(settings.directory(), path)) {
             throw new IOException("the segment " + path + " is not a segment file in " + settings.directory());
         }
-        if (!Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).equals(owner)) {
-            throw new IOException("the segment " + path + " belongs to another user");
+        int owner = Uids.ownerOf(path);
+        if (owner != uid) {
+            throw new IOException(
+                    "the segment " + path + " belongs to uid " + owner + ", not to the client's uid " + uid);
         }
-        return Segment.open(path, hello.toServer(), hello.toClient());
+        try {
+            Segment segment = Segment.open(path, hello.toServer(), hello.toClient());
+            MemoryFaults.deliverPending();
+            return segment;
+        } catch (InternalError e) {
+            if (!MemoryFaults.isMemoryFault(e)) {
+                throw e;
+            }
+            throw new IOException("the segment " + path + " was truncated while it was being checked");
+        }
     }
 
-    private static void refuse(SocketChannel client, String why) {
+    @Override
+    public void refuse(SocketChannel client, @Nullable String why) {
         try {
             Handshake.writeAnswer(client, new Handshake.Answer(false, false, why == null ? "bad hello" : why));
         } catch (IOException ignored) {
             // the client is gone
         }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
+        ShmAcceptor.closeQuietly(client);
     }
 
     @Override
@@ -240,26 +236,16 @@ final class ShmBinding implements Binding {
             return;
         }
         open = false;
+        acceptor.close();
         try {
             server.close();
         } catch (IOException e) {
             log.debug("{}: closing the server socket failed", bound, e);
         }
-        SocketChannel inHandshake = handshaking;
-        if (inHandshake != null) {
-            closeQuietly(inHandshake);
-        }
         try {
             Files.deleteIfExists(settings.socket());
         } catch (IOException e) {
             log.warn("{}: could not remove {}", bound, settings.socket(), e);
-        }
-        if (Thread.currentThread() != acceptor) {
-            try {
-                acceptor.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

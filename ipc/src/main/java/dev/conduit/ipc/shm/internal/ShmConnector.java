@@ -6,11 +6,14 @@ import dev.conduit.core.Idle;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.TransportContext;
+import dev.conduit.ipc.internal.Uids;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,20 @@ final class ShmConnector {
     }
 
     void run() {
+        try {
+            connect();
+            result.complete(null);
+        } catch (ConnectFailedException e) {
+            result.completeExceptionally(e);
+        } catch (AsynchronousCloseException e) {
+            result.completeExceptionally(fail("timed out during the handshake", e));
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(fail(e.toString(), e));
+        }
+    }
+
+    /** Connects; whatever fails has been released (segment unmapped, socket closed) by the time it throws. */
+    private void connect() throws IOException {
         SocketChannel control = null;
         Segment segment = null;
         ScheduledFuture<?> timer = null;
@@ -60,11 +77,12 @@ final class ShmConnector {
             try {
                 control.connect(UnixDomainSocketAddress.of(settings.socket()));
             } catch (IOException e) {
-                throw fail("no shm listener at " + settings.socket() + " (" + e.getMessage() + ")", e);
+                throw fail(unreachable(e), e);
             }
+            checkListenerUid(control);
             ShmFiles.sweepStaleSegments(settings.directory());
             int ring = settings.ringSize();
-            segment = Segment.create(ShmFiles.newSegmentPath(settings.directory(), settings.name()), ring, ring);
+            segment = Segment.create(() -> ShmFiles.newSegmentPath(settings.directory(), settings.name()), ring, ring);
             long pid = ProcessHandle.current().pid();
             Handshake.writeHello(
                     control,
@@ -94,24 +112,47 @@ final class ShmConnector {
                     context.allocator(),
                     config.maxFrame());
             link.start(binder.bind(link));
-            started = true;
-            result.complete(null);
-        } catch (ConnectFailedException e) {
-            result.completeExceptionally(e);
-        } catch (AsynchronousCloseException e) {
-            result.completeExceptionally(fail("timed out during the handshake", e));
-        } catch (IOException | RuntimeException e) {
-            result.completeExceptionally(fail(e.toString(), e));
+            started = true; // the link owns the segment and the socket from here
         } finally {
             if (timer != null) {
                 timer.cancel(false);
             }
             if (segment != null) {
                 segment.unlink();
+                if (!started) {
+                    segment.unmap();
+                }
             }
             if (!started && control != null) {
                 closeQuietly(control);
             }
+        }
+    }
+
+    /** Why the control socket could not be reached, naming the socket's owner and mode where access was denied. */
+    private String unreachable(IOException e) {
+        Path socket = settings.socket();
+        String what = String.valueOf(e.getMessage());
+        if (what.toLowerCase(Locale.ROOT).contains("permission denied")) {
+            return "permission denied on the shm listener's socket " + socket + " (owned by uid "
+                    + Uids.ownerOf(socket) + ", mode " + Uids.modeOf(socket) + "; this process runs as uid "
+                    + Uids.own() + ")";
+        }
+        return "no shm listener at " + socket + " (" + what + ")";
+    }
+
+    /**
+     * Refuses a listener of a uid that is not accepted (default: only this process's own), before anything is said
+     * to it: a socket of another user at the listener's name is a squatter, not the listener.
+     */
+    private void checkListenerUid(SocketChannel control) {
+        int uid = Uids.peerOf(control);
+        if (!settings.allowUids().allows(uid)) {
+            throw fail(
+                    "the shm listener at " + settings.socket() + " runs as uid " + uid + ", not as this process's uid "
+                            + Uids.own() + "; refusing to connect (allowUids=" + settings.allowUids()
+                            + "; add " + uid + " to trust it)",
+                    null);
         }
     }
 

@@ -1,12 +1,13 @@
 package dev.conduit.ipc.shm.internal;
 
+import dev.conduit.ipc.internal.Uids;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -14,17 +15,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where shm files live and what they are called: {@code conduit-shm-<name>.sock} for a listener's control socket and
- * {@code conduit-shm-<name>-<pid>-<n>.seg} for a segment, {@code pid} being the creating client's. The pid lets a
- * later process remove segments whose creator died in the instant between creating and handing them over.
+ * {@code conduit-shm-<name>-<pid>-<random>.seg} for a segment, {@code pid} being the creating client's and {@code
+ * random} 64 bits from a {@link SecureRandom}, so that nobody can create a file under a client's next name ahead of
+ * it. The pid lets a later process remove segments whose creator died in the instant between creating and handing
+ * them over.
  */
 final class ShmFiles {
     private static final Logger log = LoggerFactory.getLogger(ShmFiles.class);
     private static final String PREFIX = "conduit-shm-";
-    private static final Pattern SEGMENT = Pattern.compile("conduit-shm-.+-(\\d+)-\\d+\\.seg");
+    private static final Pattern SEGMENT = Pattern.compile("conduit-shm-.+-(\\d+)-[0-9a-f]+\\.seg");
     /** The longest path a Unix socket address may have on Linux (108 bytes with the terminating NUL). */
     static final int MAX_SOCKET_PATH = 107;
 
-    private static final AtomicLong NEXT = new AtomicLong();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
     private ShmFiles() {}
@@ -42,8 +45,10 @@ final class ShmFiles {
         return dir.resolve(PREFIX + name + ".sock");
     }
 
+    /** A fresh, unguessable segment name in {@code dir}; see {@link Segment#create} for how it is created. */
     static Path newSegmentPath(Path dir, String name) {
-        return dir.resolve(PREFIX + name + "-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet() + ".seg");
+        return dir.resolve(PREFIX + name + "-" + ProcessHandle.current().pid() + "-"
+                + String.format("%016x", RANDOM.nextLong()) + ".seg");
     }
 
     /** Whether {@code path} could be a segment file in {@code dir}: the server maps nothing else. */
@@ -54,7 +59,10 @@ final class ShmFiles {
                 && SEGMENT.matcher(normal.getFileName().toString()).matches();
     }
 
-    /** Removes, once per directory and JVM, the segment files of processes that no longer exist. */
+    /**
+     * Removes, once per directory and JVM, the segment files of this user's processes that no longer exist. Files of
+     * other users are left alone, whoever may delete them.
+     */
     static void sweepStaleSegments(Path dir) {
         if (!SWEPT.add(dir.toAbsolutePath().normalize())) {
             return;
@@ -62,7 +70,7 @@ final class ShmFiles {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*.seg")) {
             for (Path file : files) {
                 Matcher m = SEGMENT.matcher(file.getFileName().toString());
-                if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                if (m.matches() && !alive(Long.parseLong(m.group(1))) && Uids.ownerOf(file) == Uids.own()) {
                     log.info("removing the segment {} left by dead process {}", file, m.group(1));
                     Files.deleteIfExists(file);
                 }

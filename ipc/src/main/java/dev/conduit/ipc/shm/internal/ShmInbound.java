@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  *       read to the end.
  * </ul>
  *
- * <p>Closing takes the flag for good.
+ * <p>Every access to the ring's memory happens while the flag is held (the poller's look for a record before it
+ * takes the flag is the one exception, and closing happens on the poller thread), and closing takes the flag for
+ * good: once {@link #close} has returned no thread can touch the mapping, which may then be unmapped.
  */
 final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
     /** What the receiving half needs from its link. */
@@ -47,8 +49,17 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         /** A receiver gave its claim on the ring back: the poller must look at the ring at once. */
         void claimReleased();
 
-        /** A receiver met a record the protocol forbids: the link must close with {@code error}. */
-        void failFromReceiver(RuntimeException error);
+        /**
+         * A receiver met a record the protocol forbids, or a fault on the ring's memory: the link must close with
+         * {@code error}.
+         */
+        void failFromReceiver(Throwable error);
+
+        /**
+         * The poller is about to call the listener (core's code) after it touched ring memory: a fault on the memory
+         * of another link must be thrown before that ({@link MemoryFaults}). Poller thread.
+         */
+        void beforeDelivery();
     }
 
     private static final int FREE = 0;
@@ -141,15 +152,20 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
             if (r == null) {
                 return false;
             }
+            link.beforeDelivery();
             read = r.poll(this, pollBytes);
+            if (read != 0) {
+                link.wakeWriter(r);
+            }
         } finally {
             reading.setRelease(FREE); // a claim the poller took back is gone: the receiver has stopped waiting
         }
-        if (read == 0) {
-            return false;
-        }
-        link.wakeWriter(r);
-        return true;
+        return read != 0;
+    }
+
+    /** Whether {@link #poll} with {@code sweep} would look at the ring's memory. Poller thread. */
+    boolean pollerLooks(boolean sweep) {
+        return !leftToReceivers || sweep;
     }
 
     /**
@@ -175,33 +191,37 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
             endReadNow();
             return false;
         }
-        RingReader r = ring;
-        if (paused || r == null) {
+        if (paused || ring == null) {
             return false;
         }
-        boolean record = r.mayHaveRecord();
-        if (!(record || r.owesSpace()) || !reading.compareAndSet(CLAIMED, RECEIVER)) {
+        // The flag first, then the ring's memory: a close takes the flag for good and then unmaps.
+        if (!reading.compareAndSet(CLAIMED, RECEIVER)) {
             return false;
         }
         int after = FREE;
         int read = 0;
-        boolean freed;
         try {
-            long owed = r.position(); // what was read before this call
-            if (record) {
-                read = r.read(this, pollBytes);
+            RingReader r = ring;
+            if (r == null) {
+                return false;
             }
-            freed = r.releaseUpTo(owed);
+            boolean record = r.hasRecord();
+            if (record || r.owesSpace()) {
+                long owed = r.position(); // what was read before this call
+                if (record) {
+                    read = r.read(this, pollBytes);
+                }
+                if (r.releaseUpTo(owed)) {
+                    link.wakeWriter(r);
+                }
+            }
             after = CLAIMED;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             ending = true;
             link.failFromReceiver(e);
             return false;
         } finally {
             reading.setRelease(after);
-        }
-        if (freed) {
-            link.wakeWriter(r);
         }
         return read != 0;
     }
@@ -219,15 +239,16 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
             if (!reading.compareAndSet(CLAIMED, RECEIVER)) {
                 return;
             }
-            boolean freed = false;
             try {
                 r = ring;
-                freed = r != null && r.release();
+                if (r != null && r.release()) {
+                    link.wakeWriter(r);
+                }
+            } catch (RuntimeException | InternalError e) {
+                ending = true;
+                link.failFromReceiver(e);
             } finally {
                 reading.setRelease(FREE);
-            }
-            if (freed) {
-                link.wakeWriter(r);
             }
         } else if (!reading.compareAndSet(CLAIMED, FREE)) {
             return;
@@ -235,15 +256,18 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         link.claimReleased();
     }
 
-    /** Takes the flag for the poller, from a receiver's claim too; false if a thread reads just now. */
-    private boolean take() {
+    /**
+     * Takes the flag for the poller, from a receiver's claim too; false if a thread reads just now. Unless {@code
+     * touchMemory} is false (the ring's pages are gone), gives the writer what a receiver still owed it.
+     */
+    private boolean take(boolean touchMemory) {
         int state = reading.getOpaque();
         if ((state == FREE || state == CLAIMED) && reading.compareAndSet(state, POLLER)) {
             if (leftToReceivers) {
                 leftToReceivers = false;
             }
             RingReader r = ring;
-            if (r != null && r.release()) { // what a receiver still owed
+            if (touchMemory && r != null && r.release()) { // what a receiver still owed
                 link.wakeWriter(r);
             }
             return true;
@@ -256,7 +280,7 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
      * while another thread reads. Poller thread.
      */
     boolean drained() {
-        if (!take()) {
+        if (!take(true)) {
             return false;
         }
         try {
@@ -272,7 +296,7 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
      * claim ends here: a sleeping poller cannot look at claimed rings, so a receiver that waits on takes it anew.
      */
     boolean park() {
-        if (!take()) {
+        if (!take(true)) {
             return false;
         }
         try {
@@ -362,23 +386,27 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
     /**
      * Drops the ring and any half-assembled message; poller thread. Waits for a receiver that is reading to finish
      * (it gives the flag up at its next {@link #readNow}), so that nothing is delivered after this returns and the
-     * link's close comes after its last message. Idempotent.
+     * link's close comes after its last message. The flag stays taken: when this returns, no thread touches the ring
+     * again. {@code touchMemory} is false when the ring's pages are gone (the peer truncated the file): nothing more
+     * is written to them then. Idempotent.
      */
-    void close() {
+    void close(boolean touchMemory) {
         if (ring == null) {
             return; // closed before; only the closing thread writes this
         }
         ending = true;
-        while (!take()) {
+        while (!take(touchMemory)) {
             Thread.onSpinWait();
         }
-        unpark();
+        if (touchMemory) {
+            unpark();
+        }
+        parked = false;
         ring = null;
         ByteBuf buf = assembling;
         assembling = null;
         if (buf != null) {
             buf.release();
         }
-        // The flag stays taken: nobody reads a closed link.
     }
 }

@@ -3,48 +3,48 @@ package dev.conduit.ipc.shm.internal;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.FramingException;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One shm connection: the {@link ShmOutbound sending half} that any thread writes through, the {@link ShmInbound
- * receiving half} that the {@link ShmPoller} reads, and the control socket that carries wake-ups, the goodbye and,
- * by its end of stream, the peer's death. See {@code ipc/SHM.md} for the wake-up protocol.
+ * receiving half} that the {@link ShmPoller} reads, and the {@link ControlSocket control socket} that carries
+ * wake-ups, the goodbye, the reason for a protocol error and, by its end of stream, the peer's death. See {@code
+ * ipc/SHM.md} for the wake-up protocol.
  *
  * <p>Thread-safe as {@link Link} requires; everything but {@link #write}, {@link #writeNow}, {@link #readNow}, {@link
  * #endReadNow}, {@link #setReadPaused} and {@link #close} runs on the poller thread.
+ *
+ * <p>The link owns its {@link Segment}: {@link #closeNow} unmaps it once both halves have taken their flags for
+ * good, which is when no thread can touch the mapping any more.
  */
-final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
+final class ShmLink extends LinePadding implements Link, ShmInbound.Owner, ControlSocket.Events {
     private static final Logger log = LoggerFactory.getLogger(ShmLink.class);
 
     private final Endpoint local;
     private final Endpoint remote;
-    private final SocketChannel control;
+    private final Segment segment;
+    private final ControlSocket control;
     private final ShmPoller poller;
     private final boolean peerMayPark;
     private final ShmInbound inbound;
 
     private final ShmOutbound outbound;
 
-    private final ReentrantLock controlLock = new ReentrantLock();
-    private final ByteBuffer controlOut = ByteBuffer.allocateDirect(1);
-
     private volatile boolean closeRequested;
 
     /* Poller-thread state from here on. */
-    private final ByteBuffer controlIn = ByteBuffer.allocate(64);
     private @Nullable SelectionKey key;
     private boolean peerSaidBye;
     private boolean closed;
@@ -62,7 +62,8 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
             int maxFrame) {
         this.local = local;
         this.remote = remote;
-        this.control = control;
+        this.segment = segment;
+        this.control = new ControlSocket(control);
         this.poller = poller;
         this.peerMayPark = peerMayPark;
         this.outbound = new ShmOutbound(this, segment.writer(client), poller.mayPark());
@@ -86,7 +87,7 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         return remote;
     }
 
-    // ---------------------------------------------------------------- writing (any thread)
+    // ---------------------------------------------------------------- writing and reading (any thread)
 
     @Override
     public void write(ByteBuf frame, WriteCallback callback) {
@@ -114,20 +115,39 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         poller.sweepSoon();
     }
 
-    /** A receiver reading through {@link #readNow} met a record the protocol forbids: the poller closes the link. */
+    /** A receiver reading through {@link #readNow} met a record the protocol forbids, or a memory fault. */
     @Override
-    public void failFromReceiver(RuntimeException e) {
-        poller.execute(() -> closeNow(CloseReason.error(e)));
-    }
-
-    /** Called after publishing into {@code ring}: rouses the peer's reader if it flagged itself parked. */
-    void wakeReader(RingWriter ring) {
-        if (peerMayPark && ring.claimReaderWakeUp()) {
-            sendControl(Handshake.WAKE);
+    public void failFromReceiver(Throwable e) {
+        if (MemoryFaults.isMemoryFault(e)) {
+            memoryFault(e);
+        } else {
+            poller.execute(() -> fail(e));
         }
     }
 
-    /** Called by the inbound side after it freed space in the peer's ring. */
+    /** A sender met a fault on the ring's memory: the poller finds out which segments were truncated. */
+    void memoryFault(Throwable e) {
+        poller.execute(() -> poller.memoryFault(e));
+    }
+
+    @Override
+    public void beforeDelivery() {
+        poller.beforeCodeOf(this);
+    }
+
+    /**
+     * Called after publishing into {@code ring}, with the sender's flag held: whether the peer's reader flagged
+     * itself parked, in which case the caller must {@link #sendWake} once it has let go of the flag.
+     */
+    boolean claimReaderWakeUp(RingWriter ring) {
+        return peerMayPark && ring.claimReaderWakeUp();
+    }
+
+    void sendWake() {
+        sendControl(Handshake.WAKE);
+    }
+
+    /** Called by the inbound side, under its reading flag, after it freed space in the peer's ring. */
     @Override
     public void wakeWriter(RingReader in) {
         if (peerMayPark && in.claimWriterWakeUp()) {
@@ -136,16 +156,11 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
     }
 
     private void sendControl(byte b) {
-        controlLock.lock();
         try {
-            controlOut.clear();
-            controlOut.put(0, b);
-            control.write(controlOut);
+            control.send(b);
         } catch (IOException e) {
             // The peer is gone; the poller sees the end of the control stream and closes the link.
             log.debug("{}: control write failed", this, e);
-        } finally {
-            controlLock.unlock();
         }
     }
 
@@ -166,7 +181,11 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         if (closed) {
             return false;
         }
-        boolean work = outbound.flush();
+        boolean flushing = outbound.hasPending();
+        if (flushing || peerSaidBye || inbound.pollerLooks(sweep)) {
+            poller.touching(this);
+        }
+        boolean work = flushing && outbound.flush(this::beforeDelivery);
         work |= inbound.poll(sweep);
         if (peerSaidBye && inbound.drained()) {
             closeNow(CloseReason.PEER);
@@ -176,29 +195,16 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
     }
 
     void registered(Selector selector) throws IOException {
-        control.configureBlocking(false);
-        key = control.register(selector, SelectionKey.OP_READ, this);
+        key = control.register(selector, this);
         if (closeRequested) {
             closeNow(CloseReason.LOCAL);
         }
     }
 
-    /** The control socket is readable: wake-ups, a goodbye, or the end of the stream. */
+    /** The control socket is readable: wake-ups, a goodbye, a fault's reason, or the end of the stream. */
     void onControlReadable() {
         try {
-            int n;
-            while ((n = control.read(controlIn.clear())) > 0) {
-                for (int i = 0; i < n; i++) {
-                    byte b = controlIn.get(i);
-                    if (b == Handshake.BYE) {
-                        peerSaidBye = true;
-                        inbound.end();
-                    } else if (b != Handshake.WAKE) {
-                        throw new IOException("unknown control byte " + b + " from the shm peer");
-                    }
-                }
-            }
-            if (n < 0) {
+            if (!control.read(this)) {
                 cancelKey();
                 if (!peerSaidBye) {
                     closeNow(CloseReason.error(new ConduitException("the shm peer closed its control socket without a"
@@ -213,16 +219,30 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         }
     }
 
+    @Override
+    public void bye() {
+        peerSaidBye = true;
+        inbound.end();
+    }
+
+    @Override
+    public void fault(String message) {
+        closeNow(CloseReason.error(new FramingException(
+                "the shm peer " + remote + " closed the link on an error in what this side wrote: " + message)));
+    }
+
     /** Flags the inbound ring parked before the poller sleeps; false if there is work after all. */
     boolean prepareToPark() {
         if (closed) {
             return true;
         }
+        poller.touching(this);
         return !closeRequested && !peerSaidBye && inbound.park();
     }
 
     void unparked() {
         if (!closed) {
+            poller.touching(this);
             inbound.unpark();
         }
     }
@@ -237,15 +257,44 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         }
     }
 
+    /**
+     * Closes on a protocol error this side found in what the peer wrote ({@code error}), and tells the peer why
+     * before the control socket closes; poller thread.
+     */
+    void fail(Throwable error) {
+        closeNow(CloseReason.error(error), true);
+    }
+
+    /** Whether the segment's file still covers the mapping; false once the peer truncated it. */
+    boolean segmentIntact() {
+        return segment.intact();
+    }
+
     /** Closes on the poller thread: fails waiting writes, says goodbye if this side chose to close, tells core. */
     void closeNow(CloseReason reason) {
+        closeNow(reason, false);
+    }
+
+    private void closeNow(CloseReason reason, boolean tellPeer) {
         if (closed) {
             return;
         }
+        poller.beforeCodeOf(this); // may throw a fault pending from another link's memory: before anything changes
         closed = true;
+        boolean intact = segment.intact();
+        if (!intact && reason.kind() != CloseReason.Kind.LOCAL) {
+            reason = CloseReason.error(truncated());
+            tellPeer = true;
+        }
         outbound.close(reason);
         if (reason.kind() == CloseReason.Kind.LOCAL) {
             sendControl(Handshake.BYE);
+        } else if (tellPeer && reason.error() != null) {
+            try {
+                control.sendFault(String.valueOf(reason.error().getMessage()));
+            } catch (IOException e) {
+                log.debug("{}: could not tell the peer why", this, e);
+            }
         }
         cancelKey();
         try {
@@ -253,12 +302,19 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner {
         } catch (IOException e) {
             log.debug("{}: closing the control socket failed", this, e);
         }
-        inbound.close();
+        // Both halves now hold their flags for good: no sender, receiver or poller touches the mapping again.
+        inbound.close(intact);
+        segment.unmap();
         poller.deregister(this);
         LinkListener l = listener;
         if (l != null) {
             l.onClosed(reason);
         }
+    }
+
+    private ConduitException truncated() {
+        return new ConduitException("the shm peer truncated the shared segment of this link to " + segment.size()
+                + " of its " + segment.length() + " bytes (a bus error on its memory); closed this link only");
     }
 
     private void cancelKey() {

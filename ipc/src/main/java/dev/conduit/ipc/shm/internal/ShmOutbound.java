@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * ring single-writer and preserves each sender's order across the ring-full case. The flag is held only while
  * bytes are copied into the ring, never while waiting for space, and never while a callback runs.
  *
+ * <p>Every access to the ring's memory, the wake-up check included, happens while the flag is held, and closing takes
+ * the flag for good ({@link #CLOSED}): once {@link #close} has returned no sender can touch the mapping, which may
+ * then be unmapped.
+ *
  * <p>{@link #writeNow} is the fast path core takes first: it copies a frame that fits into the ring at once and
  * leaves the frame with its caller, so that a message costs no reference counting and no callback.
  *
@@ -41,9 +45,14 @@ final class ShmOutbound extends LinePadding {
     /** Spins before a contended {@link #lock} starts yielding its thread. */
     private static final int LOCK_SPINS = 128;
 
+    private static final int FREE = 0;
+    private static final int HELD = 1;
+    /** The flag's value once closed: nobody takes it again, so nobody touches the ring again. */
+    private static final int CLOSED = 2;
+
     /**
-     * 1 while a thread holds the writing flag; see {@link #lock}. Padded: senders write it for every message, and the
-     * poller reads {@link #hasPending} beside it every round.
+     * {@link #HELD} while a thread holds the writing flag; see {@link #lock}. Padded: senders write it for every
+     * message, and the poller reads {@link #hasPending} beside it every round.
      */
     private final PaddedFlag busy = new PaddedFlag();
 
@@ -56,6 +65,9 @@ final class ShmOutbound extends LinePadding {
     private int pendingOffset;
 
     private @Nullable CloseReason closed;
+    /** {@link #closed}, for senders that find the flag closed and so cannot read it under the flag. */
+    private volatile @Nullable CloseReason closedReason;
+
     private volatile boolean hasPending;
 
     /** Poller-thread scratch lists of frames to complete outside the lock. */
@@ -71,18 +83,20 @@ final class ShmOutbound extends LinePadding {
 
     /**
      * Takes the writing flag: a compare-and-set when nobody holds it, which is the usual case and costs one atomic
-     * less than a lock's release; spins, then yields, while another sender copies.
+     * less than a lock's release; spins, then yields, while another sender copies. False once closed.
      */
-    private void lock() {
-        if (!busy.compareAndSet(0, 1)) {
-            lockContended();
-        }
+    private boolean lock() {
+        return busy.compareAndSet(FREE, HELD) || lockContended();
     }
 
-    private void lockContended() {
+    private boolean lockContended() {
         for (int spins = 0; ; spins++) {
-            if (busy.getOpaque() == 0 && busy.compareAndSet(0, 1)) {
-                return;
+            int state = busy.getOpaque();
+            if (state == CLOSED) {
+                return false;
+            }
+            if (state == FREE && busy.compareAndSet(FREE, HELD)) {
+                return true;
             }
             if (spins < LOCK_SPINS) {
                 Thread.onSpinWait();
@@ -93,11 +107,11 @@ final class ShmOutbound extends LinePadding {
     }
 
     private boolean tryLock() {
-        return busy.compareAndSet(0, 1);
+        return busy.compareAndSet(FREE, HELD);
     }
 
     private void unlock() {
-        busy.setRelease(0);
+        busy.setRelease(FREE);
     }
 
     /**
@@ -105,23 +119,26 @@ final class ShmOutbound extends LinePadding {
      * it did; the caller keeps {@code frame} either way. Any thread.
      */
     boolean writeNow(ByteBuf frame) {
-        if (hasPending) {
-            return false;
+        if (hasPending || !lock()) {
+            return false; // closed: the write that follows reports it
         }
-        RingWriter w;
         boolean wrote;
-        lock();
+        boolean wake = false;
         try {
-            w = ring;
+            RingWriter w = ring;
             wrote = w != null && closed == null && pending.isEmpty() && w.writeWhole(frame);
+            wake = wrote && link.claimReaderWakeUp(w);
+        } catch (InternalError e) {
+            link.memoryFault(e); // a fault on the ring's memory (the peer truncated the file): the poller finds out
+            return false;
         } catch (RuntimeException e) {
             // The same failure meets the write that follows, which reports it and closes the link.
             return false;
         } finally {
             unlock();
         }
-        if (wrote) {
-            link.wakeReader(w);
+        if (wake) {
+            link.sendWake();
         }
         return wrote;
     }
@@ -129,42 +146,50 @@ final class ShmOutbound extends LinePadding {
     /** Any thread. */
     void write(ByteBuf frame, WriteCallback callback) {
         boolean done = false;
-        RingWriter published = null;
-        CloseReason refused;
-        RuntimeException failure = null;
-        lock();
-        try {
-            refused = closed;
-            RingWriter w = ring;
-            if (refused == null && w != null) {
-                if (pending.isEmpty()) {
-                    int length = frame.readableBytes();
-                    int offset = w.write(frame, 0);
-                    if (offset != length && selfMayPark) {
-                        // Ask for a wake-up, then look again: the reader may have freed space before it saw the flag.
-                        w.setWaiting(true);
-                        offset = Math.max(offset, w.write(frame, Math.max(offset, 0)));
+        boolean wake = false;
+        CloseReason refused = null;
+        Throwable failure = null;
+        if (!lock()) {
+            refused = closedReason();
+        } else {
+            try {
+                refused = closed;
+                RingWriter w = ring;
+                if (refused == null && w != null) {
+                    if (pending.isEmpty()) {
+                        int length = frame.readableBytes();
+                        int offset = w.write(frame, 0);
+                        if (offset != length && selfMayPark) {
+                            // Ask for a wake-up, then look again: the reader may have freed space before it saw the
+                            // flag.
+                            w.setWaiting(true);
+                            offset = Math.max(offset, w.write(frame, Math.max(offset, 0)));
+                        }
+                        wake = offset >= 0 && link.claimReaderWakeUp(w);
+                        done = offset == length;
+                        if (!done) {
+                            pendingOffset = Math.max(offset, 0);
+                        }
                     }
-                    published = offset >= 0 ? w : null;
-                    done = offset == length;
                     if (!done) {
-                        pendingOffset = Math.max(offset, 0);
+                        enqueue(frame, callback);
                     }
                 }
-                if (!done) {
-                    enqueue(frame, callback);
-                }
+            } catch (RuntimeException | InternalError e) {
+                refused = null;
+                failure = e;
+            } finally {
+                unlock();
             }
-        } catch (RuntimeException e) {
-            refused = null;
-            failure = e;
-        } finally {
-            unlock();
         }
         if (failure != null) {
             frame.release();
             callback.writeComplete(failure);
-            link.close();
+            if (failure instanceof InternalError e) {
+                link.memoryFault(e);
+            } else {
+                link.close();
+            }
             return;
         }
         if (refused != null) {
@@ -172,13 +197,19 @@ final class ShmOutbound extends LinePadding {
             callback.writeComplete(new ChannelClosedException(refused));
             return;
         }
-        if (published != null) {
-            link.wakeReader(published);
+        if (wake) {
+            link.sendWake();
         }
         if (done) {
             frame.release();
             callback.writeComplete(null);
         }
+    }
+
+    /** The reason given at close, for a sender that finds the flag closed; read after the flag, so it is set. */
+    private CloseReason closedReason() {
+        CloseReason r = closedReason;
+        return r != null ? r : CloseReason.LOCAL;
     }
 
     private void enqueue(ByteBuf frame, WriteCallback callback) {
@@ -192,12 +223,16 @@ final class ShmOutbound extends LinePadding {
         hasPending = true;
     }
 
-    /** Copies waiting frames into the ring; poller thread. Returns whether anything moved. */
-    boolean flush() {
+    /**
+     * Copies waiting frames into the ring; poller thread. Returns whether anything moved. {@code beforeCallbacks}
+     * runs before the writes' callbacks, which are core's code.
+     */
+    boolean flush(Runnable beforeCallbacks) {
         if (!hasPending || !tryLock()) {
             return false;
         }
-        RingWriter published = null;
+        boolean published = false;
+        boolean wake = false;
         try {
             RingWriter w = ring;
             boolean flagged = false;
@@ -206,7 +241,7 @@ final class ShmOutbound extends LinePadding {
                 ByteBuf frame = Objects.requireNonNull(p.frame);
                 int offset = w.write(frame, pendingOffset);
                 if (offset >= 0) {
-                    published = w;
+                    published = true;
                 }
                 if (offset == frame.readableBytes()) {
                     pending.poll();
@@ -223,15 +258,24 @@ final class ShmOutbound extends LinePadding {
                 w.setWaiting(true);
                 flagged = true;
             }
+            wake = published && w != null && link.claimReaderWakeUp(w);
             hasPending = !pending.isEmpty();
         } finally {
             unlock();
         }
-        if (published != null) {
-            link.wakeReader(published);
+        if (wake) {
+            link.sendWake();
         }
-        completeAll(null);
-        return published != null;
+        if (!completed.isEmpty()) {
+            beforeCallbacks.run();
+            completeAll(null);
+        }
+        return published;
+    }
+
+    /** Whether frames wait for ring space; a hint for the poller. */
+    boolean hasPending() {
+        return hasPending;
     }
 
     private void recycle(Pending p) {
@@ -251,11 +295,17 @@ final class ShmOutbound extends LinePadding {
         completedCallbacks.clear();
     }
 
-    /** Refuses further writes and fails the waiting ones with {@code reason}; poller thread. */
+    /**
+     * Refuses further writes and fails the waiting ones with {@code reason}; poller thread. Takes the writing flag for
+     * good, so when this returns no sender is in the ring and none will enter it again.
+     */
     void close(CloseReason reason) {
-        lock();
+        if (!lock()) {
+            return;
+        }
         try {
             closed = reason;
+            closedReason = reason;
             ring = null;
             Pending p;
             while ((p = pending.poll()) != null) {
@@ -265,7 +315,7 @@ final class ShmOutbound extends LinePadding {
             spare.clear();
             hasPending = false;
         } finally {
-            unlock();
+            busy.setRelease(CLOSED);
         }
         completeAll(new ChannelClosedException(reason));
     }

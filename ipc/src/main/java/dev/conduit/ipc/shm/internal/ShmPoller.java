@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Links are added, removed and closed on this thread only, through {@link #execute}. Closing the poller closes
  * the links it still serves and ends the thread.
+ *
+ * <p>Nothing a link does takes the poller down. A link whose poll throws is closed with the error. A fault on a
+ * segment's memory (its peer truncated the file: {@link MemoryFaults}) closes the links whose files were truncated,
+ * whichever link's code the JVM happened to throw it in; so that it is thrown in poller code and not in core's code
+ * for another link, the poller makes the JVM deliver pending faults ({@link #beforeCodeOf}) before it runs code for
+ * one link after touching the memory of another. A {@link VirtualMachineError} ends the thread, and a fresh one
+ * takes over the same links.
  */
 final class ShmPoller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShmPoller.class);
@@ -41,7 +49,10 @@ final class ShmPoller implements AutoCloseable {
 
     private final Idle idle;
     private final Selector selector;
-    private final Thread thread;
+    private final ThreadFactory threads;
+    /** The thread serving now: a fresh one replaces a thread that died. */
+    private volatile Thread thread;
+
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Set after a task is added, cleared by the poller before it runs them: one volatile read per round. */
     private volatile boolean tasksAdded;
@@ -53,6 +64,11 @@ final class ShmPoller implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean terminated;
 
+    /* Poller thread: whose segment memory was touched since faults were last delivered; see beforeCodeOf. */
+    private @Nullable ShmLink toucher;
+    /** Whether more than one link's memory was touched since faults were last delivered. */
+    private boolean touchedSeveral;
+
     ShmPoller(Idle idle, ThreadFactory threads) {
         this.idle = idle;
         try {
@@ -60,6 +76,7 @@ final class ShmPoller implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for shm control sockets", e);
         }
+        this.threads = threads;
         this.thread = threads.newThread(this::run);
         thread.start();
     }
@@ -121,11 +138,59 @@ final class ShmPoller implements AutoCloseable {
         selector.wakeup();
     }
 
+    /**
+     * The poller is about to touch {@code link}'s segment memory; poller thread. Cheap: two fields, written only when
+     * they change.
+     */
+    void touching(ShmLink link) {
+        ShmLink t = toucher;
+        if (t == null) {
+            toucher = link;
+        } else if (t != link && !touchedSeveral) {
+            touchedSeveral = true;
+        }
+    }
+
+    /**
+     * The poller is about to run code on behalf of {@code link} (core's {@code onFrame}, write callbacks, a close):
+     * if it touched another link's memory since, a fault pending from that memory is thrown here first, in the
+     * poller's own code, instead of in the middle of {@code link}'s. Only then costs anything (about 50 ns); a
+     * poller with one busy link never pays it. Poller thread.
+     *
+     * @throws InternalError a pending memory fault
+     */
+    void beforeCodeOf(ShmLink link) {
+        ShmLink t = toucher;
+        if (t != null && (touchedSeveral || t != link)) {
+            toucher = null;
+            touchedSeveral = false;
+            MemoryFaults.deliverPending();
+        }
+        toucher = link;
+    }
+
     private void run() {
+        try {
+            serve();
+        } catch (Throwable t) {
+            if (running) {
+                log.error("the shm poller thread {} failed; a new thread takes over its links", thread.getName(), t);
+                Thread next = threads.newThread(this::run);
+                thread = next;
+                next.start();
+                return;
+            }
+            log.error("the shm poller failed while closing", t);
+        }
+        shutdown();
+    }
+
+    /** Serves until closed; throws only what should end this thread ({@link VirtualMachineError} and the like). */
+    private void serve() throws IOException {
         long idleSince = 0;
         int rounds = 0;
-        try {
-            while (running) {
+        while (running) {
+            try {
                 if (tasksAdded) {
                     tasksAdded = false;
                     runTasks();
@@ -162,25 +227,67 @@ final class ShmPoller implements AutoCloseable {
                     park();
                     idleSince = 0;
                 }
+            } catch (RuntimeException e) {
+                log.warn("shm poller round failed; serving on", e); // the selector, on one link's behalf
+            } catch (InternalError e) {
+                if (!MemoryFaults.isMemoryFault(e)) {
+                    throw e;
+                }
+                memoryFault(e); // a fault on memory the poller touched, thrown late: here, outside any link's code
             }
-        } catch (Throwable t) {
-            log.error("shm poller failed; closing its links", t);
-        } finally {
-            shutdown();
         }
     }
 
+    /** One round over the links. Whatever a link's poll throws closes that link only (or, a memory fault, see below). */
     private boolean pollLinks(boolean sweep) {
         boolean work = false;
         for (ShmLink l : links) {
             try {
                 work |= l.poll(sweep);
-            } catch (RuntimeException e) {
-                l.closeNow(CloseReason.error(e));
+            } catch (Throwable e) {
                 work = true;
+                if (MemoryFaults.isMemoryFault(e)) {
+                    memoryFault(e);
+                } else {
+                    l.fail(e);
+                }
             }
         }
         return work;
+    }
+
+    /**
+     * A fault on segment memory reached the poller: the JVM reports it late and without saying where, so every
+     * link's file is asked for its size, and the links whose files were truncated are closed, without touching their
+     * memory again. Poller thread.
+     */
+    void memoryFault(Throwable fault) {
+        for (int i = 0; i < 4; i++) {
+            try {
+                MemoryFaults.deliverPending(); // more faults from the same pages: they must not surface later
+                break;
+            } catch (InternalError again) {
+                // delivered
+            }
+        }
+        toucher = null;
+        touchedSeveral = false;
+        boolean found = false;
+        for (ShmLink l : links) {
+            if (!l.isClosed() && !l.segmentIntact()) {
+                found = true;
+                for (int attempt = 0; attempt < 3 && !l.isClosed(); attempt++) {
+                    try {
+                        l.closeNow(CloseReason.error(fault)); // closeNow names the truncation as the reason
+                    } catch (RuntimeException | InternalError e) {
+                        log.debug("closing {} after a memory fault failed; trying again", l, e);
+                    }
+                }
+            }
+        }
+        if (!found) {
+            log.warn("a fault on shm memory, but no link's segment is truncated now; serving on", fault);
+        }
     }
 
     private void park() throws IOException {
@@ -199,13 +306,27 @@ final class ShmPoller implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the queued tasks. A task is the poller's own machinery (adding, closing a link): an error there other than
+     * a memory fault ends this thread, and a fresh thread takes over.
+     */
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             try {
+                if (toucher != null) { // a task may run any link's code: faults pending from before are thrown first
+                    toucher = null;
+                    touchedSeveral = false;
+                    MemoryFaults.deliverPending();
+                }
                 task.run();
             } catch (RuntimeException e) {
                 log.error("shm poller task failed", e);
+            } catch (InternalError e) {
+                if (!MemoryFaults.isMemoryFault(e)) {
+                    throw e;
+                }
+                memoryFault(e);
             }
         }
     }
@@ -224,16 +345,19 @@ final class ShmPoller implements AutoCloseable {
         }
     }
 
-    /** Closes the links still served and ends the thread; waits for it. */
+    /** Closes the links still served and ends the thread; waits for it (and for a thread that replaced it). */
     @Override
     public void close() {
         running = false;
         selector.wakeup();
-        if (Thread.currentThread() != thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Thread t;
+        while ((t = thread) != Thread.currentThread() && t.isAlive() && System.nanoTime() - deadline < 0) {
             try {
-                thread.join(TimeUnit.SECONDS.toMillis(10));
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -10,8 +10,11 @@ import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.Transport;
 import dev.conduit.core.spi.TransportContext;
+import dev.conduit.ipc.AllowedUids;
+import dev.conduit.ipc.internal.Uids;
 import dev.conduit.ipc.shm.ShmOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -68,8 +71,12 @@ public final class ShmTransport implements Transport {
         return context.resource(purpose, () -> new ShmPoller(idle, context.threadFactory(purpose)));
     }
 
-    /** An endpoint's shm settings, validated. */
-    record Settings(String name, Path directory, int ringSize) {
+    /**
+     * An endpoint's shm settings, validated.
+     *
+     * @param allowUids the uids accepted at the other end: the endpoint's {@code allowUids}, else this process's own
+     */
+    record Settings(String name, Path directory, int ringSize, Duration helloTimeout, AllowedUids allowUids) {
         static Settings of(Endpoint endpoint, boolean listening) {
             String name = endpoint.address();
             if (!(NAME.matcher(name).matches() || (listening && name.equals("*")))) {
@@ -82,7 +89,16 @@ public final class ShmTransport implements Transport {
                         + " is not valid: expected a power of two from 4k to 512m");
             }
             Path dir = endpoint.find(ShmOptions.DIRECTORY).map(Path::of).orElseGet(ShmFiles::defaultDirectory);
-            return new Settings(name, dir.toAbsolutePath().normalize(), ring);
+            return new Settings(
+                    name,
+                    dir.toAbsolutePath().normalize(),
+                    ring,
+                    endpoint.get(ShmOptions.HELLO_TIMEOUT),
+                    endpoint.find(ShmOptions.ALLOW_UIDS).orElseGet(() -> AllowedUids.of(Uids.own())));
+        }
+
+        Settings named(String newName) {
+            return new Settings(newName, directory, ringSize, helloTimeout, allowUids);
         }
 
         Path socket() {

@@ -2,9 +2,11 @@ package dev.conduit.ipc.stream.internal;
 
 import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
+import dev.conduit.core.ConduitException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.Property;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkListener;
@@ -14,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -39,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>Neither thread spins: the endpoint's {@code idle} governs how an application thread waits in {@code
  * Channel.receive}, which the runtime does for every transport.
  *
+ * <p>What the reader holds of an unfinished frame counts against the runtime's {@link InboundBudget}: while the budget
+ * is exhausted the reader stops reading (the peer's writes block on the full pipe), and if no room frees within {@code
+ * inboundBudgetWait} the link closes with the reason.
+ *
  * <p>Closing, from any thread, fails the frames still queued, then {@link StreamEnds#abort() aborts} the ends so that
  * the peer sees end of stream and the reader stops blocking; the reader then waits for the ends to finish (a child
  * process to exit), releases its buffer and reports the close.
@@ -57,6 +64,7 @@ public final class StreamLink implements Link {
     private final Endpoint local;
     private final Endpoint remote;
     private final IpcThreads threads;
+    private final InboundBudget.Account budget;
     private final FrameWriter writer;
 
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -86,6 +94,7 @@ public final class StreamLink implements Link {
      * A link over {@code ends}, not yet started.
      *
      * @param scheme names the link's threads: {@code <scheme>-reader}, {@code <scheme>-writer}
+     * @param budget this link's account in the runtime's budget for partly received frames
      */
     public StreamLink(
             String scheme,
@@ -94,7 +103,8 @@ public final class StreamLink implements Link {
             ByteBufAllocator allocator,
             Endpoint local,
             Endpoint remote,
-            IpcThreads threads) {
+            IpcThreads threads,
+            InboundBudget.Account budget) {
         this.scheme = scheme;
         this.ends = ends;
         this.framer = framer;
@@ -102,6 +112,7 @@ public final class StreamLink implements Link {
         this.local = local;
         this.remote = remote;
         this.threads = threads;
+        this.budget = budget;
         this.writer = new FrameWriter(ends.sink(), this::closedError);
     }
 
@@ -155,12 +166,17 @@ public final class StreamLink implements Link {
                         buf = newReadBuffer();
                     }
                 }
+                if (!budget.hold(buf.readableBytes())) {
+                    awaitBudget();
+                }
             }
             if (!closed) {
                 framer.finish(buf);
             }
         } catch (FramingException e) {
             error = e;
+        } catch (ConduitException e) {
+            error = e; // the inbound budget stayed exhausted
         } catch (IOException e) {
             if (!closed) {
                 error = e;
@@ -194,6 +210,32 @@ public final class StreamLink implements Link {
         }
     }
 
+    /**
+     * Waits, not reading, until the runtime's inbound budget has room again, or the link closes.
+     *
+     * @throws ConduitException if no room freed within {@code inboundBudgetWait}
+     */
+    private void awaitBudget() throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + budget.maxWait().toNanos();
+        pauseLock.lock();
+        try {
+            while (!closed && !budget.fits()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw budget.exhausted(Duration.ofNanos(System.nanoTime() - start));
+                }
+                budget.whenRoom(this::signalResumed);
+                resumed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the inbound budget", e);
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
     /** Ends the link after reading stopped: decides the reason, waits for the ends, releases, reports. */
     private void finish(@Nullable ByteBuf buf, boolean ended, @Nullable Throwable error) {
         if (error != null) {
@@ -214,6 +256,7 @@ public final class StreamLink implements Link {
         if (buf != null) {
             buf.release();
         }
+        budget.release();
         try {
             ends.release();
         } catch (RuntimeException e) {

@@ -3,10 +3,12 @@ package dev.conduit.ipc.unix.internal;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLink;
 import dev.conduit.core.spi.netty.NettyLoops;
+import dev.conduit.ipc.AllowedUids;
 import dev.conduit.ipc.PeerCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -42,6 +44,7 @@ final class UnixBinding implements Binding {
     static UnixBinding bind(UnixConfig config, TransportContext runtime, LinkBinder binder) {
         NettyLoops loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
         Endpoint socket = config.path().endpoint();
+        InboundBudget budget = InboundBudget.of(runtime);
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.group())
                 .channelFactory(UnixChannels.server(loops.engine()))
@@ -53,7 +56,15 @@ final class UnixBinding implements Binding {
                     protected void initChannel(Channel ch) {
                         if (admitted(config, ch)) {
                             UnixLinkFacts facts = new UnixLinkFacts(socket, true);
-                            ch.pipeline().addLast("link", new NettyLink(config.framer(), binder, facts, facts));
+                            ch.pipeline()
+                                    .addLast(
+                                            "link",
+                                            new NettyLink(
+                                                    config.framer(),
+                                                    binder,
+                                                    facts,
+                                                    facts,
+                                                    budget.account(config.endpoint())));
                         } else {
                             ch.close();
                         }
@@ -128,24 +139,29 @@ final class UnixBinding implements Binding {
 
     /** Applies the uid filter; a refused peer is logged with the reason. */
     private static boolean admitted(UnixConfig config, Channel ch) {
-        if (config.allowUids() == null) {
+        AllowedUids allowed = config.allowUids();
+        if (allowed == null) {
             return true;
         }
         PeerCredentials peer = Credentials.of(ch);
         if (peer == null || peer.uid() < 0) {
             log.warn(
-                    "unix listener {} refused a peer: its uid cannot be determined, and allowUids={} is set",
+                    "unix listener {} refused a peer: its uid cannot be determined, and allowUids=[{}] is set",
                     config.path(),
-                    config.allowUids());
+                    allowed);
             return false;
         }
-        if (!config.allowUids().contains(peer.uid())) {
+        if (!allowed.allows(peer.uid())) {
             log.warn(
-                    "unix listener {} refused a peer ({}): uid {} is not in allowUids={}",
+                    "unix listener {} refused a peer ({}): uid {} is not in allowUids=[{}]{}",
                     config.path(),
                     peer,
                     peer.uid(),
-                    config.allowUids());
+                    allowed,
+                    config.defaultUidFilter()
+                            ? " (an abstract socket has no file mode, so it admits only its own uid unless the"
+                                    + " endpoint sets allowUids)"
+                            : "");
             return false;
         }
         return true;

@@ -5,15 +5,18 @@ import dev.conduit.core.EndpointException;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.StreamFramer;
 import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.ipc.AllowedUids;
 import dev.conduit.ipc.UnixOptions;
-import java.util.Set;
+import dev.conduit.ipc.internal.Uids;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code unix://} endpoint resolved: where the socket is, which engine serves it, and the listener's file mode and
  * uid filter.
  *
- * @param allowUids the uids a listener accepts, or null for everyone
+ * @param allowUids the uids a listener accepts, or null for everyone: the {@code allowUids} option, else everyone on
+ *     a socket file (its mode decides) and only this process's uid on an abstract name, which has no file and so no
+ *     mode
  */
 record UnixConfig(
         Endpoint endpoint,
@@ -21,7 +24,7 @@ record UnixConfig(
         NettyEngine engine,
         SocketPath path,
         int mode,
-        @Nullable Set<Integer> allowUids) {
+        @Nullable AllowedUids allowUids) {
 
     static UnixConfig of(Endpoint endpoint, LinkConfig link) {
         NettyEngine engine = endpoint.get(UnixOptions.IO).resolve();
@@ -30,13 +33,18 @@ record UnixConfig(
             throw new EndpointException("mode does not apply to " + endpoint
                     + ": abstract sockets have no file, so no permissions; restrict peers with allowUids");
         }
-        return new UnixConfig(
-                endpoint,
-                link,
-                engine,
-                path,
-                endpoint.get(UnixOptions.MODE),
-                endpoint.find(UnixOptions.ALLOW_UIDS).orElse(null));
+        return new UnixConfig(endpoint, link, engine, path, endpoint.get(UnixOptions.MODE), allowUids(endpoint, path));
+    }
+
+    private static @Nullable AllowedUids allowUids(Endpoint endpoint, SocketPath path) {
+        AllowedUids allowed = endpoint.find(UnixOptions.ALLOW_UIDS)
+                .orElse(path.isAbstract() ? AllowedUids.of(Uids.own()) : AllowedUids.ANY);
+        return allowed.isAny() ? null : allowed;
+    }
+
+    /** Whether the uid filter is the abstract socket's default rather than the endpoint's {@code allowUids}. */
+    boolean defaultUidFilter() {
+        return endpoint.find(UnixOptions.ALLOW_UIDS).isEmpty();
     }
 
     StreamFramer framer() {

@@ -1,6 +1,7 @@
 package dev.conduit.ipc.unix.internal;
 
 import dev.conduit.core.ConnectFailedException;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLink;
@@ -22,7 +23,8 @@ final class UnixConnector {
     static CompletableFuture<Void> connect(UnixConfig config, TransportContext runtime, LinkBinder binder) {
         NettyLoops loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
         UnixLinkFacts facts = new UnixLinkFacts(config.path().endpoint(), false);
-        NettyLink link = new NettyLink(config.framer(), binder, facts, facts);
+        NettyLink link = new NettyLink(
+                config.framer(), binder, facts, facts, InboundBudget.of(runtime).account(config.endpoint()));
         Bootstrap b = new Bootstrap()
                 .group(loops.group())
                 .channelFactory(UnixChannels.stream(loops.engine()))

@@ -130,6 +130,15 @@ class RingTest {
     }
 
     @Test
+    void aRingWhoseHeadIsNotAlignedIsAFramingErrorNotAMisalignedAccess() {
+        memory.putLong(RingDescriptor.HEAD_OFFSET, 3);
+        assertThatThrownBy(() -> new RingReader(memory, 0, CAPACITY))
+                .isInstanceOf(FramingException.class)
+                .hasMessageContaining("corrupt shared-memory record at position 3")
+                .hasMessageContaining("not 8-byte aligned");
+    }
+
+    @Test
     void corruptHeadersAreProtocolErrorsNotReadsOutOfBounds() {
         int data = RingDescriptor.META_LENGTH;
         for (int badLength :

@@ -19,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,19 +62,10 @@ class ShmBadPeerTest {
         final Channel<byte[]> accepted;
 
         Rogue() throws Exception {
-            socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-            socket.connect(UnixDomainSocketAddress.of(ShmFiles.socketPath(dir, name)));
-            segment = Segment.create(ShmFiles.newSegmentPath(dir, name), RING, RING);
-            Handshake.writeHello(
-                    socket,
-                    new Handshake.Hello(
-                            false,
-                            RING,
-                            RING,
-                            ProcessHandle.current().pid(),
-                            segment.path().toString()));
-            assertThat(Handshake.readAnswer(socket).accepted()).isTrue();
-            segment.unlink();
+            RawClient raw = RawClient.connect(dir, name, RING, false);
+            socket = raw.socket();
+            segment = raw.segment();
+            assertThat(raw.answer().accepted()).isTrue();
             accepted = listener.accept(TIMEOUT);
             assertThat(accepted).isNotNull();
         }
@@ -95,6 +87,7 @@ class ShmBadPeerTest {
         @Override
         public void close() throws IOException {
             socket.close();
+            segment.unmap();
         }
     }
 
@@ -188,6 +181,25 @@ class ShmBadPeerTest {
         } finally {
             Files.deleteIfExists(elsewhere);
         }
+        assertStillServing();
+    }
+
+    @Test
+    void aSegmentWithAValidHeaderAndGarbageRingsIsRefusedAsNotFreshAndUnmapped() throws Exception {
+        Random random = new Random(14);
+        RawClient raw = RawClient.connect(dir, name, RING, false, segment -> {
+            ByteBuffer b = segment.buffer();
+            for (int i = Segment.HEADER_LENGTH; i < b.capacity(); i++) {
+                b.put(i, (byte) random.nextInt());
+            }
+        });
+        raw.socket().close();
+        raw.segment().unmap();
+        assertThat(raw.answer().accepted()).isFalse();
+        assertThat(raw.answer().message()).contains("is not a fresh segment: the client-to-server ring's tail is");
+        assertThat(Files.readAllLines(Path.of("/proc/self/maps")))
+                .as("the refused segment, unmapped by the listener at once")
+                .noneMatch(line -> line.contains(dir.toString()));
         assertStillServing();
     }
 

@@ -42,7 +42,7 @@ class ShmInboundTest {
     /** Counts what the inbound side asks of its link. */
     private static final class Owner implements ShmInbound.Owner {
         final AtomicInteger claimsReleased = new AtomicInteger();
-        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
         final AtomicInteger spaceFreed = new AtomicInteger();
 
         @Override
@@ -56,9 +56,12 @@ class ShmInboundTest {
         }
 
         @Override
-        public void failFromReceiver(RuntimeException error) {
+        public void failFromReceiver(Throwable error) {
             failure.set(error);
         }
+
+        @Override
+        public void beforeDelivery() {}
     }
 
     /** Records each frame's first byte and the thread that delivered it. */
@@ -78,7 +81,7 @@ class ShmInboundTest {
 
     @AfterEach
     void closeInbound() {
-        inbound.close(); // releases a half-assembled message, which the leak check would report
+        inbound.close(true); // releases a half-assembled message, which the leak check would report
     }
 
     private void send(int first, int size) {
@@ -316,7 +319,7 @@ class ShmInboundTest {
                     .isFalse();
             assertThat(inbound.park()).as("nor park").isFalse();
             Future<?> closer = threads.submit(() -> {
-                inbound.close();
+                inbound.close(true);
                 order.add("closed");
             });
             await().atMost(Duration.ofSeconds(30)).until(inbound::isEnding); // the close has begun

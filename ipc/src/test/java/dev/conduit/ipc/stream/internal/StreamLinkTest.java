@@ -7,6 +7,7 @@ import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.StreamFramer;
 import dev.conduit.core.testkit.ResourceCheck;
@@ -101,7 +102,8 @@ class StreamLinkTest {
                 PooledByteBufAllocator.DEFAULT,
                 Endpoint.parse("test:local"),
                 Endpoint.parse("test:remote"),
-                IpcThreads.of(context));
+                IpcThreads.of(context),
+                InboundBudget.of(context).account(Endpoint.parse("test:local")));
         link.setReadPaused(paused);
         link.start(l -> new LinkListener() {
             @Override

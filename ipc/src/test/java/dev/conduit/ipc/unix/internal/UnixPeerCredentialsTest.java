@@ -11,11 +11,18 @@ import dev.conduit.core.Listener;
 import dev.conduit.core.testkit.PeerProcess;
 import dev.conduit.ipc.PeerCredentials;
 import dev.conduit.ipc.testing.CapturedStderr;
+import dev.conduit.ipc.testing.ChildOutput;
+import dev.conduit.ipc.testing.ConnectProbeMain;
 import dev.conduit.ipc.testing.Ids;
+import dev.conduit.ipc.testing.OtherUid;
 import dev.conduit.ipc.testing.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Peer credentials on both sides of a unix connection, and the listener's uid filter. */
+/**
+ * Peer credentials on both sides of a unix connection, and the listener's uid filter. The tests that matter run the
+ * peer as another user (uid {@value OtherUid#UID}, through {@link OtherUid}), so that a side that reported its own
+ * uid and pid instead of its peer's would fail them; they are skipped, with the reason, where the test cannot start
+ * such a child (not root).
+ */
 class UnixPeerCredentialsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -97,6 +109,87 @@ class UnixPeerCredentialsTest {
                     .isNull();
             assertThat(listener.channels()).isEmpty();
         }
+    }
+
+    @Test
+    void aPeerOfAnotherUidAndTheListenerEachSeeTheOthersUidAndPid() throws Exception {
+        OtherUid.assumeAvailable();
+        OtherUid.letOthersIn(dir);
+        String uri = "unix://" + dir.resolve("x.sock") + "?io=epoll&mode=0666";
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        conduit.listen(uri, Codecs.text(), ch -> {
+            seen.add(ch.property(PeerCredentials.KEY).map(String::valueOf).orElse("?") + " at " + ch.remoteEndpoint());
+            ch.onMessage(Channel::send);
+        });
+        List<String> out = probe(uri, "ping");
+        assertThat(out).hasSize(2);
+        String childPid = out.get(0).replaceFirst("^connected pid=(\\d+) .*$", "$1");
+        assertThat(out.get(0))
+                .as("what the child of another uid sees of the listener")
+                .isEqualTo("connected pid=" + childPid + " peer "
+                        + new PeerCredentials(
+                                Ids.uid(),
+                                Ids.gid(),
+                                OptionalLong.of(ProcessHandle.current().pid())));
+        assertThat(out.get(1)).isEqualTo("reply: ping");
+        assertThat(seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("what the listener sees of the child")
+                .isEqualTo(new PeerCredentials(OtherUid.UID, OtherUid.UID, OptionalLong.of(Long.parseLong(childPid)))
+                        + " at unix:pid:" + childPid);
+    }
+
+    @Test
+    void aPeerOfAnotherUidOutsideAllowUidsIsRefusedBeforeTheAppSeesIt() throws Exception {
+        OtherUid.assumeAvailable();
+        OtherUid.letOthersIn(dir);
+        String uri = "unix://" + dir.resolve("r.sock") + "?io=epoll&mode=0666&allowUids=" + Ids.uid();
+        try (CapturedStderr log = new CapturedStderr()) {
+            Listener<String> listener = conduit.listen(uri, Codecs.text(), ch -> ch.onMessage(Channel::send));
+            List<String> out = probe(uri, "ping");
+            assertThat(out).as("the child's view").last().asString().matches("(closed|failed): .*");
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(log.text())
+                            .contains("uid " + OtherUid.UID + " is not in allowUids=[" + Ids.uid() + "]"));
+            assertThat(listener.channels()).isEmpty();
+        }
+        assertThat(probeAsSelf(uri)).as("the listener's own uid is allowed").isEqualTo("reply: ping");
+    }
+
+    @Test
+    void anAbstractSocketRefusesAnotherUidByDefaultAndAcceptsItWithAllowUidsStar() throws Exception {
+        OtherUid.assumeAvailable();
+        String name = "conduit-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        String closed = "unix:@" + name + "-own";
+        try (CapturedStderr log = new CapturedStderr()) {
+            Listener<String> own = conduit.listen(closed, Codecs.text(), ch -> ch.onMessage(Channel::send));
+            assertThat(probe(closed, "ping")).last().asString().matches("(closed|failed): .*");
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(log.text())
+                            .contains("uid " + OtherUid.UID + " is not in allowUids=[" + Ids.uid() + "]")
+                            .contains("an abstract socket has no file mode"));
+            assertThat(own.channels()).isEmpty();
+        }
+        assertThat(probeAsSelf(closed)).as("its own uid is served").isEqualTo("reply: ping");
+        String open = "unix:@" + name + "-all?allowUids=*";
+        conduit.listen(open, Codecs.text(), ch -> ch.onMessage(Channel::send));
+        assertThat(probe(open, "ping")).as("allowUids=* admits everyone").last().isEqualTo("reply: ping");
+    }
+
+    /** Runs {@link ConnectProbeMain} as another uid against {@code uri}; its output lines. */
+    private static List<String> probe(String uri, String... messages) {
+        List<String> args = new ArrayList<>(List.of("--peer", uri));
+        args.addAll(List.of(messages));
+        return ChildOutput.run(OtherUid.command(List.of(), ConnectProbeMain.class, args.toArray(String[]::new)))
+                .lines()
+                .toList();
+    }
+
+    private String probeAsSelf(String uri) throws Exception {
+        Channel<String> ch = conduit.connect(uri, Codecs.text());
+        ch.send("ping");
+        String reply = ch.receive(WAIT);
+        ch.close();
+        return "reply: " + reply;
     }
 
     @Test

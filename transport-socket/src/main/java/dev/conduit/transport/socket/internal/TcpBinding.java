@@ -3,6 +3,7 @@ package dev.conduit.transport.socket.internal;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.Binding;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLoops;
@@ -33,6 +34,7 @@ final class TcpBinding implements Binding {
     /** Binds synchronously. */
     static TcpBinding bind(TcpConfig config, TransportContext runtime, LinkBinder binder) {
         NettyLoops loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
+        InboundBudget budget = InboundBudget.of(runtime);
         SslContext ssl = config.tls() == null ? null : config.tls().serverContext(config.endpoint(), runtime);
         InetSocketAddress address = Addresses.resolve(config.endpoint());
         String side = config.scheme() + " listener";
@@ -46,7 +48,7 @@ final class TcpBinding implements Binding {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        TcpPipeline.install(ch, config, ssl, null, 0, binder, side);
+                        TcpPipeline.install(ch, config, ssl, null, 0, binder, side, budget);
                     }
                 });
         TcpPipeline.socketOptions(

@@ -1,6 +1,7 @@
 package dev.conduit.transport.socket.internal;
 
 import dev.conduit.core.ConnectFailedException;
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.netty.NettyLink;
@@ -22,6 +23,7 @@ final class TcpConnector {
     private final TcpConfig config;
     private final NettyLoops loops;
     private final TransportContext runtime;
+    private final InboundBudget budget;
     private final @Nullable SslContext ssl;
     private final String host;
     private final int port;
@@ -29,6 +31,7 @@ final class TcpConnector {
     TcpConnector(TcpConfig config, TransportContext runtime) {
         this.config = config;
         this.runtime = runtime;
+        this.budget = InboundBudget.of(runtime);
         this.loops = NettyLoops.of(runtime, config.engine(), config.link().idle());
         this.ssl = config.tls() == null ? null : config.tls().clientContext(config.endpoint(), runtime);
         this.host = config.endpoint().host();
@@ -53,8 +56,8 @@ final class TcpConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        NettyLink link =
-                                TcpPipeline.install(ch, config, ssl, host, port, binder, config.scheme() + " client");
+                        NettyLink link = TcpPipeline.install(
+                                ch, config, ssl, host, port, binder, config.scheme() + " client", budget);
                         link.activeFuture().whenComplete((v, e) -> {
                             if (e == null) {
                                 result.complete(null);

@@ -1,5 +1,6 @@
 package dev.conduit.transport.socket.internal;
 
+import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.StreamFramer;
 import dev.conduit.core.spi.netty.NettyEngine;
@@ -92,6 +93,7 @@ final class TcpPipeline {
      * @param ssl the TLS context, or null for plaintext
      * @param serverHost for a client, the host it connects to (for SNI and host verification); null on a listener
      * @param side names this end in log lines
+     * @param budget the runtime's budget for partly received frames
      */
     static NettyLink install(
             Channel ch,
@@ -100,7 +102,8 @@ final class TcpPipeline {
             @Nullable String serverHost,
             int serverPort,
             LinkBinder binder,
-            String side) {
+            String side,
+            InboundBudget budget) {
         ChannelPipeline p = ch.pipeline();
         if (!config.idleTimeout().isZero()) {
             p.addLast("idle-timeout", new IdleTimeoutHandler(config.idleTimeout()));
@@ -112,7 +115,11 @@ final class TcpPipeline {
         }
         TcpLinkFacts facts = new TcpLinkFacts(config.scheme());
         NettyLink link = new NettyLink(
-                StreamFramer.of(config.link().framing(), config.link().maxFrame()), binder, facts, facts);
+                StreamFramer.of(config.link().framing(), config.link().maxFrame()),
+                binder,
+                facts,
+                facts,
+                budget.account(config.endpoint()));
         p.addLast("link", link);
         return link;
     }
