@@ -38,7 +38,9 @@ public record TransportCase(
                         "shm",
                         "shm://rpc-" + ProcessHandle.current().pid() + "?dir=" + TestServers.tempDir(),
                         TestServers::childProcess),
-                new TransportCase("pipe", "pipe:", TestServers::pipeChildren, false));
+                new TransportCase("pipe", "pipe:", TestServers::pipeChildren, false),
+                // Through a real nats-server, started on first use.
+                new TransportCase("nats", "nats://" + TestServers.NATS_SERVER + "/rpc.suite", TestServers::nats));
     }
 
     TestServers.Handle startServer() {

@@ -6,6 +6,7 @@ import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Framing;
+import dev.conduit.core.InstanceWatch;
 import dev.conduit.core.Option;
 import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.LinkBinder;
@@ -20,6 +21,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code nats://host:port[,host:port...]/subject}: channels as sessions over core NATS. {@code listen} joins the
@@ -78,6 +81,20 @@ public final class NatsTransport implements Transport {
             throw new BindFailedException(endpoint.toString(), reason(e), unwrap(e));
         }
         return NatsBinding.bind(client, target, config, settings, binder, config.connectTimeout());
+    }
+
+    /** The instances listening on the subject; null for an endpoint that names one instance already. */
+    @Override
+    public @Nullable InstanceWatch watchInstances(
+            Endpoint endpoint, LinkConfig config, TransportContext context, Consumer<List<Endpoint>> onChange) {
+        NatsTarget target = coreTarget(endpoint);
+        SessionSettings.of(endpoint);
+        if (endpoint.find(NatsOptions.INSTANCE).isPresent()) {
+            return null;
+        }
+        NatsConnections connections = NatsConnections.of(context);
+        return InstanceWatcher.start(
+                target, endpoint, onChange, context, () -> connections.client(target, config.connectTimeout()));
     }
 
     private static NatsTarget coreTarget(Endpoint endpoint) {
