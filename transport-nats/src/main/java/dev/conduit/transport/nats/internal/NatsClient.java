@@ -64,27 +64,38 @@ final class NatsClient implements AutoCloseable {
                 .scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Connects on a thread of {@code pool}; the future fails with the client's reason if no server takes us. */
+    /**
+     * Connects on a thread of {@code pool}; the future fails with the client's reason if no server takes us, at once
+     * when a server refuses the login (the NATS client itself waits out its per-server timeout, which the pool's
+     * thread then does alone; a connection that comes up after the future failed is closed).
+     */
     static CompletableFuture<NatsClient> connect(
             NatsTarget target, Duration timeout, TransportContext context, ExecutorService pool) {
         NatsTarget.ConnectionKey key = target.connectionKey();
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    Options options = NatsLogin.options(target, timeout, context, pool)
-                            .connectionListener(NatsClient::connectionEvent)
-                            .errorListener(new ErrorLogger())
-                            .build();
-                    try {
-                        return new NatsClient(Nats.connect(options), key, context, pool);
-                    } catch (Exception e) {
-                        if (e instanceof InterruptedException) {
-                            Thread.currentThread().interrupt();
-                        }
-                        String why = e.getMessage() == null ? e.toString() : e.getMessage();
-                        throw new ConduitException("no NATS server of " + key + " took the connection: " + why, e);
-                    }
-                },
-                pool);
+        CompletableFuture<NatsClient> result = new CompletableFuture<>();
+        Options options = NatsLogin.options(target, timeout, context, pool)
+                .connectionListener(NatsClient::connectionEvent)
+                .errorListener(new ErrorLogger(key, result))
+                .build();
+        pool.execute(() -> {
+            Connection connection;
+            try {
+                connection = Nats.connect(options);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                result.completeExceptionally(
+                        new ConduitException("no NATS server of " + key + " took the connection: " + why, e));
+                return;
+            }
+            NatsClient client = new NatsClient(connection, key, context, pool);
+            if (!result.complete(client)) {
+                client.closeQuietly();
+            }
+        });
+        return result;
     }
 
     /** The NATS client's own connection, for JetStream and listeners. */
@@ -203,6 +214,14 @@ final class NatsClient implements AutoCloseable {
         }
     }
 
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         ticker.cancel(false);
@@ -221,15 +240,33 @@ final class NatsClient implements AutoCloseable {
     private static void connectionEvent(Connection c, ConnectionListener.Events event) {
         switch (event) {
             case DISCONNECTED, RECONNECTED, LAME_DUCK ->
-                log.info("NATS connection {}: {}", event.getEvent(), c.getConnectedUrl());
+                log.info("NATS connection {} (server {})", event.getEvent(), c.getConnectedUrl());
             default -> log.debug("NATS connection {}", event.getEvent());
         }
     }
 
-    /** Logs what the NATS client reports, without secrets (it never sees our endpoints' text). */
+    /**
+     * Logs what the NATS client reports, without secrets (it never sees our endpoints' text), and fails a connect
+     * that is still under way when the server refuses the login.
+     */
     private static final class ErrorLogger implements ErrorListener {
+        private final NatsTarget.ConnectionKey key;
+        private final CompletableFuture<NatsClient> connecting;
+
+        ErrorLogger(NatsTarget.ConnectionKey key, CompletableFuture<NatsClient> connecting) {
+            this.key = key;
+            this.connecting = connecting;
+        }
+
         @Override
         public void errorOccurred(Connection conn, String error) {
+            String lower = error.toLowerCase(java.util.Locale.ROOT);
+            boolean login = lower.contains("authorization") || lower.contains("authentication");
+            if (login
+                    && connecting.completeExceptionally(
+                            new ConduitException("the NATS server of " + key + " refused the login: " + error))) {
+                return;
+            }
             log.warn("NATS server reports: {}", error);
         }
 

@@ -23,6 +23,8 @@ final class NatsLogin {
     private static final int OUTGOING_QUEUE = 1 << 20;
     /** Bytes kept while reconnecting; sessions that lose more see a gap. */
     private static final long RECONNECT_BUFFER = 64L << 20;
+    /** How long one attempt on one server may take: the NATS client's own default. */
+    private static final Duration PER_SERVER_TIMEOUT = Duration.ofSeconds(2);
 
     static Options.Builder options(
             NatsTarget target, Duration connectTimeout, TransportContext context, ExecutorService pool) {
@@ -30,7 +32,8 @@ final class NatsLogin {
         Options.Builder b = new Options.Builder()
                 .servers(target.serverUrls().toArray(new String[0]))
                 .connectionName("conduit-" + context.runtimeName())
-                .connectionTimeout(connectTimeout)
+                // Per server and attempt; a server that refuses the login keeps the attempt until this passes.
+                .connectionTimeout(min(connectTimeout, PER_SERVER_TIMEOUT))
                 .executor(pool)
                 .connectThreadFactory(context.threadFactory("nats-connect"))
                 .callbackThreadFactory(context.threadFactory("nats-callback"))
@@ -56,6 +59,10 @@ final class NatsLogin {
             b.sslContext(sslContext(target));
         }
         return b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static SSLContext sslContext(NatsTarget target) {
