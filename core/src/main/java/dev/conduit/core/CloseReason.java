@@ -47,6 +47,21 @@ public record CloseReason(
         return new CloseReason(Kind.PEER, detail, null);
     }
 
+    /**
+     * The peer closed the channel because it refused what this side sent; {@code why} is the peer's own words, for
+     * example {@code "frame of 2048 bytes exceeds the limit of 1024 bytes (maxFrame=1024)"}. Transports that can
+     * carry it (inproc, shm) report this; plain byte streams cannot (see {@link #MAY_HAVE_REFUSED}).
+     */
+    public static CloseReason refusedByPeer(String why) {
+        return new CloseReason(Kind.PEER, "the peer refused what this side sent: " + why, null);
+    }
+
+    /**
+     * The detail of an I/O error that closed a byte-stream channel (tcp, unix, fifo, pipe): a peer that refuses a
+     * frame over its {@code maxFrame} just closes the stream, which this side sees as such an error.
+     */
+    public static final String MAY_HAVE_REFUSED = "the peer may have refused a frame over its maxFrame";
+
     @Override
     public String toString() {
         String text = switch (kind) {

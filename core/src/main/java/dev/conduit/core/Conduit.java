@@ -95,6 +95,18 @@ public final class Conduit implements AutoCloseable {
     }
 
     /**
+     * Checks {@code endpoint} as {@link #connect(Endpoint, Codec)} does before it connects, without connecting: a
+     * transport serves its scheme, every option is known and valid, and the address has the transport's form (a host
+     * and port, an absolute path, a name). For code that takes a URI now and connects later, such as an RPC channel.
+     *
+     * @throws EndpointException with the message {@code connect} would give (a {@link TransportNotFoundException} for
+     *     an unknown scheme)
+     */
+    public void checkConnect(Endpoint endpoint) {
+        core.checkConnect(Objects.requireNonNull(endpoint));
+    }
+
+    /**
      * Listens on {@code uri}; {@code onAccept} is called for each accepted channel (on a handler thread) before any
      * of its messages is delivered, typically to set its handler with {@link Channel#onMessage}.
      *

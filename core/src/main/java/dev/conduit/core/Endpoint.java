@@ -26,6 +26,11 @@ import org.jspecify.annotations.Nullable;
  * {@code ?}. Percent-escapes ({@code %20}) are decoded in addresses and option values. Options can also be set in
  * code with {@link #with(Option, Object)}.
  *
+ * <h2>Secrets</h2>
+ * {@link #toString()}, which every message, exception and log line uses, writes {@code ***} for the value of each
+ * {@linkplain #isSecret(String) secret option} (such as {@code tls.key}, whose path is a secret) and for the password
+ * of a {@code user:password@host} address. {@link #toUri()} is the whole URI, for code that hands the endpoint on.
+ *
  * <p>Endpoints are immutable values, safe to share between threads.
  */
 public final class Endpoint {
@@ -131,6 +136,11 @@ public final class Endpoint {
         throw new EndpointException(this + " has port '" + p + "'; expected a number from 0 to 65535");
     }
 
+    /** How this endpoint's URI begins: {@code tcp://}, or {@code pipe:} for an opaque one. */
+    private String prefix() {
+        return scheme + (hierarchical ? "://" : ":");
+    }
+
     /** The options given in the URI or set in code, by name, in their text form. */
     public Map<String, String> options() {
         return options;
@@ -187,7 +197,7 @@ public final class Endpoint {
             if (option == null) {
                 String names = String.join(", ", byName.keySet());
                 throw new EndpointException(
-                        "unknown option '" + e.getKey() + "' in " + this + "; " + scheme + ":// accepts " + names);
+                        "unknown option '" + e.getKey() + "' in " + this + "; " + prefix() + " accepts " + names);
             }
             option.parse(e.getValue());
         }
@@ -207,17 +217,56 @@ public final class Endpoint {
         return Objects.hash(scheme, address, options);
     }
 
-    /** The URI form, which {@link #parse} reads back to an equal endpoint. */
+    /** The whole URI, secrets included, which {@link #parse} reads back to an equal endpoint. */
+    public String toUri() {
+        return format(false);
+    }
+
+    /**
+     * The URI for people to read: like {@link #toUri()}, with {@code ***} for the value of every {@linkplain
+     * #isSecret(String) secret option} and for the password of a {@code user:password@host} address. Without secrets
+     * it is the whole URI.
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(scheme).append(hierarchical ? "://" : ":");
-        sb.append(encode(address, false));
+        return format(true);
+    }
+
+    /**
+     * Whether an option's value is a secret that is never printed: the one rule for every transport. A name is
+     * secret if its last part (after the last {@code .}) ends, in any case, in {@code key}, {@code password}, {@code
+     * passphrase}, {@code secret}, {@code token} or {@code creds}, as {@code tls.key} does.
+     */
+    public static boolean isSecret(String optionName) {
+        String last = optionName.substring(optionName.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        for (String word : SECRET_WORDS) {
+            if (last.endsWith(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] SECRET_WORDS = {"key", "password", "passphrase", "secret", "token", "creds"};
+    private static final String MASK = "***";
+
+    private String format(boolean redact) {
+        StringBuilder sb = new StringBuilder(prefix());
+        sb.append(encode(redact ? withoutPassword(address) : address, false));
         char sep = '?';
         for (Map.Entry<String, String> e : options.entrySet()) {
-            sb.append(sep).append(encode(e.getKey(), true)).append('=').append(encode(e.getValue(), true));
+            String value = redact && isSecret(e.getKey()) ? MASK : e.getValue();
+            sb.append(sep).append(encode(e.getKey(), true)).append('=').append(encode(value, true));
             sep = '&';
         }
         return sb.toString();
+    }
+
+    /** {@code user:password@host} as {@code user:***@host}; any other address as it is. */
+    private String withoutPassword(String a) {
+        int at = a.lastIndexOf('@');
+        int colon = at < 0 ? -1 : a.indexOf(':');
+        return hierarchical && colon >= 0 && colon < at ? a.substring(0, colon + 1) + MASK + a.substring(at) : a;
     }
 
     private static EndpointException malformed(String uri, String why) {

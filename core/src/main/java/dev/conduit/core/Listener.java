@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * callback given there, or wait for {@link #accept(Duration)}.
  *
  * <p>Closing a listener stops accepting and closes every channel it accepted; for socket files it also removes the
- * file. Thread-safe.
+ * file. {@link #stopAccepting()} does the first part only. Thread-safe.
  *
  * @param <T> the message type of accepted channels
  */
@@ -44,8 +44,16 @@ public interface Listener<T> extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Whether the listener still accepts. */
+    /** Whether the listener still accepts: neither {@link #stopAccepting()} nor {@link #close()} was called. */
     boolean isOpen();
+
+    /**
+     * Stops accepting and releases the listening endpoint at once (its port, socket file or name), leaving the
+     * channels already accepted open: the first step of a graceful shutdown, so that a process that drains for a
+     * while neither takes new peers nor keeps its address. {@link #close()} later closes those channels too.
+     * Idempotent. (On {@code udp://}, whose channels share the listener's socket, they close with it.)
+     */
+    void stopAccepting();
 
     /** Completes when the listener and all its channels are closed. */
     CompletableFuture<Void> closeFuture();

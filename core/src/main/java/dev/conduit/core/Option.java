@@ -132,7 +132,8 @@ public final class Option<V> {
         try {
             return Objects.requireNonNull(parser.apply(text.trim()));
         } catch (RuntimeException e) {
-            throw new EndpointException("option " + name + "=" + text + " is not valid: expected " + expected);
+            String shown = Endpoint.isSecret(name) ? "***" : text;
+            throw new EndpointException("option " + name + "=" + shown + " is not valid: expected " + expected);
         }
     }
 

@@ -355,6 +355,20 @@ class ChannelBehaviourTest {
     }
 
     @Test
+    void aFrameOverThePeersMaxFrameClosesTheSenderWithThePeersReason() throws Exception {
+        listener = conduit.listen("inproc://*?maxFrame=1k", Codecs.text());
+        Channel<String> sender = conduit.connect(listener.endpoint().without(ChannelOptions.MAX_FRAME), Codecs.text());
+        server();
+        sender.send("x".repeat(2048));
+        CloseReason reason = sender.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.PEER);
+        assertThat(reason.detail())
+                .isEqualTo("the peer refused what this side sent: frame of 2048 bytes exceeds the limit of 1024 bytes"
+                        + " (maxFrame=1024)");
+        assertThatThrownBy(() -> sender.receive(WAIT)).hasMessageContaining("maxFrame=1024");
+    }
+
+    @Test
     void anEncoderFailureFailsOnlyThatSend() throws Exception {
         Codec<String> picky = Codec.of(
                 s -> {

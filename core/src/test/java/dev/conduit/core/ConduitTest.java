@@ -2,6 +2,7 @@ package dev.conduit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,22 @@ class ConduitTest {
             assertThatThrownBy(() -> conduit.listen("inproc://a?framing=line", Codecs.text()))
                     .isInstanceOf(EndpointException.class)
                     .hasMessage("framing=line is not supported by inproc://; supported: none");
+        }
+    }
+
+    @Test
+    void checkConnectRefusesWhatConnectWouldRefuseWithTheSameMessage() {
+        try (Conduit conduit = Conduit.create()) {
+            for (String uri : new String[] {"gopher://x", "inproc://a?maxFrme=1k", "inproc://a/b", "shm://orders"}) {
+                Endpoint e = Endpoint.parse(uri);
+                Throwable fromConnect = catchThrowable(() -> conduit.connect(e, Codecs.text()));
+                assertThat(fromConnect).as(uri).isInstanceOf(EndpointException.class);
+                assertThatThrownBy(() -> conduit.checkConnect(e))
+                        .as(uri)
+                        .isInstanceOf(fromConnect.getClass())
+                        .hasMessage(fromConnect.getMessage());
+            }
+            conduit.checkConnect(Endpoint.parse("inproc://nobody-listens-yet"));
         }
     }
 

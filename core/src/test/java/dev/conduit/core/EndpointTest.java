@@ -47,6 +47,25 @@ class EndpointTest {
     }
 
     @Test
+    void secretsArePrintedAsStarsButKeptInTheUri() {
+        Endpoint e = Endpoint.parse(
+                "tcps://h:1?tls.cert=/etc/app/cert.pem&tls.key=/etc/app/secret.key&x.apiToken=t0k3n&tls.trust=/ca.pem");
+        assertThat(e.toString())
+                .isEqualTo("tcps://h:1?tls.cert=/etc/app/cert.pem&tls.key=***&x.apiToken=***&tls.trust=/ca.pem");
+        assertThat(e.toUri()).contains("tls.key=/etc/app/secret.key").contains("x.apiToken=t0k3n");
+        assertThat(Endpoint.parse(e.toUri())).isEqualTo(e);
+        assertThat(Endpoint.parse("nats://alice:hunter2@h:4222/orders").toString())
+                .isEqualTo("nats://alice:***@h:4222/orders");
+        assertThat(Endpoint.parse("shm://orders@1234").toString()).isEqualTo("shm://orders@1234");
+        assertThat(Endpoint.isSecret("tls.key")).isTrue();
+        assertThat(Endpoint.isSecret("tls.clientAuth")).isFalse();
+        assertThat(Endpoint.isSecret("maxFrame")).isFalse();
+        assertThatThrownBy(() -> Option.integer("db.password", 0, 0, 9, "x").parse("s3cret"))
+                .hasMessageNotContaining("s3cret")
+                .hasMessageContaining("db.password=***");
+    }
+
+    @Test
     void typedOptionsCanBeSetInCode() {
         Endpoint e = Endpoint.of("tcp", "localhost:7000")
                 .with(ChannelOptions.MAX_FRAME, 1024)

@@ -20,7 +20,7 @@ import java.util.Objects;
  * // parent
  * Channel<String> worker = Pipes.spawn(conduit, new ProcessBuilder("python3", "worker.py"), Codecs.text());
  * // child (Java)
- * Channel<String> parent = Pipes.stdio(conduit, Codecs.text());   // from here on, System.out goes to stderr
+ * Channel<String> parent = Pipes.stdio(conduit, Codecs.text());   // while it is open, System.out goes to stderr
  * }</pre>
  *
  * <h2>The child process</h2>
@@ -34,10 +34,11 @@ import java.util.Objects;
  *
  * <h2>In the child</h2>
  *
- * {@link #stdio} takes over the process's stdin and stdout for one channel. From then on {@code System.out} is {@code
- * System.err}, so stray prints land on stderr instead of corrupting the stream, and {@code System.in} yields no bytes:
- * its reads wait until the channel closes, then report end of stream (so a loop that "serves until stdin closes"
- * still works). Output that bypasses {@code System.out} (a {@code PrintStream} saved before the call, {@code
+ * {@link #stdio} takes over the process's stdin and stdout for one channel. While it is open {@code System.out} is
+ * {@code System.err}, so stray prints land on stderr instead of corrupting the stream, and {@code System.in} yields no
+ * bytes: its reads wait until the channel closes, then report end of stream (so a loop that "serves until stdin
+ * closes" still works). When the channel closes, {@code System.out} is set back to what it was; stdout itself closed
+ * with the channel, so later output there goes nowhere. Output that bypasses {@code System.out} (a {@code PrintStream} saved before the call, {@code
  * FileDescriptor.out}, native code, or JVM messages unless the child runs with {@code -XX:+DisplayVMOutputToStderr})
  * is not guarded: take the channel first thing in {@code main}. Stdin and stdout serve one channel per process.
  *

@@ -164,6 +164,13 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private volatile @Nullable MessageHandler<T> directHandler;
 
     private volatile boolean linkClosed;
+    /**
+     * On a byte stream: whether this side sent a message after the last one it received. A peer that refuses a frame
+     * over its {@code maxFrame} can only drop the stream, so a drop in that state gets {@link
+     * CloseReason#MAY_HAVE_REFUSED} as its detail. Written only when it changes.
+     */
+    private volatile boolean unansweredSend;
+
     private boolean closeDelivered;
     private volatile @Nullable CloseReason reason;
     private @Nullable CompletableFuture<Void> writableFuture;
@@ -207,6 +214,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (r != null) {
             return CompletableFuture.failedFuture(new ChannelClosedException(r));
         }
+        noteSend();
         ByteBuf buf;
         try {
             buf = encode(message);
@@ -234,6 +242,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         if (r != null) {
             throw new ChannelClosedException(r);
         }
+        noteSend();
         ByteBuf buf = encode(message);
         if (link.writeNow(buf)) {
             // Taken at once: nothing pending, no callback, and the buffer is free for the next message.
@@ -254,6 +263,12 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         op.frame = keep(buf);
         write(buf, op, op.frame);
         return true;
+    }
+
+    private void noteSend() {
+        if (!unansweredSend && settings.framing() != Framing.NONE) {
+            unansweredSend = true;
+        }
     }
 
     /**
@@ -580,16 +595,19 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
 
     @Override
     public void onFrame(ByteBuffer frame) {
+        if (unansweredSend) {
+            unansweredSend = false;
+        }
         int size = frame.remaining();
         if (size > settings.maxFrame()) {
-            closeOnError(new FrameTooLargeException(size, settings.maxFrame(), "frame"));
+            refuse(new FrameTooLargeException(size, settings.maxFrame(), "frame"));
             return;
         }
         T message;
         try {
             message = Objects.requireNonNull(codec.decode(frame), "the codec returned null");
         } catch (RuntimeException e) {
-            closeOnError(new CodecException(
+            refuse(new CodecException(
                     "codec " + codec + " cannot decode a " + size + "-byte message on " + this + ": " + e, e));
             return;
         }
@@ -1031,6 +1049,14 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         }
     }
 
+    /** Closes because of what the peer sent; the link tells the peer why if it can. */
+    private void refuse(ConduitException why) {
+        setReason(CloseReason.error(why));
+        if (linkCloseRequested.compareAndSet(false, true)) {
+            link.refuse(why);
+        }
+    }
+
     private void setReason(CloseReason r) {
         CompletableFuture<Void> toFail;
         lock.lock();
@@ -1066,10 +1092,17 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         CompletableFuture<Void> toFail;
         CloseReason r;
         Executor schedule = null;
+        CloseReason told = linkReason;
+        boolean dropped = told.kind() == CloseReason.Kind.PEER
+                || (told.kind() == CloseReason.Kind.ERROR && told.error() instanceof java.io.IOException);
+        if (dropped && told.detail() == null && unansweredSend) {
+            // A byte stream has no way to say why the peer dropped it: say what it may well have been.
+            told = new CloseReason(told.kind(), CloseReason.MAY_HAVE_REFUSED, told.error());
+        }
         lock.lock();
         try {
             if (reason == null) {
-                reason = linkReason;
+                reason = told;
             }
             r = Objects.requireNonNull(reason);
             linkClosed = true;

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -43,6 +44,8 @@ public final class DefaultListener<T> implements Listener<T> {
     private final ArrayDeque<DefaultChannel<T>> backlog = new ArrayDeque<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile boolean open = true;
+    private volatile boolean accepting = true;
+    private final AtomicBoolean bindingClosed = new AtomicBoolean();
     private volatile @Nullable Binding binding;
 
     DefaultListener(
@@ -63,7 +66,7 @@ public final class DefaultListener<T> implements Listener<T> {
         runtime.register(channel);
         channels.add(channel);
         channel.closeFuture().whenComplete((r, e) -> channels.remove(channel));
-        if (!open) {
+        if (!accepting) {
             runtime.handlerExecutor().execute(channel::close);
             return channel;
         }
@@ -121,7 +124,7 @@ public final class DefaultListener<T> implements Listener<T> {
                 if (channel != null) {
                     return channel;
                 }
-                if (!open) {
+                if (!accepting) {
                     throw new ChannelClosedException(CloseReason.LOCAL);
                 }
                 if (nanos <= 0) {
@@ -153,7 +156,34 @@ public final class DefaultListener<T> implements Listener<T> {
 
     @Override
     public boolean isOpen() {
-        return open;
+        return accepting;
+    }
+
+    @Override
+    public void stopAccepting() {
+        lock.lock();
+        try {
+            if (!accepting) {
+                return;
+            }
+            accepting = false;
+            accepted.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        closeBinding();
+    }
+
+    private void closeBinding() {
+        Binding b = binding;
+        if (b == null || !bindingClosed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            b.close();
+        } catch (RuntimeException e) {
+            log.warn("closing {} failed", this, e);
+        }
     }
 
     @Override
@@ -169,19 +199,13 @@ public final class DefaultListener<T> implements Listener<T> {
                 return;
             }
             open = false;
+            accepting = false;
             backlog.clear();
             accepted.signalAll();
         } finally {
             lock.unlock();
         }
-        Binding b = binding;
-        try {
-            if (b != null) {
-                b.close();
-            }
-        } catch (RuntimeException e) {
-            log.warn("closing {} failed", this, e);
-        }
+        closeBinding();
         List<CompletableFuture<CloseReason>> closing = new ArrayList<>();
         channels.forEach(DefaultChannel::markClosing);
         for (DefaultChannel<T> c : channels) {

@@ -139,6 +139,11 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
         return result;
     }
 
+    public void checkConnect(Endpoint endpoint) {
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        resolved.transport().checkConnect(endpoint, resolved.config());
+    }
+
     public <T> Listener<T> listen(Endpoint endpoint, Codec<T> codec, @Nullable Consumer<Channel<T>> onAccept) {
         ensureOpen();
         TransportRegistry.Resolved resolved = transports.resolve(endpoint);

@@ -33,6 +33,9 @@ public final class TransportRegistry {
             "pipe", "dev.conduit:conduit-ipc",
             "fifo", "dev.conduit:conduit-ipc");
 
+    /** How the schemes of {@link #KNOWN_MODULES} are written when their transport is absent (as docs write them). */
+    private static final Map<String, String> KNOWN_PREFIXES = Map.of("pipe", "pipe:");
+
     private final Map<String, Transport> bySchemes;
 
     private TransportRegistry(Map<String, Transport> bySchemes) {
@@ -73,27 +76,30 @@ public final class TransportRegistry {
         if (transport == null) {
             String module = KNOWN_MODULES.get(scheme);
             String message = module != null
-                    ? scheme + ":// needs " + module + " on the classpath"
+                    ? KNOWN_PREFIXES.getOrDefault(scheme, scheme + "://") + " needs " + module + " on the classpath"
                     : "no transport serves " + scheme + "://; schemes available: "
-                            + bySchemes.keySet().stream().map(s -> s + "://").collect(Collectors.joining(", "));
+                            + bySchemes.entrySet().stream()
+                                    .map(e -> e.getValue().uriPrefix(e.getKey()))
+                                    .collect(Collectors.joining(", "));
             throw new TransportNotFoundException(scheme, message);
         }
         List<Option<?>> known = new ArrayList<>(ChannelOptions.ALL);
         known.addAll(transport.options(scheme));
         endpoint.validate(known);
-        Framing framing = pick(endpoint, ChannelOptions.FRAMING, transport.framings(scheme));
-        Idle idle = pick(endpoint, ChannelOptions.IDLE, transport.idles(scheme));
+        String prefix = transport.uriPrefix(scheme);
+        Framing framing = pick(endpoint, prefix, ChannelOptions.FRAMING, transport.framings(scheme));
+        Idle idle = pick(endpoint, prefix, ChannelOptions.IDLE, transport.idles(scheme));
         LinkConfig config = new LinkConfig(
                 framing, endpoint.get(ChannelOptions.MAX_FRAME), idle, endpoint.get(ChannelOptions.CONNECT_TIMEOUT));
         return new Resolved(transport, config, ChannelSettings.of(endpoint, idle, framing));
     }
 
-    private static <E extends Enum<E>> E pick(Endpoint endpoint, Option<E> option, List<E> supported) {
+    private static <E extends Enum<E>> E pick(Endpoint endpoint, String prefix, Option<E> option, List<E> supported) {
         E value = endpoint.find(option).orElse(supported.get(0));
         if (!supported.contains(value)) {
             String names = supported.stream().map(e -> option.format(e)).collect(Collectors.joining(", "));
-            throw new EndpointException(option.name() + "=" + option.format(value) + " is not supported by "
-                    + endpoint.scheme() + "://; supported: " + names);
+            throw new EndpointException(option.name() + "=" + option.format(value) + " is not supported by " + prefix
+                    + "; supported: " + names);
         }
         return value;
     }

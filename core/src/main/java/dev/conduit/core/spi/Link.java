@@ -66,6 +66,17 @@ public interface Link {
      */
     default void endReadNow() {}
 
+    /**
+     * Closes the link because this side refused what the peer sent: {@code why} is a {@link
+     * dev.conduit.core.FrameTooLargeException} (a frame over {@code maxFrame}), another {@link
+     * dev.conduit.core.FramingException} or a {@link dev.conduit.core.CodecException}. A transport that can tell the
+     * peer (it has a side channel, as inproc and shm do) passes the reason on, so that the peer's channel closes with
+     * {@link dev.conduit.core.CloseReason#refusedByPeer}; the default just closes.
+     */
+    default void refuse(Throwable why) {
+        close();
+    }
+
     /** Stops ({@code true}) or resumes ({@code false}) reading from the peer. Any thread; idempotent. */
     void setReadPaused(boolean paused);
 

@@ -21,6 +21,14 @@ public interface Transport {
     /** The URI schemes this transport serves, in lower case, for example {@code tcp} and {@code tcps}. */
     Set<String> schemes();
 
+    /**
+     * How {@code scheme}'s URIs begin, as documentation and messages write them: {@code scheme://} unless the
+     * transport's URIs are opaque, like {@code pipe:}.
+     */
+    default String uriPrefix(String scheme) {
+        return scheme + "://";
+    }
+
     /** Options this transport accepts for {@code scheme}, beyond {@link dev.conduit.core.ChannelOptions#ALL}. */
     default List<Option<?>> options(String scheme) {
         return List.of();
@@ -33,6 +41,15 @@ public interface Transport {
     default List<Idle> idles(String scheme) {
         return List.of(Idle.BLOCK, Idle.BACKOFF, Idle.SPIN);
     }
+
+    /**
+     * Checks {@code endpoint} as {@link #connect} would before any I/O (the form of its address, paths, how its options
+     * go together), without connecting; {@code connect} fails the same way. The runtime has already checked the scheme
+     * and that every option is known and valid. Used to refuse, up front, a target that can never work.
+     *
+     * @throws dev.conduit.core.EndpointException saying what is wrong and what was expected
+     */
+    default void checkConnect(Endpoint endpoint, LinkConfig config) {}
 
     /**
      * Connects to {@code endpoint}. Once the connection is up, calls {@code binder} with the new link, before any

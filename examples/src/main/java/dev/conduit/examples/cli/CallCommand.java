@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
 final class CallCommand implements Callable<Integer> {
     private static final Duration REFLECTION_TIMEOUT = Duration.ofSeconds(10);
 
-    @Parameters(index = "0", paramLabel = "URI", description = "the server's endpoint")
+    @Parameters(index = "0", paramLabel = "URI", converter = Arguments.Uri.class, description = "the server's endpoint")
     String uri;
 
     @Parameters(index = "1", paramLabel = "METHOD|list|describe", description = "pkg.Service/Method, list or describe")
@@ -66,9 +66,10 @@ final class CallCommand implements Callable<Integer> {
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
+            converter = Arguments.Time.class,
             description = "deadline of the call, e.g. 5s (default: none; reflection lookups: 10s)")
     @Nullable
-    String timeout;
+    Duration timeout;
 
     @Option(
             names = {"-H", "--header"},
@@ -106,7 +107,7 @@ final class CallCommand implements Callable<Integer> {
     private CallOptions options(@Nullable Duration fallback) {
         CallOptions options = CallOptions.DEFAULT;
         if (timeout != null) {
-            options = options.withTimeout(Endpoints.duration(timeout));
+            options = options.withTimeout(timeout);
         } else if (fallback != null) {
             options = options.withTimeout(fallback);
         }

@@ -2,11 +2,14 @@ package dev.conduit.examples.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code conduit} command-line tool: {@code listen}, {@code send}, {@code ping}, {@code tour}, the key-value store
  * ({@code kv-server}, {@code kv}) and the RPC tools ({@code call}, {@code health}), over any URI whose transport is on
- * the classpath. Errors print one line, {@code conduit: <message>}, and exit with code 1.
+ * the classpath. Errors print one line, {@code conduit: <message>}, and exit with code 1; usage errors exit with 64.
+ * Only warnings are logged, one line each on stderr, unless {@code --verbose}.
  */
 @Command(
         name = "conduit",
@@ -33,6 +36,14 @@ public final class ConduitCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "log what the libraries say at INFO and DEBUG too, with stack traces (default: warnings)")
+    void verbose(boolean on) {
+        CliLogging.verbose(on);
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -45,16 +56,13 @@ public final class ConduitCli implements Runnable {
         // Usage errors get their own code (sysexits' EX_USAGE), apart from kv's 1 and 2.
         cli.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR);
         cli.getSubcommands().values().forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String message = e.getMessage() != null && (e instanceof RuntimeException) ? e.getMessage() : e.toString();
-            commandLine.getErr().println("conduit: " + message);
-            commandLine.getErr().flush();
-            return 1;
-        });
+        cli.setParameterExceptionHandler(Failures::usage);
+        cli.setExecutionExceptionHandler(Failures::failure);
         return cli;
     }
 
     public static void main(String[] args) {
+        CliLogging.install();
         System.exit(commandLine().execute(args));
     }
 }

@@ -61,9 +61,13 @@ final class Endpoints {
         return endpoint.scheme().equals("pipe");
     }
 
-    /** A duration such as {@code 500ms}, {@code 10s}. */
-    static Duration duration(String text) {
-        return ChannelOptions.CONNECT_TIMEOUT.parse(text);
+    /** A duration as users write it: {@code 500ms}, {@code 10s}, {@code 2m}. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     /** A short printable form of a binary message. */

@@ -9,6 +9,7 @@ import dev.conduit.rpc.health.HealthService;
 import dev.conduit.rpc.health.v1.HealthCheckRequest;
 import dev.conduit.rpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +33,7 @@ final class HealthCommand implements Callable<Integer> {
     /** The exit code of a server that answered, with any status but SERVING. */
     static final int NOT_SERVING = 4;
 
-    @Parameters(index = "0", paramLabel = "URI", description = "the server's endpoint")
+    @Parameters(index = "0", paramLabel = "URI", converter = Arguments.Uri.class, description = "the server's endpoint")
     String uri;
 
     @Parameters(
@@ -43,8 +44,13 @@ final class HealthCommand implements Callable<Integer> {
             description = "pkg.Service (default: the whole server)")
     String service;
 
-    @Option(names = "--timeout", defaultValue = "10s", description = "how long to wait for the answer (default 10s)")
-    String timeout;
+    @Option(
+            names = "--timeout",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            converter = Arguments.Time.class,
+            description = "how long to wait for the answer (default 10s)")
+    Duration timeout;
 
     @Spec
     CommandSpec spec;
@@ -57,7 +63,7 @@ final class HealthCommand implements Callable<Integer> {
             ServingStatus status = ClientCalls.blockingUnary(
                             channel,
                             HealthService.CHECK,
-                            CallOptions.DEFAULT.withTimeout(Endpoints.duration(timeout)),
+                            CallOptions.DEFAULT.withTimeout(timeout),
                             HealthCheckRequest.newBuilder().setService(service).build())
                     .getStatus();
             out.println(status);

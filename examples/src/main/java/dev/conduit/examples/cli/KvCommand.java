@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = "Exit codes: 0 done; 2 NOT_FOUND: <key> (a missing key); 1 <STATUS>: <message> (any other failure).")
 final class KvCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "URI", description = "the server's endpoint")
+    @Parameters(index = "0", paramLabel = "URI", converter = Arguments.Uri.class, description = "the server's endpoint")
     String uri;
 
     @Parameters(index = "1", paramLabel = "OPERATION", description = "put, get, delete, scan or watch")
@@ -48,6 +49,18 @@ final class KvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        need(
+                switch (operation) {
+                    case "put" -> "put KEY VALUE";
+                    case "get" -> "get KEY";
+                    case "delete" -> "delete KEY";
+                    case "scan" -> "scan PREFIX";
+                    case "watch" -> "watch PREFIX";
+                    default ->
+                        throw new ParameterException(
+                                spec.commandLine(),
+                                "unknown operation '" + operation + "'; expected put, get, delete, scan or watch");
+                });
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Conduit conduit = Conduit.builder().name("kv").build();
@@ -55,7 +68,6 @@ final class KvCommand implements Callable<Integer> {
             KvRpc.BlockingClient kv = KvRpc.newBlockingClient(channel);
             switch (operation) {
                 case "put" -> {
-                    need(2, "put KEY VALUE");
                     kv.put(PutRequest.newBuilder()
                             .setKey(args.get(0))
                             .setValue(utf8(args.get(1)))
@@ -63,19 +75,16 @@ final class KvCommand implements Callable<Integer> {
                     out.println("OK");
                 }
                 case "get" -> {
-                    need(1, "get KEY");
                     out.println(
                             kv.get(GetRequest.newBuilder().setKey(args.get(0)).build())
                                     .getValue()
                                     .toStringUtf8());
                 }
                 case "delete" -> {
-                    need(1, "delete KEY");
                     kv.delete(DeleteRequest.newBuilder().setKey(args.get(0)).build());
                     out.println("OK");
                 }
                 case "scan" -> {
-                    need(1, "scan PREFIX");
                     try (ResponseStream<Entry> entries = kv.scan(
                             ScanRequest.newBuilder().setPrefix(args.get(0)).build())) {
                         entries.forEachRemaining(
@@ -83,7 +92,6 @@ final class KvCommand implements Callable<Integer> {
                     }
                 }
                 case "watch" -> {
-                    need(1, "watch PREFIX");
                     try (ResponseStream<Change> changes = kv.watch(
                             WatchRequest.newBuilder().setPrefix(args.get(0)).build())) {
                         while (changes.hasNext()) {
@@ -92,9 +100,7 @@ final class KvCommand implements Callable<Integer> {
                         }
                     }
                 }
-                default ->
-                    throw new IllegalArgumentException(
-                            "unknown operation '" + operation + "'; expected put, get, delete, scan or watch");
+                default -> throw new IllegalStateException(operation); // refused by need() above
             }
             out.flush();
             return 0;
@@ -114,9 +120,14 @@ final class KvCommand implements Callable<Integer> {
         }
     }
 
-    private void need(int n, String usage) {
+    /** Refuses, as a usage error, arguments that do not match {@code usage} ({@code put KEY VALUE}). */
+    private void need(String usage) {
+        int n = usage.split(" ").length - 1;
         if (args.size() != n) {
-            throw new IllegalArgumentException("expected: conduit kv URI " + usage);
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "expected: conduit kv URI " + usage + " (got " + args.size() + " argument"
+                            + (args.size() == 1 ? "" : "s") + " after " + operation + ")");
         }
     }
 

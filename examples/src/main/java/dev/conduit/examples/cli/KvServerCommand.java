@@ -8,11 +8,12 @@ import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.health.HealthService;
 import dev.conduit.rpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,17 +21,31 @@ import picocli.CommandLine.Spec;
  * {@code conduit kv-server URI...}: serves one key-value store on every URI at once (for example tcp and shm), with gRPC's
  * health service (the store {@code conduit.kv.Kv} and the server report SERVING until shutdown) and server reflection,
  * so that {@code conduit health} and {@code conduit call} work on it. Prints {@code listening on <bound URI>} once per
- * URI, in order, then runs until interrupted.
+ * URI, in order, then serves until stopped. SIGTERM or Ctrl-C stops it in order: it stops accepting (its socket files
+ * go at once), turns health NOT_SERVING, sends GOAWAY, lets calls finish for {@code --shutdown-timeout}, ends the rest
+ * with UNAVAILABLE, and exits (with 143 after SIGTERM, as any JVM a signal ends).
  */
 @Command(
         name = "kv-server",
         mixinStandardHelpOptions = true,
         description = "Serve a key-value store, with health and reflection, on one or more URIs at once; print"
-                + " 'listening on <bound URI>' for each.")
+                + " 'listening on <bound URI>' for each. SIGTERM or Ctrl-C stops it in order.")
 final class KvServerCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "URI", description = "endpoints, e.g. tcp://127.0.0.1:7000 shm://kv")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "URI",
+            converter = Arguments.Uri.class,
+            description = "endpoints, e.g. tcp://127.0.0.1:7000 shm://kv")
     List<String> uris;
+
+    @Option(
+            names = "--shutdown-timeout",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            converter = Arguments.Time.class,
+            description = "on SIGTERM, how long calls in flight may finish before they end UNAVAILABLE (default 10s)")
+    Duration shutdownTimeout;
 
     @Spec
     CommandSpec spec;
@@ -43,7 +58,8 @@ final class KvServerCommand implements Callable<Integer> {
             RpcServer.Builder builder = RpcServer.builder(conduit)
                     .addService(KvRpc.bindService(new KvStore()))
                     .addHealthService(health)
-                    .addReflectionService();
+                    .addReflectionService()
+                    .shutdownTimeout(shutdownTimeout);
             uris.forEach(builder::listen);
             try (RpcServer server = builder.start()) {
                 health.setStatus(KvRpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -51,15 +67,26 @@ final class KvServerCommand implements Callable<Integer> {
                     out.println("listening on " + e);
                 }
                 out.flush();
+                // docs/rpc.md's way to serve until stopped: the hook stops the server in order, the main thread waits.
                 Thread hook = new Thread(server::close, "conduit-kv-server-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
-                    new CountDownLatch(1).await();
+                    server.awaitTermination();
                 } catch (InterruptedException e) {
-                    Runtime.getRuntime().removeShutdownHook(hook);
+                    // interrupted (tests): stop here, the try-with-resources closes the server
+                } finally {
+                    removeHook(hook);
                 }
             }
         }
         return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is stopping: the hook is running, or has run
+        }
     }
 }

@@ -37,7 +37,11 @@ final class ListenCommand implements Callable<Integer> {
         BYTES
     }
 
-    @Parameters(index = "0", paramLabel = "URI", description = "endpoint to listen on, e.g. tcp://127.0.0.1:0")
+    @Parameters(
+            index = "0",
+            paramLabel = "URI",
+            converter = Arguments.Uri.class,
+            description = "endpoint to listen on, e.g. tcp://127.0.0.1:0")
     String uri;
 
     @Option(names = "--echo", description = "send every message back to its sender")
@@ -46,15 +50,28 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "do not print the messages received")
     boolean quiet;
 
-    @Option(names = "--framing", paramLabel = "length|line|none", description = "override the URI's framing")
+    @Option(
+            names = "--framing",
+            paramLabel = "length|line|none",
+            converter = Arguments.FramingChoice.class,
+            description = "override the URI's framing")
     Framing framing;
 
     @Option(
             names = "--codec",
             defaultValue = "text",
             paramLabel = "text|bytes",
-            description = "print messages as UTF-8 text (default) or as bytes")
+            converter = CodecConverter.class,
+            description = "text: messages are UTF-8, printed as lines (the default); bytes: any payload, printed as"
+                    + " its size and hex (use it for binary peers)")
     CodecChoice codec;
+
+    /** {@code --codec text|bytes}. */
+    static final class CodecConverter extends Arguments.LowerCase<CodecChoice> {
+        CodecConverter() {
+            super(CodecChoice.class);
+        }
+    }
 
     @Spec
     CommandSpec spec;

@@ -11,8 +11,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = "Measure round trips against 'conduit listen URI --echo': p50, p99, p99.9 and round trips/s.")
 final class PingCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "URI", description = "an echoing endpoint")
+    @Parameters(index = "0", paramLabel = "URI", converter = Arguments.Uri.class, description = "an echoing endpoint")
     String uri;
 
     @Option(names = "--count", defaultValue = "10000", description = "round trips to measure (default 10000)")
@@ -41,11 +43,15 @@ final class PingCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1000", description = "round trips before measuring (default 1000)")
     int warmup;
 
-    @Option(names = "--framing", paramLabel = "length|line|none", description = "override the URI's framing")
+    @Option(
+            names = "--framing",
+            paramLabel = "length|line|none",
+            converter = Arguments.FramingChoice.class,
+            description = "override the URI's framing")
     Framing framing;
 
-    @Option(names = "--timeout", defaultValue = "10s", description = "how long to wait for each reply (default 10s)")
-    String timeout;
+    @Mixin
+    ReplyTimeout timeout;
 
     @Spec
     CommandSpec spec;
@@ -61,9 +67,9 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (count < 1 || size < 0 || warmup < 0) {
-            throw new IllegalArgumentException("expected --count >= 1, --size >= 0, --warmup >= 0");
+            throw new ParameterException(spec.commandLine(), "expected --count >= 1, --size >= 0, --warmup >= 0");
         }
-        Duration wait = Endpoints.duration(timeout);
+        Duration wait = timeout.value;
         PrintWriter out = spec.commandLine().getOut();
         Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         long started;

@@ -5,11 +5,12 @@ import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Framing;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,17 +23,25 @@ import picocli.CommandLine.Spec;
         description = "Send each MESSAGE as UTF-8 text to URI and print each reply on its own line.")
 final class SendCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "URI", description = "endpoint to connect to")
+    @Parameters(
+            index = "0",
+            paramLabel = "URI",
+            converter = Arguments.Uri.class,
+            description = "endpoint to connect to")
     String uri;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "MESSAGE", description = "messages to send, in order")
     List<String> messages;
 
-    @Option(names = "--framing", paramLabel = "length|line|none", description = "override the URI's framing")
+    @Option(
+            names = "--framing",
+            paramLabel = "length|line|none",
+            converter = Arguments.FramingChoice.class,
+            description = "override the URI's framing")
     Framing framing;
 
-    @Option(names = "--timeout", defaultValue = "10s", description = "how long to wait for each reply (default 10s)")
-    String timeout;
+    @Mixin
+    ReplyTimeout timeout;
 
     @Option(names = "--no-reply", description = "do not wait for replies")
     boolean noReply;
@@ -42,16 +51,19 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration wait = Endpoints.duration(timeout);
         PrintWriter out = spec.commandLine().getOut();
         try (Conduit conduit = Conduit.builder().name("send").build();
                 Channel<String> channel = Endpoints.connect(conduit, Endpoints.parse(uri, framing), Codecs.text())) {
             for (String message : messages) {
-                channel.send(message).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    channel.send(message).get(timeout.value.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("the transport did not take '" + message + "' within " + timeout);
+                }
                 if (noReply) {
                     continue;
                 }
-                String reply = channel.receive(wait);
+                String reply = channel.receive(timeout.value);
                 if (reply == null) {
                     spec.commandLine().getErr().println("conduit: no reply to '" + message + "' within " + timeout);
                     return 1;

@@ -16,10 +16,16 @@ import picocli.CommandLine.Spec;
                 + "messages exchanged and verified, round-trip p50/p99, messages per second.")
 final class TourCommand implements Callable<Integer> {
 
-    @Option(names = "--round-trips", defaultValue = "10000", description = "measured round trips per row")
+    @Option(
+            names = "--round-trips",
+            defaultValue = "10000",
+            description = "measured round trips per row (default: ${DEFAULT-VALUE})")
     int roundTrips;
 
-    @Option(names = "--streamed", defaultValue = "50000", description = "pipelined messages per row")
+    @Option(
+            names = "--streamed",
+            defaultValue = "50000",
+            description = "pipelined messages per row (default: ${DEFAULT-VALUE})")
     int streamed;
 
     @Spec

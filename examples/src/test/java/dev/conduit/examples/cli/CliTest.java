@@ -134,13 +134,14 @@ class CliTest {
         assertThat(nobody.err()).contains("conduit: cannot connect to inproc://nobody-here");
 
         Run malformed = run("ping", "not a uri");
-        assertThat(malformed.exitCode()).isEqualTo(1);
+        assertThat(malformed.exitCode()).as("a usage error").isEqualTo(ConduitCli.USAGE_ERROR);
         assertThat(malformed.err()).contains("expected scheme://address");
+        assertThat(malformed.err().lines()).hasSize(1);
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"listen", "send", "ping", "tour"}) {
+        for (String command : new String[] {"listen", "send", "ping", "tour", "kv", "kv-server"}) {
             Run help = run(command, "--help");
             assertThat(help.exitCode()).isZero();
             assertThat(help.out()).contains("Usage: conduit " + command);

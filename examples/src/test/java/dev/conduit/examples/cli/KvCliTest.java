@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.conduit.examples.cli.CliTest.Run;
+import dev.conduit.transport.socket.internal.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -96,6 +97,20 @@ class KvCliTest {
         Run missing = CliTest.run("kv", shm, "get", "fruit/pear");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("NOT_FOUND: fruit/pear");
+    }
+
+    @Test
+    void kvServerOverTlsPrintsAUriWithoutItsKey() {
+        TestPki pki = TestPki.get();
+        StringWriter out = start("kv-server", "tcps://127.0.0.1:0?" + pki.serverOptions() + "&tls.trust=" + pki.ca());
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("\n"));
+        String line = out.toString().lines().findFirst().orElseThrow();
+        assertThat(line)
+                .startsWith("listening on tcps://127.0.0.1:")
+                .doesNotContain("tls.key", pki.key("server").toString(), "maxFrame", "sendLimit");
+        String uri = line.substring("listening on ".length());
+        Run put = CliTest.run("kv", uri, "put", "secret", "safe");
+        assertThat(put.exitCode()).as(put.err()).isZero();
     }
 
     @Test

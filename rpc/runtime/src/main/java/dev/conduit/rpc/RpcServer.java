@@ -31,9 +31,18 @@ import org.jspecify.annotations.Nullable;
  * <p>Handlers run on the server's executor: by default a pool the server owns, never a transport thread; {@link
  * Builder#directExecutor()} runs them on the transport thread for the lowest latency, for handlers that never block.
  *
- * <p>{@link #shutdown()} stops taking new calls (clients get a GOAWAY) and lets calls in flight finish; {@link
- * #shutdownNow()} cancels them; {@link #close()} does the first, waits up to the shutdown timeout, then the second,
- * and releases the server's threads. The {@link Conduit} runtime is the caller's to close. Thread-safe.
+ * <p>{@link #shutdown()} stops taking new calls (the listeners stop accepting at once, and connected clients get a
+ * GOAWAY) and lets calls in flight finish; {@link #shutdownNow()} ends them with {@code UNAVAILABLE}; {@link #close()}
+ * does the first, waits up to the shutdown timeout, then the second, and releases the server's threads. The {@link
+ * Conduit} runtime is the caller's to close. Thread-safe.
+ *
+ * <p>To serve until the process is told to stop (SIGTERM, Ctrl-C), close the server from a shutdown hook and wait in
+ * the main thread:
+ *
+ * <pre>{@code
+ * Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+ * server.awaitTermination();
+ * }</pre>
  *
  * <p>gRPC's standard services come with one builder call each: {@link Builder#addHealthService} (whose statuses all
  * turn {@code NOT_SERVING} as soon as any of the three starts) and {@link Builder#addReflectionService()}.
@@ -102,6 +111,17 @@ public final class RpcServer implements AutoCloseable {
     /** Waits until every connection has closed after a shutdown; returns whether that happened in time. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return core.awaitTermination(timeout);
+    }
+
+    /**
+     * Waits, however long it takes, until the server has terminated: the "serve until stopped" call of a program's
+     * main thread. Something else stops the server, typically a shutdown hook, so that SIGTERM or Ctrl-C stops it in
+     * order (see the class documentation).
+     *
+     * @throws InterruptedException if the waiting thread is interrupted; the server keeps running
+     */
+    public void awaitTermination() throws InterruptedException {
+        core.awaitTermination();
     }
 
     /** Whether {@link #shutdown()} or {@link #shutdownNow()} was called. */

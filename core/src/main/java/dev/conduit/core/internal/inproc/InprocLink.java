@@ -35,6 +35,8 @@ final class InprocLink implements Link {
     private volatile boolean paused;
     private volatile boolean closeRequested;
     private volatile boolean peerGone;
+    /** Why the peer closed, if it refused what this end sent; set before {@link #peerGone}. */
+    private volatile @Nullable String peerRefused;
     /** Guarded by ownership of {@link #wip}. */
     private boolean closeDelivered;
 
@@ -92,6 +94,12 @@ final class InprocLink implements Link {
         }
     }
 
+    @Override
+    public void refuse(Throwable why) {
+        peer.peerRefused = String.valueOf(why.getMessage());
+        close();
+    }
+
     private void drain() {
         if (wip.getAndIncrement() != 0) {
             return;
@@ -111,7 +119,8 @@ final class InprocLink implements Link {
                         deliver(l, p);
                     }
                     if (!closeRequested && peerGone && inbound.isEmpty()) {
-                        deliverClose(l, CloseReason.PEER);
+                        String refused = peerRefused;
+                        deliverClose(l, refused == null ? CloseReason.PEER : CloseReason.refusedByPeer(refused));
                     }
                 }
             }

@@ -38,6 +38,11 @@ public final class InprocTransport implements Transport {
     }
 
     @Override
+    public void checkConnect(Endpoint endpoint, LinkConfig config) {
+        name(endpoint);
+    }
+
+    @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         String name = name(endpoint);

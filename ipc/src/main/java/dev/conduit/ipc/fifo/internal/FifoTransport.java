@@ -35,6 +35,11 @@ public final class FifoTransport implements Transport {
     }
 
     @Override
+    public void checkConnect(Endpoint endpoint, LinkConfig config) {
+        FifoPaths.of(endpoint);
+    }
+
+    @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         return FifoConnector.connect(endpoint, config, context, binder);

@@ -45,6 +45,21 @@ public final class PipeTransport implements Transport {
         return List.of(Framing.LENGTH, Framing.LINE);
     }
 
+    /** Written {@code pipe:}: a pipe endpoint has no address ({@code pipe://} is accepted as the same thing). */
+    @Override
+    public String uriPrefix(String scheme) {
+        return "pipe:";
+    }
+
+    @Override
+    public void checkConnect(Endpoint endpoint, LinkConfig config) {
+        checkNoAddress(endpoint);
+        if (endpoint.find(PipeOptions.SPAWN).isPresent()) {
+            return; // a ProcessBuilder handed over by Pipes.spawn, checked when it is taken
+        }
+        commandBuilder(endpoint);
+    }
+
     @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
@@ -84,7 +99,6 @@ public final class PipeTransport implements Transport {
     /** The child to start: a builder handed over by {@code Pipes.spawn}, or one made from {@code cmd=}. */
     private static ProcessBuilder builder(Endpoint endpoint) {
         Optional<String> handle = endpoint.find(PipeOptions.SPAWN);
-        Optional<String> cmd = endpoint.find(PipeOptions.CMD);
         ProcessBuilder builder;
         if (handle.isPresent()) {
             builder = SpawnRequests.take(handle.get());
@@ -95,18 +109,8 @@ public final class PipeTransport implements Transport {
             if (builder.redirectError() == ProcessBuilder.Redirect.PIPE) {
                 applyStderr(builder, endpoint);
             }
-        } else if (cmd.isPresent()) {
-            try {
-                builder = new ProcessBuilder(CommandLine.split(cmd.get()));
-            } catch (IllegalArgumentException e) {
-                throw new EndpointException("cmd of " + endpoint + " is not a command line: " + e.getMessage());
-            }
-            endpoint.find(PipeOptions.DIR).ifPresent(dir -> builder.directory(new File(dir)));
-            applyStderr(builder, endpoint);
         } else {
-            throw new EndpointException("connecting to " + endpoint + " needs a command to spawn: pipe:?cmd=...,"
-                    + " or Pipes.spawn(conduit, processBuilder, codec); a child talks to its parent by listening on"
-                    + " pipe: (or with Pipes.stdio)");
+            builder = commandBuilder(endpoint);
         }
         if (builder.redirectInput() != ProcessBuilder.Redirect.PIPE
                 || builder.redirectOutput() != ProcessBuilder.Redirect.PIPE) {
@@ -117,6 +121,25 @@ public final class PipeTransport implements Transport {
             throw new EndpointException(
                     "redirectErrorStream(true) would mix the child's stderr into messages; redirect stderr instead");
         }
+        return builder;
+    }
+
+    /** The child named by {@code cmd=}, with {@code dir=} and {@code stderr=} applied. */
+    private static ProcessBuilder commandBuilder(Endpoint endpoint) {
+        Optional<String> cmd = endpoint.find(PipeOptions.CMD);
+        if (cmd.isEmpty()) {
+            throw new EndpointException("connecting to " + endpoint + " needs a command to spawn: pipe:?cmd=...,"
+                    + " or Pipes.spawn(conduit, processBuilder, codec); a child talks to its parent by listening on"
+                    + " pipe: (or with Pipes.stdio)");
+        }
+        ProcessBuilder builder;
+        try {
+            builder = new ProcessBuilder(CommandLine.split(cmd.get()));
+        } catch (IllegalArgumentException e) {
+            throw new EndpointException("cmd of " + endpoint + " is not a command line: " + e.getMessage());
+        }
+        endpoint.find(PipeOptions.DIR).ifPresent(dir -> builder.directory(new File(dir)));
+        applyStderr(builder, endpoint);
         return builder;
     }
 

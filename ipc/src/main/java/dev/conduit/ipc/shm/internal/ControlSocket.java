@@ -10,10 +10,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A link's control socket after the handshake. Each side sends single bytes, {@link Handshake#WAKE} and {@link
- * Handshake#BYE}, and, before it closes a link on a protocol error that the peer caused, {@link Handshake#FAULT}
- * followed by a message (a big-endian 2-byte length, then at most {@value #MAX_FAULT} bytes of UTF-8), so that the
- * peer learns why instead of seeing only the end of the stream. The end of the stream without {@code BYE} means the
- * peer's process died.
+ * Handshake#BYE}; before it closes a link on a protocol error that the peer caused, {@link Handshake#FAULT}, and
+ * before it closes because a frame of the peer's broke its limits ({@code maxFrame}, the codec), {@link
+ * Handshake#REFUSED}. Both are followed by a message (a big-endian 2-byte length, then at most {@value #MAX_FAULT}
+ * bytes of UTF-8), so that the peer learns why instead of seeing only the end of the stream. The end of the stream
+ * without {@code BYE} means the peer's process died.
  *
  * <p>Writes come from any thread (one at a time, under a lock); reads only from the poller thread.
  */
@@ -25,6 +26,9 @@ final class ControlSocket {
 
         /** The peer closes the link on an error it found in what this side wrote. */
         void fault(String message);
+
+        /** The peer refused a frame this side sent, for {@code message}; it closes after this, like {@link #bye}. */
+        void refused(String message);
     }
 
     static final int MAX_FAULT = 1024;
@@ -35,8 +39,10 @@ final class ControlSocket {
 
     /* Poller thread: the reading state, kept across reads since a fault's message may arrive in pieces. */
     private final ByteBuffer in = ByteBuffer.allocate(64);
-    /** -1 outside a fault message; else the bytes of its length (0, 1) or message (2) read so far. */
+    /** -1 outside a reason's message; else the bytes of its length (0, 1) or message (2) read so far. */
     private int faultPart = -1;
+    /** {@link Handshake#FAULT} or {@link Handshake#REFUSED}: which message is being read. */
+    private byte faultKind;
 
     private int faultLength;
     private final ByteBuffer faultMessage = ByteBuffer.allocate(MAX_FAULT);
@@ -62,17 +68,17 @@ final class ControlSocket {
         }
     }
 
-    /** Sends {@link Handshake#FAULT} with {@code message}, cut to {@value #MAX_FAULT} bytes; any thread. */
-    void sendFault(String message) throws IOException {
+    /**
+     * Sends {@code kind} ({@link Handshake#FAULT} or {@link Handshake#REFUSED}) with {@code message}, cut to {@value
+     * #MAX_FAULT} bytes; any thread.
+     */
+    void sendReason(byte kind, String message) throws IOException {
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(text.length, MAX_FAULT);
         writeLock.lock();
         try {
             out.clear();
-            out.put(Handshake.FAULT)
-                    .putShort((short) length)
-                    .put(text, 0, length)
-                    .flip();
+            out.put(kind).putShort((short) length).put(text, 0, length).flip();
             writeFully();
         } finally {
             writeLock.unlock();
@@ -109,7 +115,8 @@ final class ControlSocket {
             faultByte(b, events);
         } else if (b == Handshake.BYE) {
             events.bye();
-        } else if (b == Handshake.FAULT) {
+        } else if (b == Handshake.FAULT || b == Handshake.REFUSED) {
+            faultKind = b;
             faultPart = 0;
             faultLength = 0;
             faultMessage.clear();
@@ -130,7 +137,12 @@ final class ControlSocket {
         }
         if (faultPart == 2 && faultMessage.position() == faultLength) {
             faultPart = -1;
-            events.fault(StandardCharsets.UTF_8.decode(faultMessage.flip()).toString());
+            String message = StandardCharsets.UTF_8.decode(faultMessage.flip()).toString();
+            if (faultKind == Handshake.REFUSED) {
+                events.refused(message);
+            } else {
+                events.fault(message);
+            }
         }
     }
 

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The control socket's protocol. The client opens with a hello, the server answers, and from then on each side sends
- * single bytes: {@link #WAKE} to rouse a peer that flagged itself parked, {@link #BYE} before an orderly close.
- * Integers are big-endian.
+ * single bytes: {@link #WAKE} to rouse a peer that flagged itself parked, {@link #BYE} before an orderly close;
+ * {@link #FAULT} (a protocol error in what the peer wrote) and {@link #REFUSED} (a frame of the peer's broke this
+ * side's limits) are followed by a reason, see {@link ControlSocket}. Integers are big-endian.
  *
  * <pre>
  *  hello:  magic 'CSHM' (int) | version (short) | flags (byte) | 0 (byte)
@@ -29,6 +30,8 @@ final class Handshake {
     static final byte BYE = 2;
     /** Followed by a 2-byte length and a UTF-8 message: the link closes on a protocol error, and this is why. */
     static final byte FAULT = 3;
+    /** Followed by a 2-byte length and a UTF-8 message: the link closes because a frame broke this side's limits. */
+    static final byte REFUSED = 4;
 
     private static final int MAX_PATH = 4096;
     private static final int HELLO_FIXED = 26;

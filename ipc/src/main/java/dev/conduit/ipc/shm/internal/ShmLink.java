@@ -1,8 +1,10 @@
 package dev.conduit.ipc.shm.internal;
 
 import dev.conduit.core.CloseReason;
+import dev.conduit.core.CodecException;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.FrameTooLargeException;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
@@ -47,6 +49,9 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner, Contr
     /* Poller-thread state from here on. */
     private @Nullable SelectionKey key;
     private boolean peerSaidBye;
+    /** Why the peer refused what this side sent ({@link Handshake#REFUSED}), once it said so; else null. */
+    private @Nullable String peerRefused;
+
     private boolean closed;
     private @Nullable LinkListener listener;
 
@@ -188,7 +193,8 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner, Contr
         boolean work = flushing && outbound.flush(this::beforeDelivery);
         work |= inbound.poll(sweep);
         if (peerSaidBye && inbound.drained()) {
-            closeNow(CloseReason.PEER);
+            String refused = peerRefused;
+            closeNow(refused == null ? CloseReason.PEER : CloseReason.refusedByPeer(refused));
             return true;
         }
         return work;
@@ -231,6 +237,13 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner, Contr
                 "the shm peer " + remote + " closed the link on an error in what this side wrote: " + message)));
     }
 
+    @Override
+    public void refused(String message) {
+        peerRefused = message;
+        peerSaidBye = true;
+        inbound.end();
+    }
+
     /** Flags the inbound ring parked before the poller sleeps; false if there is work after all. */
     boolean prepareToPark() {
         if (closed) {
@@ -270,9 +283,25 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner, Contr
         return segment.intact();
     }
 
+    @Override
+    public void refuse(Throwable why) {
+        if (!closeRequested) {
+            closeRequested = true;
+            poller.execute(() -> closeNow(CloseReason.error(why), true));
+        }
+    }
+
     /** Closes on the poller thread: fails waiting writes, says goodbye if this side chose to close, tells core. */
     void closeNow(CloseReason reason) {
         closeNow(reason, false);
+    }
+
+    private void tellPeer(byte kind, Throwable why) {
+        try {
+            control.sendReason(kind, String.valueOf(why.getMessage()));
+        } catch (IOException e) {
+            log.debug("{}: could not tell the peer why", this, e);
+        }
     }
 
     private void closeNow(CloseReason reason, boolean tellPeer) {
@@ -289,12 +318,11 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner, Contr
         outbound.close(reason);
         if (reason.kind() == CloseReason.Kind.LOCAL) {
             sendControl(Handshake.BYE);
+        } else if (reason.error() instanceof FrameTooLargeException || reason.error() instanceof CodecException) {
+            // What the peer sent broke this side's limits: say so, rather than let it look like a death.
+            tellPeer(Handshake.REFUSED, reason.error());
         } else if (tellPeer && reason.error() != null) {
-            try {
-                control.sendFault(String.valueOf(reason.error().getMessage()));
-            } catch (IOException e) {
-                log.debug("{}: could not tell the peer why", this, e);
-            }
+            tellPeer(Handshake.FAULT, reason.error());
         }
         cancelKey();
         try {

@@ -204,6 +204,7 @@ final class ShmPoller implements AutoCloseable {
                 }
                 boolean work = pollLinks(sweep);
                 if (control) {
+                    deliverFaults(); // an idle poller runs no link's code: a pending fault must not wait for it
                     selector.selectNow(onSelected);
                 }
                 if (work) {
@@ -296,6 +297,18 @@ final class ShmPoller implements AutoCloseable {
         for (int i = 0; i < ls.length && sleep; i++) {
             sleep = ls[i].prepareToPark();
         }
+        InternalError fault = null;
+        if (sleep) {
+            try {
+                deliverFaults(); // a fault pending from the rings just looked at would wait out the sleep
+            } catch (InternalError e) {
+                if (!MemoryFaults.isMemoryFault(e)) {
+                    throw e;
+                }
+                fault = e;
+                sleep = false;
+            }
+        }
         if (sleep) {
             selector.select(onSelected, PARK_MILLIS);
         } else {
@@ -303,6 +316,22 @@ final class ShmPoller implements AutoCloseable {
         }
         for (ShmLink l : ls) {
             l.unparked();
+        }
+        if (fault != null) {
+            memoryFault(fault); // after every link took its parked flag back
+        }
+    }
+
+    /**
+     * Throws a memory fault pending from segment memory the poller touched, if it touched any since the last
+     * delivery. The JVM reports such a fault only at the thread's next call into the VM, and neither spinning nor
+     * sleeping in {@code select} is one; poller thread.
+     */
+    private void deliverFaults() {
+        if (toucher != null) {
+            toucher = null;
+            touchedSeveral = false;
+            MemoryFaults.deliverPending();
         }
     }
 
@@ -314,11 +343,7 @@ final class ShmPoller implements AutoCloseable {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             try {
-                if (toucher != null) { // a task may run any link's code: faults pending from before are thrown first
-                    toucher = null;
-                    touchedSeveral = false;
-                    MemoryFaults.deliverPending();
-                }
+                deliverFaults(); // a task may run any link's code: faults pending from before are thrown first
                 task.run();
             } catch (RuntimeException e) {
                 log.error("shm poller task failed", e);

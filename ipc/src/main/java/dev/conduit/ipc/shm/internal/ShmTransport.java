@@ -51,6 +51,11 @@ public final class ShmTransport implements Transport {
     }
 
     @Override
+    public void checkConnect(Endpoint endpoint, LinkConfig config) {
+        Settings.of(endpoint, false);
+    }
+
+    @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         Settings settings = Settings.of(endpoint, false);

@@ -43,6 +43,11 @@ public final class UnixTransport implements Transport {
     }
 
     @Override
+    public void checkConnect(Endpoint endpoint, LinkConfig config) {
+        UnixConfig.of(endpoint, config);
+    }
+
+    @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         return UnixConnector.connect(UnixConfig.of(endpoint, config), context, binder);

@@ -11,6 +11,7 @@ import dev.conduit.ipc.Pipes;
 import dev.conduit.ipc.testing.CapturedStderr;
 import dev.conduit.ipc.testing.ChildJvm;
 import dev.conduit.ipc.testing.StdioChildMain;
+import dev.conduit.ipc.testing.StdioRestoreChildMain;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,26 @@ class PipeStdioTest {
                             .contains(prefix + "stray print to System.out after the claim")
                             .contains(prefix + "handling m199")
                             .contains(prefix + "System.in read -1; channel open: false"));
+        }
+    }
+
+    @Test
+    void systemOutIsRestoredOnceTheListenerAndRuntimeAreClosed() throws Exception {
+        try (CapturedStderr log = new CapturedStderr()) {
+            Channel<String> child = Pipes.spawn(
+                    conduit,
+                    new ProcessBuilder(ChildJvm.command(List.of(), StdioRestoreChildMain.class)),
+                    Codecs.text());
+            long pid = child.property(Pipes.PROCESS).orElseThrow().pid();
+            assertThat(child.receive(WAIT)).isEqualTo("redirected while open: true");
+            child.send("close now");
+            assertThat(child.closeFuture()
+                            .get(WAIT.toSeconds(), TimeUnit.SECONDS)
+                            .detail())
+                    .isEqualTo("child process " + pid + " exited with code 0");
+            await().atMost(WAIT)
+                    .untilAsserted(() ->
+                            assertThat(log.text()).contains("pid " + pid + "] System.out restored after close: true"));
         }
     }
 

@@ -58,6 +58,17 @@ class PipeTransportTest {
     }
 
     @Test
+    void errorsSpellTheSchemePipeColonAsTheDocsDo() {
+        assertThatThrownBy(() -> conduit.connect("gopher://x", Codecs.text()))
+                .hasMessageContaining("pipe:, ")
+                .hasMessageNotContaining("pipe://");
+        assertThatThrownBy(() -> conduit.connect("pipe:?cmd=true&framing=none", Codecs.text()))
+                .hasMessageContaining("not supported by pipe:;");
+        assertThatThrownBy(() -> conduit.connect("pipe:?cmnd=true", Codecs.text()))
+                .hasMessageContaining("; pipe: accepts ");
+    }
+
+    @Test
     void aPythonChildSpeakingLengthPrefixedFramesIsAPeer() throws Exception {
         Channel<String> child = conduit.connect(python(), Codecs.text());
         assertThat(ask(child, "hello")).isEqualTo("hello");

@@ -87,8 +87,12 @@ public final class ChannelCore {
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
             if (f == null) {
-                Endpoint endpoint = Endpoints.forRpc(Endpoint.parse(t.getKey()), s.maxMessageSize());
-                watched.add(new TargetInstances(this, conduit, t.getKey(), endpoint));
+                Endpoint asked = Endpoint.parse(t.getKey());
+                // Refuse at once a target that could never connect, with the error connect would give.
+                conduit.checkConnect(asked);
+                Endpoint endpoint = Endpoints.forRpc(asked, s.maxMessageSize());
+                // Named in messages as the user wrote it, secrets masked.
+                watched.add(new TargetInstances(this, conduit, asked.toString(), endpoint));
             } else {
                 addSubchannel(new Subchannel(this, t.getKey(), f));
             }
@@ -244,6 +248,13 @@ public final class ChannelCore {
                 : Status.UNAVAILABLE.withDescription(
                         "no endpoint reachable; " + first.lastError().description()
                                 + (all.length > 1 ? " (and " + (all.length - 1) + " more)" : ""));
+    }
+
+    /** Why no connection is ready, if an endpoint failed to connect; null if none has failed yet. */
+    @Nullable
+    String whyNotConnected() {
+        boolean anyFailed = subchannels.stream().anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+        return anyFailed ? lastError().description() : null;
     }
 
     /** The endpoints' states, for diagnostics: {@code uri (READY)}. */

@@ -93,8 +93,11 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         pick();
     }
 
-    private static Status deadlineStatus(Duration timeout) {
-        return Status.DEADLINE_EXCEEDED.withDescription("deadline of " + timeout.toMillis() + " ms exceeded");
+    /** The deadline passed; if the call was still waiting for a connection, says why there was none. */
+    private Status deadlineStatus(Duration timeout) {
+        String waiting = conn == null ? channel.whyNotConnected() : null;
+        return Status.DEADLINE_EXCEEDED.withDescription("deadline of " + timeout.toMillis() + " ms exceeded"
+                + (waiting == null ? "" : " while waiting for a connection; " + waiting));
     }
 
     private void pick() {

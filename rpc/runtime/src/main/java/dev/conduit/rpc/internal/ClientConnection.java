@@ -46,8 +46,9 @@ final class ClientConnection extends Connection {
                 .schedule(
                         () -> {
                             if (ready.completeExceptionally(Status.UNAVAILABLE
-                                    .withDescription("no HELLO from " + channel.remoteEndpoint() + " within "
-                                            + config.handshakeTimeout().toMillis() + " ms")
+                                    .withDescription(owner.target() + " sent no HELLO within "
+                                            + config.handshakeTimeout().toMillis()
+                                            + " ms (not a Conduit RPC server, or too busy to answer)")
                                     .asException())) {
                                 closeWithCause("handshake timed out");
                             }
@@ -107,7 +108,7 @@ final class ClientConnection extends Connection {
     @Override
     void onGoAway(Frame f) {
         Status status = Status.fromCodeValue(f.code)
-                .withDescription("the server sent GOAWAY: " + f.text + " (" + channel.remoteEndpoint() + ")");
+                .withDescription("the server sent GOAWAY: " + f.text + " (" + owner.target() + ")");
         if (!ready.isDone()) {
             ready.completeExceptionally(status.asException());
             closeWithCause(String.valueOf(status.description()));
@@ -137,9 +138,26 @@ final class ClientConnection extends Connection {
                     log.debug("{}: ignoring {} for a call that is not active", this, f);
                 }
             }
-            default ->
-                protocolError(Status.Code.INTERNAL, "protocol error: " + Frames.typeName(f.type) + " sent by a server");
+            default -> notRpc("it sent " + Frames.typeName(f.type) + ", which only a client sends");
         }
+    }
+
+    @Override
+    void notHello(Frame f) {
+        notRpc("its first message is not a Conduit RPC HELLO");
+    }
+
+    /** The server sent what no Conduit RPC server sends: say so plainly, it is most likely something else. */
+    private void notRpc(String what) {
+        protocolError(
+                Status.Code.INTERNAL,
+                owner.target() + " does not speak Conduit RPC (a plain channel listener?): " + what);
+    }
+
+    /** Names the target as the user wrote it, once. */
+    @Override
+    String describeClose(String why) {
+        return why.startsWith(owner.target()) ? why : why + " (" + owner.target() + ")";
     }
 
     @Override

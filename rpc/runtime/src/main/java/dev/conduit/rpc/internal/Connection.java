@@ -78,10 +78,6 @@ abstract class Connection implements MessageHandler<Frame> {
         if (log.isTraceEnabled()) {
             log.trace("{} received {}", this, f);
         }
-        if (f.type == Frames.MALFORMED) {
-            protocolError(Status.Code.INTERNAL, "protocol error: " + f.text);
-            return;
-        }
         if (!helloReceived) {
             if (f.type == Frames.HELLO) {
                 helloReceived = true;
@@ -89,8 +85,12 @@ abstract class Connection implements MessageHandler<Frame> {
             } else if (f.type == Frames.GOAWAY) {
                 onGoAway(f);
             } else {
-                protocolError(Status.Code.INTERNAL, "protocol error: the first frame must be HELLO (magic 0x43525043)");
+                notHello(f);
             }
+            return;
+        }
+        if (f.type == Frames.MALFORMED) {
+            protocolError(Status.Code.INTERNAL, "protocol error: " + f.text);
             return;
         }
         switch (f.type) {
@@ -131,6 +131,20 @@ abstract class Connection implements MessageHandler<Frame> {
 
     abstract void onHello(Frame f);
 
+    /** The peer's first frame is not a HELLO (or not even a frame): a protocol error. */
+    void notHello(Frame f) {
+        protocolError(
+                Status.Code.INTERNAL,
+                f.type == Frames.MALFORMED
+                        ? "protocol error: " + f.text
+                        : "protocol error: the first frame must be HELLO (magic 0x43525043)");
+    }
+
+    /** How a close for {@code why} is described to the calls it fails; names the peer. */
+    String describeClose(String why) {
+        return why + " (" + channel.remoteEndpoint() + ")";
+    }
+
     abstract void onGoAway(Frame f);
 
     abstract void onCallFrame(Frame f);
@@ -152,7 +166,7 @@ abstract class Connection implements MessageHandler<Frame> {
                     case PEER -> "connection closed by the peer";
                     case ERROR -> "connection failed: " + reason.error();
                 };
-        connectionClosed(Status.UNAVAILABLE.withDescription(why + " (" + ch.remoteEndpoint() + ")"));
+        connectionClosed(Status.UNAVAILABLE.withDescription(describeClose(why)));
     }
 
     // ---------------------------------------------------------------- outbound

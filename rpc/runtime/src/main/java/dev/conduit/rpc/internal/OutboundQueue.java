@@ -38,6 +38,7 @@ final class OutboundQueue {
     private final AtomicLong credit = new AtomicLong();
     private final AtomicBoolean wantReady = new AtomicBoolean();
     private final AtomicReference<@Nullable Frame> lastFrame = new AtomicReference<>();
+    private final AtomicReference<@Nullable Runnable> afterAbort = new AtomicReference<>();
     private volatile @Nullable Sink sink;
     private volatile boolean aborted;
     private volatile boolean lastOnlyIfStarted;
@@ -80,11 +81,20 @@ final class OutboundQueue {
      * written yet (a CANCEL for a call the peer never heard of). Idempotent: later calls do nothing.
      */
     void abort(@Nullable Frame last, boolean onlyIfStarted) {
+        abort(last, onlyIfStarted, null);
+    }
+
+    /**
+     * Like {@link #abort(Frame, boolean)}, then runs {@code done} once {@code last} has been written or dropped, on
+     * whichever thread drains the queue then: the point after which this call writes nothing more.
+     */
+    void abort(@Nullable Frame last, boolean onlyIfStarted, @Nullable Runnable done) {
         if (aborted) {
             return;
         }
         lastOnlyIfStarted = onlyIfStarted;
         lastFrame.set(last);
+        afterAbort.set(done);
         aborted = true;
         drain();
         signalWaiters();
@@ -160,6 +170,10 @@ final class OutboundQueue {
                 Frame last = lastFrame.getAndSet(null);
                 if (last != null && s != null && (started || !lastOnlyIfStarted)) {
                     s.write(last);
+                }
+                Runnable done = afterAbort.getAndSet(null);
+                if (done != null) {
+                    done.run();
                 }
             } else if (s != null) {
                 wroteAny |= writeQueued(s);

@@ -177,24 +177,28 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return conn.write(f);
         }
         // The normal end: claim it before writing, so that a connection closing as a result of this very frame
-        // (the client drains and closes at once) does not count the call as cancelled.
+        // (the client drains and closes at once) does not count the call as cancelled. The id is free before the
+        // CALL_END leaves: a client that reuses it once the CALL_END has arrived starts a new call, every time.
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
-        boolean written = conn.write(f);
         finished();
+        boolean written;
+        try {
+            written = conn.write(f);
+        } finally {
+            conn.endWritten();
+        }
         serial.execute(() -> CurrentCall.run(context, listener::onComplete));
         return written;
     }
 
-    /** A frame of this call could not be encoded (a response too large or a failing marshaller). */
-    void sendFailed(Frame f, Status status) {
-        if (f.type == Frames.CALL_END && !f.abortEnd) {
-            // The call has ended as far as the handler is concerned; the client gets the failure instead.
-            conn.write(Frame.status(Frames.CALL_END, id, status.code().value(), status.description()));
-        } else {
-            abort(status, true);
-        }
+    /**
+     * A message of this call could not be encoded (a response too large or a failing marshaller). A final CALL_END
+     * that cannot be encoded is answered by {@link ServerConnection#sendFailed}: the call has ended by then.
+     */
+    void sendFailed(Status status) {
+        abort(status, true);
     }
 
     @Override
@@ -322,7 +326,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
             end.abortEnd = true;
         }
-        out.abort(end, false);
+        out.abort(end, false, conn::endWritten);
         if (status.code() != Status.Code.CANCELLED) {
             log.debug("call {} #{} ended: {}", method.fullName(), id, status);
         }
@@ -335,6 +339,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         }));
     }
 
+    /** The call has ended: its id is free; {@link ServerConnection#endWritten} follows once its last frame is out. */
     private void finished() {
         ScheduledFuture<?> timer = deadlineTimer;
         if (timer != null) {

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,11 @@ final class ServerConnection extends Connection {
     private final ConcurrentHashMap<Integer, ServerCallImpl<?, ?>> calls = new ConcurrentHashMap<>();
     private volatile int lastCallId;
     private volatile boolean goingAway;
+    private volatile boolean aborting;
+    private final AtomicBoolean goAwaySent = new AtomicBoolean();
+    /** Calls that have ended whose last frame is not written yet (see {@link #callEnded}). */
+    private final AtomicInteger endsInFlight = new AtomicInteger();
+
     private volatile boolean ready;
     private volatile @Nullable ScheduledFuture<?> handshakeTimer;
 
@@ -121,19 +128,46 @@ final class ServerConnection extends Connection {
         write(Frame.status(Frames.CALL_END, id, code.value(), message));
     }
 
-    /** A call has ended; called once per call. */
+    /**
+     * A call has ended; called once per call, before its last frame is written. Its id is free from now on (a
+     * CALL_START that reuses it is a new call); {@link #endWritten} follows once that last frame is out.
+     */
     void callEnded(int id) {
+        endsInFlight.incrementAndGet();
         calls.remove(id);
-        if (goingAway && calls.isEmpty()) {
+    }
+
+    /** The last frame of an ended call has been written (or dropped): a draining connection may now close. */
+    void endWritten() {
+        endsInFlight.decrementAndGet();
+        closeIfDrained();
+    }
+
+    /**
+     * Closes a connection that is going away once no call is left and every call's last frame has been written, so
+     * that the close never overtakes a CALL_END. Checked after each change to either count, so the last one closes.
+     */
+    private void closeIfDrained() {
+        if (!goingAway || !calls.isEmpty() || endsInFlight.get() != 0) {
+            return;
+        }
+        if (ready) {
             closeAfterFlush(null, "server shut down");
+        } else if (aborting) {
+            closeWithCause("server shut down"); // no HELLO yet: nothing may be sent before ours
         }
     }
 
     @Override
     void sendFailed(Frame f, Status status) {
+        if (f.type == Frames.CALL_END && !f.abortEnd) {
+            // The call has ended as far as its handler knows (its id is already free): the client gets the failure.
+            write(Frame.status(Frames.CALL_END, f.callId, status.code().value(), status.description()));
+            return;
+        }
         ServerCallImpl<?, ?> call = calls.get(f.callId);
         if (call != null) {
-            call.sendFailed(f, status);
+            call.sendFailed(status);
         } else {
             log.warn("{}: could not send {}: {}", this, f, status);
         }
@@ -153,19 +187,28 @@ final class ServerConnection extends Connection {
     }
 
     private void sendGoAway() {
+        if (!goAwaySent.compareAndSet(false, true)) {
+            return;
+        }
         Frame goaway = Frame.goaway(lastCallId, Status.Code.UNAVAILABLE.value(), "the server is shutting down");
-        if (calls.isEmpty()) {
+        if (calls.isEmpty() && endsInFlight.get() == 0) {
             closeAfterFlush(goaway, "server shut down");
         } else {
             write(goaway);
         }
     }
 
-    /** Ends every call in flight with {@code status}, telling the clients. */
-    void cancelAll(Status status) {
+    /**
+     * The end of a shutdown: GOAWAY (if not sent yet), a CALL_END with {@code status} for every call in flight, and
+     * the close once those are written. Calls that end meanwhile keep their own CALL_END.
+     */
+    void abortAll(Status status) {
+        aborting = true;
+        goAway();
         for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
             call.abort(status, true);
         }
+        closeIfDrained();
     }
 
     int activeCalls() {

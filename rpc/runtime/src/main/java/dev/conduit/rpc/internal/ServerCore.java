@@ -97,15 +97,20 @@ public final class ServerCore {
         List<Endpoint> bound = new ArrayList<>();
         try {
             for (Endpoint e : endpoints) {
-                Listener<Frame> l = conduit.listen(Endpoints.forRpc(e, config.maxMessageSize()), codec, this::accepted);
+                Endpoint rpc = Endpoints.forRpc(e, config.maxMessageSize());
+                Listener<Frame> l;
+                try {
+                    l = conduit.listen(rpc, codec, this::accepted);
+                } catch (RuntimeException failure) {
+                    throw Endpoints.restate(failure, rpc, e);
+                }
                 lock.lock();
                 try {
                     listeners.add(l);
                 } finally {
                     lock.unlock();
                 }
-                // Report the user's endpoint with the address actually bound, not the options added for RPC.
-                bound.add(e.withAddress(l.endpoint().address()));
+                bound.add(Endpoints.reported(l.endpoint(), e));
             }
         } catch (RuntimeException e) {
             shutdownNow();
@@ -144,9 +149,20 @@ public final class ServerCore {
         }
     }
 
-    /** Stops taking new calls; calls in flight continue. */
+    /**
+     * Stops taking new calls; calls in flight continue. The listeners stop accepting at once, so the server's ports,
+     * socket files and names are free while it drains; each connection gets a GOAWAY.
+     */
     public void shutdown() {
         shutdown = true;
+        List<Listener<Frame>> listening;
+        lock.lock();
+        try {
+            listening = List.copyOf(listeners);
+        } finally {
+            lock.unlock();
+        }
+        listening.forEach(Listener::stopAccepting);
         for (ServerConnection c : List.copyOf(connections)) {
             c.goAway();
         }
@@ -155,15 +171,20 @@ public final class ServerCore {
         }
     }
 
-    /** Shuts down and cancels every call in flight (UNAVAILABLE), closing every connection. */
+    /**
+     * Shuts down and cancels every call in flight: each connection sends GOAWAY (if it has not), a CALL_END
+     * UNAVAILABLE for each of its calls, and closes once those are written. The listeners close when the last
+     * connection has (see {@link #connectionClosed}).
+     */
     public void shutdownNow() {
         shutdown = true;
         Status status = Status.UNAVAILABLE.withDescription("the server shut down before the call completed");
         for (ServerConnection c : List.copyOf(connections)) {
-            c.cancelAll(status);
-            c.closeAfterFlush(null, "server shut down");
+            c.abortAll(status);
         }
-        terminate();
+        if (connections.isEmpty()) {
+            terminate();
+        }
     }
 
     private void terminate() {
@@ -185,6 +206,15 @@ public final class ServerCore {
                 terminated.complete(null);
             }
         });
+    }
+
+    /** Waits, without a time limit, until every connection and listener is closed. */
+    public void awaitTermination() throws InterruptedException {
+        try {
+            terminated.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits until every connection and listener is closed. */
@@ -225,6 +255,9 @@ public final class ServerCore {
             Thread.currentThread().interrupt();
             shutdownNow();
         } finally {
+            // Whatever did not close by itself in time: listeners (and their channels), served channels.
+            terminate();
+            connections.forEach(c -> c.closeWithCause("server closed"));
             resources.close();
         }
     }

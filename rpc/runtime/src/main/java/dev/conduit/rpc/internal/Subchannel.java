@@ -1,6 +1,7 @@
 package dev.conduit.rpc.internal;
 
 import dev.conduit.core.Channel;
+import dev.conduit.core.ConnectFailedException;
 import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.Status;
 import java.util.List;
@@ -58,6 +59,11 @@ final class Subchannel {
 
     State state() {
         return state;
+    }
+
+    /** The endpoint as the user named it (secrets masked), for messages. */
+    String target() {
+        return target;
     }
 
     Status lastError() {
@@ -139,10 +145,9 @@ final class Subchannel {
                 return;
             }
             state = State.TRANSIENT_FAILURE;
-            Status s = Status.fromThrowable(cause);
+            String why = reason(cause);
             lastError = Status.UNAVAILABLE
-                    .withDescription("cannot connect to " + target + ": "
-                            + (s.description() != null ? s.description() : cause.toString()))
+                    .withDescription(why.startsWith(target) ? why : "cannot connect to " + target + ": " + why)
                     .withCause(cause);
             long jittered = (long)
                     (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
@@ -153,6 +158,15 @@ final class Subchannel {
         }
         log.debug("{}", lastError);
         owner.stateChanged();
+    }
+
+    /** Why a connection failed, without naming the endpoint again: the message says {@link #target} once. */
+    private static String reason(Throwable cause) {
+        if (cause instanceof ConnectFailedException c) {
+            return c.reason();
+        }
+        Status s = Status.fromThrowable(cause);
+        return s.description() != null ? s.description() : cause.toString();
     }
 
     private void retry() {

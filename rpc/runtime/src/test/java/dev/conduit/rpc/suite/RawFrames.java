@@ -1,11 +1,15 @@
 package dev.conduit.rpc.suite;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.core.Channel;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Protocol frames written and read by hand, from {@code docs/rpc-protocol.md} alone and independent of the runtime's
@@ -87,6 +91,13 @@ final class RawFrames {
             header(out, PING, 0, 0);
             out.writeLong(data);
         });
+    }
+
+    /** The next frame {@code ch} receives, parsed; fails the test if none arrives within {@code timeout}. */
+    static Received next(Channel<byte[]> ch, Duration timeout) throws InterruptedException {
+        byte[] frame = ch.receive(timeout);
+        assertThat(frame).as("a frame from the server within " + timeout).isNotNull();
+        return Received.parse(frame);
     }
 
     private static void header(DataOutputStream out, int type, int flags, int callId) throws IOException {

@@ -35,9 +35,7 @@ class RpcBadInputSuiteTest extends SuiteFixture {
     }
 
     private static RawFrames.Received next(Channel<byte[]> ch) throws InterruptedException {
-        byte[] frame = ch.receive(TIMEOUT);
-        assertThat(frame).as("a frame from the server within " + TIMEOUT).isNotNull();
-        return RawFrames.Received.parse(frame);
+        return RawFrames.next(ch, TIMEOUT);
     }
 
     private void assertClosedByServer(Channel<byte[]> ch) throws Exception {

@@ -2,12 +2,15 @@ package dev.conduit.rpc.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.StringValue;
+import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
+import dev.conduit.core.EndpointException;
 import dev.conduit.core.Listener;
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ClientCalls;
@@ -16,6 +19,7 @@ import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServiceDefinition;
 import dev.conduit.rpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +94,82 @@ class RpcChannelBehaviourTest {
             assertThatThrownBy(() -> echo(ch, "nobody")).isInstanceOfSatisfying(RpcException.class, e -> {
                 assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(e.status().description()).contains(uri);
+            });
+        }
+    }
+
+    @Test
+    void buildRefusesTargetsThatCanNeverConnectWithTheErrorConnectGives() {
+        for (String uri : List.of("http://127.0.0.1:1/x", "tcp://127.0.0.1:1?maxFrme=1k", "unix:relative.sock")) {
+            Throwable fromConnect = catchThrowable(() -> conduit.connect(uri, Codecs.bytes()));
+            assertThat(fromConnect).as(uri).isInstanceOf(EndpointException.class);
+            assertThatThrownBy(() -> RpcChannel.builder(conduit).target(uri).build())
+                    .as(uri)
+                    .isInstanceOf(fromConnect.getClass())
+                    .hasMessage(fromConnect.getMessage());
+        }
+        assertThatThrownBy(() -> RpcChannel.builder(conduit)
+                        .target("tcp://127.0.0.1:1?framing=line")
+                        .build())
+                .isInstanceOf(EndpointException.class)
+                .hasMessageContaining("RPC frames are binary");
+    }
+
+    @Test
+    void failuresNameTheUriOnceAsTheUserWroteIt() {
+        String refused = "tcp://127.0.0.1:1";
+        RpcChannel ch = channel(refused);
+        assertThatThrownBy(() -> echo(ch, "nobody"))
+                .isInstanceOfSatisfying(
+                        RpcException.class,
+                        e -> assertThat(e.status().description())
+                                .startsWith("cannot connect to " + refused + ": ")
+                                .doesNotContain("maxFrame", "sendLimit")
+                                .satisfies(d ->
+                                        assertThat(d.split("tcp://", -1)).as(d).hasSize(2)));
+
+        RpcServer first = closeLater(serve("tcp://127.0.0.1:0", new TestService().definition()));
+        String taken = first.endpoints().get(0).toString();
+        assertThatThrownBy(() -> serve(taken, new TestService().definition()))
+                .isInstanceOf(BindFailedException.class)
+                .hasMessageStartingWith("cannot listen on " + taken + ": ")
+                .hasMessageNotContaining("maxFrame")
+                .hasMessageNotContaining("sendLimit");
+        assertThatThrownBy(() -> serve("tcp://127.0.0.1:0?maxFrme=1k", new TestService().definition()))
+                .isInstanceOf(EndpointException.class)
+                .hasMessageStartingWith("unknown option 'maxFrme' in tcp://127.0.0.1:0?maxFrme=1k;");
+    }
+
+    @Test
+    void aWaitForReadyCallWhoseDeadlinePassesSaysWhyThereWasNoConnection() {
+        String refused = "tcp://127.0.0.1:1";
+        RpcChannel ch = channel(refused);
+        CallOptions patient = CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> ClientCalls.blockingUnary(ch, TestService.ECHO, patient, StringValue.of("x")))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                    assertThat(e.status().description())
+                            .startsWith(
+                                    "deadline of 2000 ms exceeded while waiting for a connection; cannot connect to "
+                                            + refused + ": ");
+                });
+    }
+
+    @Test
+    void aListenerThatDoesNotSpeakRpcIsNamedAsSuch() {
+        // An echo: the client's own HELLO comes back (acceptable), then its CALL_START, which no server sends.
+        Listener<byte[]> echo = closeLater(
+                conduit.listen("tcp://127.0.0.1:0", Codecs.bytes(), ch -> ch.onMessage((c, m) -> c.send(m))));
+        // A greeter: its first message is no HELLO.
+        Listener<byte[]> greeter = closeLater(conduit.listen(
+                "tcp://127.0.0.1:0", Codecs.bytes(), ch -> ch.send("hello, human".getBytes(StandardCharsets.UTF_8))));
+        for (Listener<byte[]> plain : List.of(echo, greeter)) {
+            String uri = plain.endpoint().toString();
+            assertThatThrownBy(() -> echo(channel(uri), "anyone?")).isInstanceOfSatisfying(RpcException.class, e -> {
+                assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.status().description())
+                        .startsWith(uri + " does not speak Conduit RPC (a plain channel listener?): ")
+                        .doesNotContain("protocol error");
             });
         }
     }

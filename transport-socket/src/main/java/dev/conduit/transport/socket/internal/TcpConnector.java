@@ -104,11 +104,24 @@ final class TcpConnector {
                 why = "timed out after " + connectTimeoutMillis() + " ms";
             }
         } else if (cause instanceof javax.net.ssl.SSLException) {
-            why = "TLS handshake failed: " + cause.getMessage();
+            why = "TLS handshake failed: " + cause.getMessage() + plainHint(cause);
+        } else if (ssl != null && cause instanceof java.nio.channels.ClosedChannelException) {
+            why = "TLS handshake failed: the server closed the connection before the handshake completed"
+                    + " (is it a plain tcp:// listener?)";
         } else {
             why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         }
         return new ConnectFailedException(config.endpoint().toString(), why, cause);
+    }
+
+    /** A hint for handshakes that fail the way they do against a server that does not speak TLS at all. */
+    private static String plainHint(Throwable cause) {
+        String m = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        boolean plain = cause instanceof io.netty.handler.ssl.NotSslRecordException
+                || cause instanceof io.netty.handler.ssl.SslHandshakeTimeoutException
+                || m.contains("unexpected handshake message")
+                || m.contains("not an ssl/tls record");
+        return plain ? " (is it a plain tcp:// listener?)" : "";
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -53,6 +53,14 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
+    public void checkConnect(Endpoint endpoint, LinkConfig config) {
+        TlsSetup tls = TcpConfig.of(endpoint, config).tls();
+        if (tls != null) {
+            tls.checkFiles();
+        }
+    }
+
+    @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         TcpConfig tcp = TcpConfig.of(endpoint, config);

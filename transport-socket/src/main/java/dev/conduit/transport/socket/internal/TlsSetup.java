@@ -63,6 +63,19 @@ record TlsSetup(
         return setup;
     }
 
+    /** Checks that the PEM files named exist and are readable, as building a context would. */
+    void checkFiles() {
+        if (cert != null) {
+            file("tls.cert", cert);
+        }
+        if (key != null) {
+            file("tls.key", key);
+        }
+        if (trust != null) {
+            file("tls.trust", trust);
+        }
+    }
+
     /** The context for a listener; needs a certificate and key, or a registered server context. */
     SslContext serverContext(Endpoint endpoint, TransportContext runtime) {
         if (contextName != null) {
@@ -155,7 +168,7 @@ record TlsSetup(
             parts.add("tls.cert=" + cert);
         }
         if (key != null) {
-            parts.add("tls.key=" + key);
+            parts.add("tls.key=***"); // a secret: see Endpoint.isSecret
         }
         if (trust != null) {
             parts.add("tls.trust=" + trust);
@@ -166,7 +179,8 @@ record TlsSetup(
     private static File file(String option, String path) {
         File f = new File(path);
         if (!f.canRead()) {
-            throw new EndpointException(option + "=" + path + ": no such readable file");
+            String shown = Endpoint.isSecret(option) ? "***" : path;
+            throw new EndpointException(option + "=" + shown + ": no such readable file");
         }
         return f;
     }

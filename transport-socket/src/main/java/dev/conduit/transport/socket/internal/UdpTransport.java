@@ -42,6 +42,11 @@ public final class UdpTransport implements Transport {
     }
 
     @Override
+    public void checkConnect(Endpoint endpoint, LinkConfig config) {
+        UdpConfig.of(endpoint, config);
+    }
+
+    @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         return UdpClientLink.connect(UdpConfig.of(endpoint, config), context, binder);

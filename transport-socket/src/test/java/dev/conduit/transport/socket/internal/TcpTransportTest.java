@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Channel;
 import dev.conduit.core.ChannelOptions;
+import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.ConnectFailedException;
@@ -47,6 +48,35 @@ class TcpTransportTest {
             c.close();
         }
         conduit.close();
+    }
+
+    @Test
+    void aSenderDroppedForAFrameOverThePeersMaxFrameIsToldThatMayBeWhy() throws Exception {
+        Listener<byte[]> listener = conduit.listen("tcp://127.0.0.1:0?maxFrame=64k", Codecs.bytes());
+        Channel<byte[]> sender =
+                conduit.connect(listener.endpoint().with(ChannelOptions.MAX_FRAME, 8 << 20), Codecs.bytes());
+        listener.accept(TIMEOUT).onMessage((ch, m) -> {});
+        sender.send(new byte[100 << 10]);
+        // The peer drops the stream: an end of stream or a reset, depending on what it had read.
+        CloseReason seen = sender.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(seen.kind()).as("%s", seen).isIn(CloseReason.Kind.PEER, CloseReason.Kind.ERROR);
+        assertThat(seen.detail()).isEqualTo(CloseReason.MAY_HAVE_REFUSED);
+        assertThatThrownBy(() -> sender.receive(TIMEOUT))
+                .hasMessageContaining("the peer may have refused a frame over its maxFrame");
+    }
+
+    @Test
+    void aPeerThatClosesAfterAnsweringIsAPlainPeerClose() throws Exception {
+        Listener<String> listener = conduit.listen("tcp://127.0.0.1:0", Codecs.text());
+        Channel<String> client = conduit.connect(listener.endpoint(), Codecs.text());
+        Channel<String> server = listener.accept(TIMEOUT);
+        client.send("question");
+        assertThat(server.receive(TIMEOUT)).isEqualTo("question");
+        server.send("answer").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(client.receive(TIMEOUT)).isEqualTo("answer");
+        server.close();
+        assertThat(client.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .isEqualTo(CloseReason.PEER);
     }
 
     @Test

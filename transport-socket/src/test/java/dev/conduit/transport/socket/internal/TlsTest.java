@@ -163,13 +163,30 @@ class TlsTest {
     }
 
     @Test
-    void tlsClientToPlaintextListenerFailsToConnect() {
+    void tlsClientToPlaintextListenerFailsToConnectSayingWhy() {
         Listener<String> listener = server.listen("tcp://127.0.0.1:0", Codecs.text());
         assertThatThrownBy(() -> client.connect(
                         "tcps://127.0.0.1:" + listener.endpoint().port() + "?" + pki.clientOptions(null)
                                 + "&connectTimeout=5s&tls.handshakeTimeout=5s",
                         Codecs.text()))
-                .isInstanceOf(ConnectFailedException.class);
+                .isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("TLS handshake failed: ")
+                .hasMessageContaining("(is it a plain tcp:// listener?)")
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
+    void aClientsKeyPathIsNeverInItsErrors() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        String uri = "tcps://127.0.0.1:" + closedPort + "?" + pki.clientOptions("client");
+        assertThat(uri).contains(pki.key("client").toString());
+        assertThatThrownBy(() -> client.connect(uri, Codecs.text()))
+                .isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("tls.key=***")
+                .hasMessageNotContaining(pki.key("client").toString());
     }
 
     @Test
