@@ -9,6 +9,7 @@ import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import java.net.ServerSocket;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,7 +81,7 @@ class NatsEndpointTest {
     }
 
     @Test
-    void noServerReachableFailsNamingTheEndpoint() throws Exception {
+    void noServerReachableFailsNamingTheEndpointWithoutItsSecrets() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // closed again: nothing listens there now
@@ -94,5 +95,21 @@ class NatsEndpointTest {
                 .isInstanceOf(dev.conduit.core.BindFailedException.class)
                 .hasMessageContaining("cannot listen on " + uri)
                 .hasMessageContaining("no NATS server");
+
+        String withPassword = "nats://app:pw-in-address@127.0.0.1:" + port + "/orders?connectTimeout=2s";
+        String withToken = "nats://127.0.0.1:" + port + "/orders?connectTimeout=2s&token=the-token";
+        for (String secret : List.of(withPassword, withToken)) {
+            assertThatThrownBy(() -> conduit.connect(secret, Codecs.text()))
+                    .isInstanceOf(ConnectFailedException.class)
+                    .hasMessageContaining("127.0.0.1:" + port + "/orders")
+                    .hasMessageContaining("***")
+                    .satisfies(e -> assertThat(stackTraceOf(e)).doesNotContain("pw-in-address", "the-token"));
+        }
+    }
+
+    private static String stackTraceOf(Throwable e) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 }

@@ -46,10 +46,13 @@ class NatsFaultsTest {
         assertThatThrownBy(() -> connecting.connect(bad, Codecs.text()))
                 .isInstanceOf(ConnectFailedException.class)
                 .hasMessageContaining("cannot connect to nats://" + server.address() + "/login")
-                .hasMessageContaining("refused the login: Authorization Violation");
+                .hasMessageContaining("refused the login: Authorization Violation")
+                .hasMessageContaining("password=***")
+                .hasMessageNotContaining("wrong-pw");
         assertThatThrownBy(() -> listening.listen(bad, Codecs.text()))
                 .isInstanceOf(BindFailedException.class)
-                .hasMessageContaining("Authorization Violation");
+                .hasMessageContaining("Authorization Violation")
+                .hasMessageNotContaining("wrong-pw");
         assertEchoes(good);
     }
 
