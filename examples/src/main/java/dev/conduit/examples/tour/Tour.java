@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * per transport with what was verified, round-trip p50/p99 and messages per second. The {@code pipe} row's listener
  * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then the key-value store
  * of {@code kv.proto} is served and called over the same transport through its generated stubs: checked unary calls
- * and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child JVM too).
+ * and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child JVM too). Last, a
+ * {@code nats} row through a nats-server the tour starts, if one is installed (the row says why it is skipped if not).
  */
 public final class Tour {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -76,11 +79,21 @@ public final class Tour {
 
     private final int roundTrips;
     private final int streamed;
+    private final Supplier<Optional<Path>> natsServer;
 
     /** A tour measuring {@code roundTrips} sequential round trips and {@code streamed} pipelined messages per row. */
     public Tour(int roundTrips, int streamed) {
+        this(
+                roundTrips,
+                streamed,
+                () -> TourNatsServer.find(System.getenv().getOrDefault("PATH", ""), TourNatsServer.SBIN));
+    }
+
+    /** A tour whose {@code nats} row runs the nats-server {@code natsServer} finds, or is skipped if it finds none. */
+    Tour(int roundTrips, int streamed, Supplier<Optional<Path>> natsServer) {
         this.roundTrips = roundTrips;
         this.streamed = streamed;
+        this.natsServer = natsServer;
     }
 
     /** Runs every row in one runtime, printing the table; returns the results. */
@@ -104,29 +117,62 @@ public final class Tour {
         List<Result> results = new ArrayList<>();
         try (Conduit conduit = Conduit.builder().name("tour").build()) {
             for (Row row : rows()) {
-                Result r = runRow(conduit, row);
-                results.add(r);
-                out.println(
-                        r.verified()
-                                ? String.format(
-                                        Locale.ROOT,
-                                        "%-10s %10d %9.1f %9.1f %12d %s  %s",
-                                        row.transport(),
-                                        r.exchanged(),
-                                        r.p50Micros(),
-                                        r.p99Micros(),
-                                        r.messagesPerSecond(),
-                                        rpcColumns(r.rpc()),
-                                        r.detail())
-                                : String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail()));
-                out.flush();
+                print(runRow(conduit, row), results, out);
             }
+            natsRow(conduit, results, out);
         }
         long ok = results.stream().filter(Result::verified).count();
         out.println();
         out.println("tour: " + ok + "/" + results.size() + " transports verified");
         out.flush();
         return results;
+    }
+
+    private static void print(Result r, List<Result> results, PrintWriter out) {
+        Row row = r.row();
+        results.add(r);
+        out.println(
+                r.verified()
+                        ? String.format(
+                                Locale.ROOT,
+                                "%-10s %10d %9.1f %9.1f %12d %s  %s",
+                                row.transport(),
+                                r.exchanged(),
+                                r.p50Micros(),
+                                r.p99Micros(),
+                                r.messagesPerSecond(),
+                                rpcColumns(r.rpc()),
+                                r.detail())
+                        : String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail()));
+        out.flush();
+    }
+
+    /**
+     * The {@code nats} row, through a nats-server the tour starts (a broker adds a hop; the row shows its cost). Where
+     * no nats-server is installed the row says why it is skipped, and the tour does not count it.
+     */
+    void natsRow(Conduit conduit, List<Result> results, PrintWriter out) {
+        Optional<Path> program = natsServer.get();
+        if (program.isEmpty()) {
+            out.println(skippedNatsRow());
+            out.flush();
+            return;
+        }
+        try (TourNatsServer server = TourNatsServer.start(program.get())) {
+            print(runRow(conduit, new Row("nats", "nats://" + server.address() + "/tour")), results, out);
+        } catch (Exception e) {
+            String why = "cannot start " + program.get() + ": " + e.getMessage();
+            print(new Result(new Row("nats", "nats:"), false, 0, 0, 0, 0, null, why), results, out);
+        }
+    }
+
+    private static String skippedNatsRow() {
+        return String.format(
+                Locale.ROOT,
+                "%-10s %10s  %s",
+                "nats",
+                "skipped",
+                "no nats-server on the PATH or in /usr/sbin (install the nats-server package to see this row)");
     }
 
     private Result runRow(Conduit conduit, Row row) {
