@@ -47,7 +47,7 @@ class NatsCliTest {
     }
 
     @Test
-    void kvServerAndKvWorkOverNatsAndTwoServersShareOneName() {
+    void kvServerAndKvWorkOverNats() {
         String uri = "nats://" + server.address() + "/cli.kv";
         assertThat(background.kvServer(uri)).containsExactly(uri);
         assertThat(CliTest.run("kv", uri, "put", "colour", "blue").exitCode()).isZero();

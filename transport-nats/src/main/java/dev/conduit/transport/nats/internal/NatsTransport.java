@@ -100,8 +100,8 @@ public final class NatsTransport implements Transport {
     private static NatsTarget coreTarget(Endpoint endpoint) {
         NatsTarget target = NatsTarget.of(endpoint);
         if (target.isStream()) {
-            throw new EndpointException(endpoint + " names a JetStream stream; stream/NAME endpoints are durable"
-                    + " queues, not core NATS subjects");
+            throw new EndpointException(endpoint + " names a JetStream stream (stream/NAME); durable queues on"
+                    + " JetStream are not supported yet; expected a core NATS subject such as nats://host:4222/orders");
         }
         return target;
     }
