@@ -1,11 +1,11 @@
 package dev.conduit.examples.cli;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -44,7 +45,7 @@ final class LatencyFiles {
 
     /**
      * Draws the round-trip latency against the percentile and writes it to {@code file} as PNG. The percentile axis
-     * is logarithmic in {@code 1/(1-p)}, so that 90%, 99%, 99.9% are equally spaced (as HdrHistogram's plotter draws
+     * counts nines, {@code log10(1/(1-p))}, so that 90%, 99%, 99.9% are equally spaced (as HdrHistogram's plotter draws
      * them); the latency axis is logarithmic when the curve spans more than a factor of 20.
      */
     static void writePlot(Histogram histogram, String title, Path file) throws IOException {
@@ -55,7 +56,7 @@ final class LatencyFiles {
             if (p >= 1.0) {
                 break; // 1/(1-p) is infinite; the maximum is in the subtitle
             }
-            x.add(1 / (1 - p));
+            x.add(Math.log10(1 / (1 - p))); // nines: 1 at 90%, 2 at 99%, 3 at 99.9%
             y.add(v.getValueIteratedTo() / NANOS_PER_MICRO);
         }
         double min = histogram.getMinNonZeroValue() / NANOS_PER_MICRO;
@@ -64,13 +65,17 @@ final class LatencyFiles {
                 .width(900)
                 .height(540)
                 .title(title)
-                .xAxisTitle("percentile (log scale: each step is one more nine)")
+                .xAxisTitle("percentile (each step one more nine)")
                 .yAxisTitle("round trip, µs" + (max / min > 20 ? " (log scale)" : ""))
                 .build();
-        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(Math.max(1, Math.ceil(x.get(x.size() - 1))));
         chart.getStyler().setYAxisLogarithmic(max / min > 20);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         chart.getStyler().setxAxisTickLabelsFormattingFunction(LatencyFiles::percentile);
-        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(220, 220, 220));
         String legend = String.format(
@@ -86,16 +91,17 @@ final class LatencyFiles {
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    /** A tick of the percentile axis: {@code x = 1/(1-p)}, so 10 is 90%, 1000 is 99.9%. */
-    static String percentile(double x) {
-        double p = 100 * (1 - 1 / x);
-        if (p <= 0) {
-            return "0%";
+    /** A tick of the percentile axis, in nines ({@code log10(1/(1-p))}): 1 is 90%, 3 is 99.9%; blank between. */
+    static String percentile(double nines) {
+        long n = Math.round(nines);
+        if (Math.abs(nines - n) > 1e-9) {
+            return "";
         }
-        int digits = (int) Math.max(1, Math.ceil(Math.log10(x)) + 1);
-        return new BigDecimal(p)
-                        .round(new MathContext(digits))
-                        .stripTrailingZeros()
-                        .toPlainString() + "%";
+        BigDecimal hundred = BigDecimal.valueOf(100);
+        return n == 0
+                ? "0%"
+                : hundred.subtract(hundred.movePointLeft((int) n))
+                                .stripTrailingZeros()
+                                .toPlainString() + "%";
     }
 }
