@@ -154,7 +154,7 @@ public final class ChartRenderer {
             chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
             chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max * 1.5))));
         }
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setLabelsRotation(0);
         chart.getStyler().setDecimalPattern("#,##0.##");

@@ -15,7 +15,7 @@ final class ComparisonCharts {
     static final String PEER = "the peer named below";
 
     static List<Comparison> all() {
-        return List.of(overview(), shmBesideAeron(), tcpBesideNetty(), rpcBesideGrpc());
+        return List.of(overview(), shmBesideAeron(), tcpBesideNetty(), rpcBesideGrpc(), grpcOnTheWire());
     }
 
     /** The README's chart: 64 B round trips, each transport beside its peer. */
@@ -29,49 +29,49 @@ final class ComparisonCharts {
                 .cell("tcp vs Netty echo", SPIN, "TcpBenchmark.roundTrip", "idle=spin", "size=64", "codec=bytes")
                 .cell("tcp vs Netty echo", PEER, "NettyEchoBaseline.roundTrip", "size=64")
                 .cell(
-                        "RPC over tcp vs gRPC-java",
+                        "RPC tcp vs gRPC-java",
                         DEFAULTS,
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=tcp",
                         "size=64",
                         "options=default")
                 .cell(
-                        "RPC over tcp vs gRPC-java",
+                        "RPC tcp vs gRPC-java",
                         SPIN,
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=tcp",
                         "size=64",
                         "options=idle=spin")
-                .cell("RPC over tcp vs gRPC-java", PEER, "GrpcBenchmark.unaryRoundTrip", "transport=tcp", "size=64")
+                .cell("RPC tcp vs gRPC-java", PEER, "GrpcBenchmark.unaryRoundTrip", "transport=tcp", "size=64")
                 .cell(
-                        "RPC over unix vs gRPC-java (UDS)",
+                        "RPC unix vs gRPC-java UDS",
                         DEFAULTS,
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=unix",
                         "size=64",
                         "options=default")
                 .cell(
-                        "RPC over unix vs gRPC-java (UDS)",
+                        "RPC unix vs gRPC-java UDS",
                         SPIN,
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=unix",
                         "size=64",
                         "options=idle=spin")
                 .cell(
-                        "RPC over unix vs gRPC-java (UDS)",
+                        "RPC unix vs gRPC-java UDS",
                         PEER,
                         "GrpcBenchmark.unaryRoundTrip",
                         "transport=uds",
                         "size=64")
                 .cell(
-                        "RPC over shm (gRPC has none)",
+                        "RPC shm (gRPC has none)",
                         DEFAULTS,
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=shm",
                         "size=64",
                         "options=default")
                 .cell(
-                        "RPC over shm (gRPC has none)",
+                        "RPC shm (gRPC has none)",
                         SPIN,
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=shm",
@@ -123,12 +123,35 @@ final class ComparisonCharts {
         return b.build();
     }
 
+    /** Plain gRPC on HTTP/2 ({@code grpc://}): the four pairings of client and server, grpc-java and Conduit. */
+    static Comparison grpcOnTheWire() {
+        Comparison.Builder b = Comparison.builder(
+                "grpc-wire.png", "gRPC on the wire (h2c over tcp), unary: grpc-java and Conduit as client and server");
+        String[][] pairings = {
+            {"gRPC-java client and server", "grpc-java>grpc-java"},
+            {"grpc-java client, Conduit server", "grpc-java>conduit"},
+            {"Conduit client, grpc-java server", "conduit>grpc-java"},
+            {"Conduit client and server", "conduit>conduit"}
+        };
+        for (String[] size : new String[][] {SIZES[0], SIZES[1]}) {
+            for (String[] p : pairings) {
+                b.cell(size[1], p[0], "GrpcWireBenchmark.unaryRoundTrip", "pairing=" + p[1], "size=" + size[0]);
+            }
+        }
+        return b.build();
+    }
+
     /** The bar colour of a series: the peer library orange, Conduit with {@code spin} dark blue, its defaults light. */
     static java.awt.Color color(String series) {
         if (series.equals(PEER) || PEERS.stream().anyMatch(series::startsWith)) {
             return new java.awt.Color(0xfd8d3c);
         }
-        return series.contains("spin") ? new java.awt.Color(0x08519c) : new java.awt.Color(0x9ecae1);
+        if (series.contains(" client, ")) { // a mixed gRPC pairing
+            return series.startsWith("Conduit") ? new java.awt.Color(0x74c476) : new java.awt.Color(0xbcbddc);
+        }
+        return series.contains("spin") || series.equals("Conduit client and server")
+                ? new java.awt.Color(0x08519c)
+                : new java.awt.Color(0x9ecae1);
     }
 
     private static final List<String> PEERS = List.of("Aeron", "Netty", "gRPC-java");
