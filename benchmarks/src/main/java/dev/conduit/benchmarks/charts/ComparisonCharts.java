@@ -57,12 +57,7 @@ final class ComparisonCharts {
                         "transport=unix",
                         "size=64",
                         "options=idle=spin")
-                .cell(
-                        "RPC unix vs gRPC-java UDS",
-                        PEER,
-                        "GrpcBenchmark.unaryRoundTrip",
-                        "transport=uds",
-                        "size=64")
+                .cell("RPC unix vs gRPC-java UDS", PEER, "GrpcBenchmark.unaryRoundTrip", "transport=uds", "size=64")
                 .cell(
                         "RPC shm (gRPC has none)",
                         DEFAULTS,
