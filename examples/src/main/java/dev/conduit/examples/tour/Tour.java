@@ -104,11 +104,6 @@ public final class Tour {
         this.only = only;
     }
 
-    /** A tour of every transport on this machine. */
-    public Tour(int roundTrips, int streamed) {
-        this(roundTrips, streamed, Runtime.getRuntime().availableProcessors(), Set.of());
-    }
-
     /**
      * Runs every row in one runtime, printing the table (or JSON lines) to {@code out} as each row finishes and
      * progress of slow rows to {@code progress}; returns the results.

@@ -6,14 +6,15 @@ import dev.conduit.core.Idle;
 
 /**
  * A row of the tour measured with one option set: the transport's defaults, or the lowest-latency options.
+ * Immutable.
  *
  * @param row the transport
  * @param options which option set
  */
-record TourVariant(Tour.Row row, Options options) {
+public record TourVariant(Tour.Row row, Options options) {
 
     /** The option sets a row can be measured with. */
-    enum Options {
+    public enum Options {
         /** The transport's defaults: its idle strategy, handlers on the runtime's handler threads. */
         DEFAULTS,
         /** {@code idle=spin}, the echo's handler on the I/O thread ({@code Channel.DIRECT}), the reply read by the spinning client. */
@@ -21,11 +22,12 @@ record TourVariant(Tour.Row row, Options options) {
     }
 
     /** The row's name in the table: the transport, with {@code /spin} for the lowest-latency options. */
-    String name() {
+    public String name() {
         return options == Options.SPIN ? row.transport() + "/spin" : row.transport();
     }
 
-    boolean spin() {
+    /** Whether this is the lowest-latency option set. */
+    public boolean spin() {
         return options == Options.SPIN;
     }
 
