@@ -70,21 +70,7 @@ public final class GrpcFixture implements AutoCloseable {
 
     /** @param transport tcp, uds or inproc */
     public GrpcFixture(String transport) {
-        ServerServiceDefinition service = ServerServiceDefinition.builder("bench.Echo")
-                .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
-                    responses.onNext(request);
-                    responses.onCompleted();
-                }))
-                .addMethod(STREAM, ServerCalls.asyncServerStreamingCall((request, responses) -> {
-                    ByteBuffer r = ByteBuffer.wrap(request);
-                    int count = r.getInt();
-                    byte[] message = new byte[r.getInt()];
-                    for (int i = 0; i < count; i++) {
-                        responses.onNext(message);
-                    }
-                    responses.onCompleted();
-                }))
-                .build();
+        ServerServiceDefinition service = service();
         try {
             switch (transport) {
                 case "tcp" -> {
@@ -140,13 +126,40 @@ public final class GrpcFixture implements AutoCloseable {
         }
     }
 
+    /** The echo service: a unary echo, and a stream of as many messages of a size as the request says. */
+    static ServerServiceDefinition service() {
+        return ServerServiceDefinition.builder("bench.Echo")
+                .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
+                    responses.onNext(request);
+                    responses.onCompleted();
+                }))
+                .addMethod(STREAM, ServerCalls.asyncServerStreamingCall((request, responses) -> {
+                    ByteBuffer r = ByteBuffer.wrap(request);
+                    int count = r.getInt();
+                    byte[] message = new byte[r.getInt()];
+                    for (int i = 0; i < count; i++) {
+                        responses.onNext(message);
+                    }
+                    responses.onCompleted();
+                }))
+                .build();
+    }
+
     /** One unary call. */
     public byte[] unary(byte[] request) {
+        return unary(channel, request);
+    }
+
+    static byte[] unary(io.grpc.Channel channel, byte[] request) {
         return ClientCalls.blockingUnaryCall(channel, ECHO, CallOptions.DEFAULT, request);
     }
 
     /** One server-streaming call of {@code count} messages of {@code size} bytes; returns the bytes received. */
     public long stream(int count, int size) {
+        return stream(channel, count, size);
+    }
+
+    static long stream(io.grpc.Channel channel, int count, int size) {
         byte[] request = ByteBuffer.allocate(8).putInt(count).putInt(size).array();
         Iterator<byte[]> responses =
                 ClientCalls.blockingServerStreamingCall(channel, STREAM, CallOptions.DEFAULT, request);
@@ -164,6 +177,10 @@ public final class GrpcFixture implements AutoCloseable {
 
     /** Like {@link #stream}, with the responses going to an observer (the channel's direct executor). */
     public long streamAsync(int count, int size) {
+        return streamAsync(channel, count, size);
+    }
+
+    static long streamAsync(io.grpc.Channel channel, int count, int size) {
         byte[] request = ByteBuffer.allocate(8).putInt(count).putInt(size).array();
         java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
         ClientCalls.asyncServerStreamingCall(

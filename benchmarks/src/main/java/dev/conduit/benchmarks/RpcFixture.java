@@ -82,11 +82,19 @@ public final class RpcFixture implements AutoCloseable {
 
     /** One unary call. */
     public byte[] unary(byte[] request) {
+        return unary(channel, request);
+    }
+
+    static byte[] unary(RpcChannel channel, byte[] request) {
         return ClientCalls.blockingUnary(channel, ECHO, CallOptions.DEFAULT, request);
     }
 
     /** One server-streaming call of {@code count} messages of {@code size} bytes; returns the bytes received. */
     public long stream(int count, int size) {
+        return stream(channel, count, size);
+    }
+
+    static long stream(RpcChannel channel, int count, int size) {
         byte[] request = ByteBuffer.allocate(8).putInt(count).putInt(size).array();
         long bytes = 0;
         int received = 0;
@@ -105,6 +113,10 @@ public final class RpcFixture implements AutoCloseable {
 
     /** Like {@link #stream}, with the responses going to an observer on the transport thread. */
     public long streamAsync(int count, int size) {
+        return streamAsync(channel, count, size);
+    }
+
+    static long streamAsync(RpcChannel channel, int count, int size) {
         byte[] request = ByteBuffer.allocate(8).putInt(count).putInt(size).array();
         java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
         ClientCalls.asyncServerStreaming(

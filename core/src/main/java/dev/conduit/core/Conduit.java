@@ -2,6 +2,7 @@ package dev.conduit.core;
 
 import dev.conduit.core.internal.RuntimeCore;
 import dev.conduit.core.internal.TransportRegistry;
+import dev.conduit.core.spi.TransportContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -161,6 +162,16 @@ public final class Conduit implements AutoCloseable {
     /** A snapshot of what the runtime holds: open channels and listeners, pooled buffers in use. */
     public RuntimeStats stats() {
         return core.stats();
+    }
+
+    /**
+     * The runtime as transports see it: its event loops (through {@link TransportContext#resource}), buffer pool,
+     * threads and timer. For modules that build on the runtime without being a {@link dev.conduit.core.spi.Transport},
+     * such as RPC's gRPC support, so that they share the runtime's threads instead of making their own; applications
+     * do not need it. Everything obtained through it is released when the runtime closes.
+     */
+    public TransportContext transportContext() {
+        return core;
     }
 
     /** Whether {@link #close()} has been called. */

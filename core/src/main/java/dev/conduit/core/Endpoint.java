@@ -280,7 +280,7 @@ public final class Endpoint {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+            int c = s.codePointAt(i);
             if (c == '%') {
                 if (i + 2 >= s.length()) {
                     throw malformed(uri, "incomplete %-escape in '" + s + "'");
@@ -293,8 +293,11 @@ public final class Endpoint {
                 out.write(hi << 4 | lo);
                 i += 2;
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                // Whole code points: a character outside the BMP (an emoji in a path) is two chars, and encoding
+                // either half alone would turn it into '?'.
+                byte[] b = Character.toString(c).getBytes(StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
+                i += Character.charCount(c) - 1;
             }
         }
         return out.toString(StandardCharsets.UTF_8);
@@ -309,7 +312,7 @@ public final class Endpoint {
             if (escape && sb == null) {
                 sb = new StringBuilder(s.substring(0, i));
             }
-            if (escape) {
+            if (escape) { // only ASCII is escaped, so one char is one code point here
                 for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
                     sb.append('%').append(String.format("%02X", b & 0xff));
                 }

@@ -10,6 +10,16 @@ import org.junit.jupiter.api.Test;
 class EndpointTest {
 
     @Test
+    void aCharacterOutsideTheBmpInAPathSurvivesDecodingAndEncoding() {
+        String path = "/tmp/a b/\uD83D\uDE00.sock"; // a space (escaped) and an emoji (two chars, one code point)
+        Endpoint e = Endpoint.parse("unix:///tmp/a%20b/\uD83D\uDE00.sock");
+        assertThat(e.address()).isEqualTo(path);
+        assertThat(Endpoint.parse(e.toUri()).address()).isEqualTo(path);
+        assertThat(Endpoint.parse("unix:///tmp/x?name=%41\uD83D\uDE00").options())
+                .containsEntry("name", "A\uD83D\uDE00");
+    }
+
+    @Test
     void parsesSchemeAddressAndOptions() {
         Endpoint e = Endpoint.parse("TCP://127.0.0.1:7000?framing=line&maxFrame=64k");
         assertThat(e.scheme()).isEqualTo("tcp");

@@ -99,6 +99,29 @@ class KvCliTest {
         assertThat(missing.err().strip()).isEqualTo("NOT_FOUND: fruit/pear");
     }
 
+    /** The same store as plain gRPC: grpc:// beside Conduit's own transport, with the same exit codes. */
+    @Test
+    void oneStoreOverGrpcAndInproc() {
+        String inproc = "inproc://kv-grpc-" + NAMES.incrementAndGet();
+        StringWriter out = start("kv-server", "grpc://127.0.0.1:0", inproc);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> out.toString().lines().count() >= 2);
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines.get(0)).matches("listening on grpc://127\\.0\\.0\\.1:[1-9][0-9]*");
+        String grpc = lines.get(0).substring("listening on ".length());
+
+        Run put = CliTest.run("kv", grpc, "put", "fruit/apple", "red");
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(CliTest.run("kv", inproc, "get", "fruit/apple").out().strip())
+                .isEqualTo("red");
+        CliTest.run("kv", inproc, "put", "fruit/kiwi", "green");
+        assertThat(CliTest.run("kv", grpc, "scan", "fruit/").out().lines())
+                .containsExactly("fruit/apple=red", "fruit/kiwi=green");
+        Run missing = CliTest.run("kv", grpc, "get", "fruit/pear");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("NOT_FOUND: fruit/pear");
+    }
+
     @Test
     void kvServerOverTlsPrintsAUriWithoutItsKey() {
         TestPki pki = TestPki.get();
@@ -111,6 +134,22 @@ class KvCliTest {
         String uri = line.substring("listening on ".length());
         Run put = CliTest.run("kv", uri, "put", "secret", "safe");
         assertThat(put.exitCode()).as(put.err()).isZero();
+    }
+
+    @Test
+    void kvServerOverGrpcsPrintsAUriWithoutItsKeyThatAClientCanUse() {
+        TestPki pki = TestPki.get();
+        StringWriter out = start("kv-server", "grpcs://127.0.0.1:0?" + pki.serverOptions() + "&tls.trust=" + pki.ca());
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("\n"));
+        String line = out.toString().lines().findFirst().orElseThrow();
+        assertThat(line)
+                .matches("listening on grpcs://127\\.0\\.0\\.1:[1-9][0-9]*\\?.*")
+                .doesNotContain("tls.key", "tls.cert", pki.key("server").toString())
+                .contains("tls.trust=");
+        String uri = line.substring("listening on ".length());
+        Run put = CliTest.run("kv", uri, "put", "secret", "safe");
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(CliTest.run("kv", uri, "get", "secret").out().strip()).isEqualTo("safe");
     }
 
     @Test

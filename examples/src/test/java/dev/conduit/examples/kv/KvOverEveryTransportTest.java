@@ -64,7 +64,8 @@ class KvOverEveryTransportTest {
                         "shm",
                         "shm://kv-test-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet() + "?dir="
                                 + tempDir()),
-                Named.of("pipe", "pipe:"));
+                Named.of("pipe", "pipe:"),
+                Named.of("grpc", "grpc://127.0.0.1:0"));
     }
 
     /** A new temporary directory for shm's files; removed at exit, when the transport has emptied it. */

@@ -2,14 +2,13 @@ package dev.conduit.examples.tour;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.conduit.core.Conduit;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +18,19 @@ class TourNatsRowTest {
     @Test
     void withoutANatsServerTheRowSaysWhyItIsSkippedAndIsNotCounted() {
         StringWriter out = new StringWriter();
-        List<Tour.Result> results = new ArrayList<>();
-        try (Conduit conduit = Conduit.builder().name("tour-test").build()) {
-            new Tour(10, 10, Optional::empty).natsRow(conduit, results, new PrintWriter(out, true));
-        }
-        assertThat(results).isEmpty();
-        assertThat(out.toString().lines())
+        List<TourResult> results = new Tour(200, 500, 2, Set.of("inproc", "nats"), Optional::empty)
+                .run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), false);
+
+        assertThat(results).extracting(TourResult::name).containsExactly("inproc", "inproc/spin", "nats");
+        assertThat(out.toString().lines().filter(l -> l.startsWith("nats ")))
                 .singleElement()
-                .satisfies(l -> assertThat(l)
-                        .matches("nats +skipped  no nats-server on the PATH or in /usr/sbin .*install the nats-server"
-                                + " package.*"));
+                .satisfies(l -> assertThat(l.split("\\s+", 3))
+                        .containsExactly(
+                                "nats",
+                                "skipped",
+                                "no nats-server on the PATH or in /usr/sbin (install the nats-server package to see"
+                                        + " this row)"));
+        assertThat(out.toString()).contains("tour: 1/1 transports verified").doesNotContain("spin rows skipped");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.conduit.rpc;
 
+import dev.conduit.rpc.internal.MessageEncoding;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -18,19 +19,25 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CallOptions {
     /** No timeout, no headers, fail fast, the channel's executor. */
-    public static final CallOptions DEFAULT = new CallOptions(null, null, false, null);
+    public static final CallOptions DEFAULT = new CallOptions(null, null, false, null, null);
 
     private final @Nullable Duration timeout;
     private final @Nullable Metadata headers;
     private final boolean waitForReady;
     private final @Nullable Executor executor;
+    private final @Nullable String compression;
 
     private CallOptions(
-            @Nullable Duration timeout, @Nullable Metadata headers, boolean waitForReady, @Nullable Executor executor) {
+            @Nullable Duration timeout,
+            @Nullable Metadata headers,
+            boolean waitForReady,
+            @Nullable Executor executor,
+            @Nullable String compression) {
         this.timeout = timeout;
         this.headers = headers;
         this.waitForReady = waitForReady;
         this.executor = executor;
+        this.compression = compression;
     }
 
     /**
@@ -41,17 +48,17 @@ public final class CallOptions {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout is negative: " + timeout);
         }
-        return new CallOptions(timeout, headers, waitForReady, executor);
+        return new CallOptions(timeout, headers, waitForReady, executor, compression);
     }
 
     /** A copy without a timeout. */
     public CallOptions withoutTimeout() {
-        return new CallOptions(null, headers, waitForReady, executor);
+        return new CallOptions(null, headers, waitForReady, executor, compression);
     }
 
     /** A copy with request headers (copied); they are added after any headers given to {@code ClientCall.start}. */
     public CallOptions withHeaders(Metadata headers) {
-        return new CallOptions(timeout, headers.copy(), waitForReady, executor);
+        return new CallOptions(timeout, headers.copy(), waitForReady, executor, compression);
     }
 
     /**
@@ -59,7 +66,7 @@ public final class CallOptions {
      * to its deadline, if any) rather than failing at once with {@link Status.Code#UNAVAILABLE}.
      */
     public CallOptions withWaitForReady() {
-        return new CallOptions(timeout, headers, true, executor);
+        return new CallOptions(timeout, headers, true, executor, compression);
     }
 
     /**
@@ -67,7 +74,23 @@ public final class CallOptions {
      * Runnable::run} runs them on the transport's thread: lowest latency, for callbacks that never block.
      */
     public CallOptions withExecutor(Executor executor) {
-        return new CallOptions(timeout, headers, waitForReady, Objects.requireNonNull(executor));
+        return new CallOptions(timeout, headers, waitForReady, Objects.requireNonNull(executor), compression);
+    }
+
+    /**
+     * A copy whose requests are compressed with {@code encoding}: {@code gzip}, or {@code identity} for none (the
+     * default). Only {@code grpc://} compresses (per message, as gRPC does); Conduit's own transports ignore it.
+     *
+     * @throws IllegalArgumentException if the encoding is not supported
+     */
+    public CallOptions withCompression(String encoding) {
+        String e = MessageEncoding.check(encoding);
+        return new CallOptions(timeout, headers, waitForReady, executor, e.equals(MessageEncoding.IDENTITY) ? null : e);
+    }
+
+    /** The message encoding of requests, or {@code null} for none. */
+    public @Nullable String compression() {
+        return compression;
     }
 
     /** The timeout, or {@code null} for none. */
@@ -92,6 +115,7 @@ public final class CallOptions {
 
     @Override
     public String toString() {
-        return "CallOptions{timeout=" + timeout + ", headers=" + headers + ", waitForReady=" + waitForReady + "}";
+        return "CallOptions{timeout=" + timeout + ", headers=" + headers + ", waitForReady=" + waitForReady
+                + (compression != null ? ", compression=" + compression : "") + "}";
     }
 }

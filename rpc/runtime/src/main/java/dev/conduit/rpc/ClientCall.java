@@ -27,6 +27,12 @@ public abstract class ClientCall<Req, Resp> {
      * @param <T> the response type
      */
     public abstract static class Listener<T> {
+        /**
+         * The server's response headers (gRPC's initial metadata), before the first response. Only {@code grpc://}
+         * has them; Conduit's own protocol sends what a handler put there with the trailers instead.
+         */
+        public void onHeaders(Metadata headers) {}
+
         /** One response message. Credit for more is returned to the server when this returns. */
         public void onMessage(T message) {}
 
@@ -63,4 +69,10 @@ public abstract class ClientCall<Req, Resp> {
 
     /** Whether a request can be sent now without waiting for flow-control credit. */
     public abstract boolean isReady();
+
+    /**
+     * Whether the requests sent from now on are compressed, when the call uses an encoding ({@link
+     * CallOptions#withCompression}); default true. Only {@code grpc://} compresses.
+     */
+    public void setMessageCompression(boolean compress) {}
 }

@@ -51,4 +51,9 @@ public class ForwardingClientCall<Req, Resp> extends ClientCall<Req, Resp> {
     public boolean isReady() {
         return delegate.isReady();
     }
+
+    @Override
+    public void setMessageCompression(boolean compress) {
+        delegate.setMessageCompression(compress);
+    }
 }

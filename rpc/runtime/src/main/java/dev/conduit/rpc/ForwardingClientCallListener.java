@@ -15,6 +15,11 @@ public class ForwardingClientCallListener<T> extends ClientCall.Listener<T> {
     }
 
     @Override
+    public void onHeaders(Metadata headers) {
+        delegate.onHeaders(headers);
+    }
+
+    @Override
     public void onMessage(T message) {
         delegate.onMessage(message);
     }

@@ -132,12 +132,17 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         private Duration backoffMax = Duration.ofSeconds(30);
         private Duration closeTimeout = Duration.ofSeconds(5);
         private @Nullable Idle idle;
+        private boolean keepAliveSet;
 
         private Builder(Conduit conduit) {
             this.conduit = Objects.requireNonNull(conduit);
         }
 
-        /** Adds an endpoint of the service; with several, calls are spread over them round-robin. */
+        /**
+         * Adds an endpoint of the service; with several, calls are spread over them round-robin. Any Conduit
+         * transport, or a gRPC server: {@code grpc://host:port}, {@code grpcs://host:port} (TLS, the {@code tls.*}
+         * options of {@code tcps://}), {@code grpc+unix:///abs/path.sock} (see {@code docs/grpc.md}).
+         */
         public Builder target(String uri) {
             Endpoint.parse(uri);
             targets.put(uri, null);
@@ -183,11 +188,13 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         /**
          * Pings after {@code time} without hearing from the server, and declares the connection dead (failing its
          * calls with UNAVAILABLE) if nothing arrives within {@code timeout}. Default 30 s and 10 s; {@link
-         * Duration#ZERO} disables.
+         * Duration#ZERO} disables. Over {@code grpc://} pings are sent only when set here, and only while calls are
+         * open: gRPC servers disconnect clients that ping more often than they permit (grpc-java: every 5 minutes).
          */
         public Builder keepAlive(Duration time, Duration timeout) {
             this.keepAliveTime = Objects.requireNonNull(time);
             this.keepAliveTimeout = Objects.requireNonNull(timeout);
+            this.keepAliveSet = true;
             return this;
         }
 
@@ -256,7 +263,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                             connectTimeout,
                             backoffInitial,
                             backoffMax,
-                            waiting));
+                            waiting,
+                            keepAliveSet));
             return new RpcChannel(core, interceptors, closeTimeout);
         }
 

@@ -3,6 +3,7 @@ package dev.conduit.rpc;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.health.HealthService;
+import dev.conduit.rpc.internal.GrpcServerSettings;
 import dev.conduit.rpc.internal.RpcConfig;
 import dev.conduit.rpc.internal.ServerCore;
 import dev.conduit.rpc.reflection.ReflectionService;
@@ -159,12 +160,17 @@ public final class RpcServer implements AutoCloseable {
         private Duration keepAliveTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private GrpcServerSettings grpc = GrpcServerSettings.DEFAULT;
 
         private Builder(Conduit conduit) {
             this.conduit = Objects.requireNonNull(conduit);
         }
 
-        /** Listens on {@code uri} too (any transport: {@code tcp://127.0.0.1:0}, {@code shm://name}, ...). */
+        /**
+         * Listens on {@code uri} too (any transport: {@code tcp://127.0.0.1:0}, {@code shm://name}, ...). {@code
+         * grpc://host:port}, {@code grpcs://host:port} and {@code grpc+unix:///abs/path.sock} serve the same services as
+         * plain gRPC on HTTP/2, for any gRPC client (see {@code docs/grpc.md}).
+         */
         public Builder listen(String uri) {
             return listen(Endpoint.parse(uri));
         }
@@ -247,6 +253,28 @@ public final class RpcServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often a {@code grpc://} client may send keepalive pings: at most once per {@code minTime} (default 5
+         * minutes), and while it has no call open only if {@code withoutCalls}. A client that pings more often is
+         * disconnected with GOAWAY {@code ENHANCE_YOUR_CALM} ("too_many_pings"), as gRPC servers do.
+         */
+        public Builder permitKeepAlive(Duration minTime, boolean withoutCalls) {
+            grpc = new GrpcServerSettings(grpc.maxConcurrentCalls(), Objects.requireNonNull(minTime), withoutCalls);
+            return this;
+        }
+
+        /**
+         * The most calls one {@code grpc://} connection may have open at once (default 1000); the client is told in
+         * its SETTINGS, and streams beyond are refused.
+         */
+        public Builder maxConcurrentCallsPerConnection(int calls) {
+            grpc = new GrpcServerSettings(
+                    positive(calls, "maxConcurrentCallsPerConnection"),
+                    grpc.permitKeepAliveTime(),
+                    grpc.permitKeepAliveWithoutCalls());
+            return this;
+        }
+
         /** How long a new connection may take to send its HELLO (default 10 s). */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = Objects.requireNonNull(timeout);
@@ -290,7 +318,8 @@ public final class RpcServer implements AutoCloseable {
                     initialWindow,
                     keepAliveTime,
                     keepAliveTimeout,
-                    handshakeTimeout);
+                    handshakeTimeout,
+                    grpc);
             List<Endpoint> bound;
             try {
                 bound = core.listen(endpoints);

@@ -24,6 +24,27 @@ public interface ServerCallContext {
     /** Trailers to send with the call's status; add to them before ending the call. */
     Metadata responseTrailers();
 
+    /**
+     * Headers to send before the first response (gRPC's initial metadata); add to them before sending a response or
+     * ending the call. Over {@code grpc://} they reach the client's {@link ClientCall.Listener#onHeaders}; Conduit's
+     * own protocol has no separate response headers, so there they are sent with the trailers.
+     */
+    Metadata responseHeaders();
+
+    /**
+     * Asks for responses compressed with {@code encoding} ({@code gzip} or {@code identity}), if the client accepts
+     * it; call before the first response. Only {@code grpc://} compresses; Conduit's own transports ignore it.
+     *
+     * @throws IllegalArgumentException if the encoding is not supported
+     */
+    void setResponseCompression(String encoding);
+
+    /** Whether the responses sent from now on are compressed, when an encoding is in use (default true). */
+    void setMessageCompression(boolean compress);
+
+    /** Whether the request most recently delivered to the handler arrived compressed ({@code grpc://} only). */
+    boolean isRequestCompressed();
+
     /** The time left before the client's deadline, or {@code null} if the client set none. */
     @Nullable
     Duration timeRemaining();

@@ -8,6 +8,7 @@ import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.ClientCall;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.Status;
+import dev.conduit.rpc.internal.grpc.GrpcTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ public final class ChannelCore {
     private final List<Pick> pending = new ArrayList<>();
     private volatile boolean shutdown;
 
-    private record Pick(CompletableFuture<ClientConnection> future, boolean waitForReady) {}
+    private record Pick(CompletableFuture<ClientCarrier> future, boolean waitForReady) {}
 
     /** Settings of a channel, from its builder. */
     public record Settings(
@@ -63,7 +64,8 @@ public final class ChannelCore {
             Duration connectTimeout,
             Duration backoffInitial,
             Duration backoffMax,
-            Idle idle) {}
+            Idle idle,
+            boolean keepAliveSet) {}
 
     /**
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
@@ -86,17 +88,35 @@ public final class ChannelCore {
         this.defaultExecutor = e != null ? e : resources.newPool("callback");
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
-            if (f == null) {
+            if (f != null) {
+                addSubchannel(new Subchannel(this, t.getKey(), conduitConnector(f)));
+            } else if (GrpcTransport.serves(Endpoint.parse(t.getKey()))) {
+                CarrierConnector connector = GrpcTransport.connector(
+                        Endpoint.parse(t.getKey()),
+                        conduit.transportContext(),
+                        config,
+                        s.idleTimeout(),
+                        s.keepAliveSet());
+                // Named in messages as the user wrote it, secrets masked.
+                addSubchannel(new Subchannel(this, Endpoint.parse(t.getKey()).toString(), connector));
+            } else {
                 Endpoint asked = Endpoint.parse(t.getKey());
                 // Refuse at once a target that could never connect, with the error connect would give.
                 conduit.checkConnect(asked);
                 Endpoint endpoint = Endpoints.forRpc(asked, s.maxMessageSize());
-                // Named in messages as the user wrote it, secrets masked.
+                // One subchannel per instance behind the target (most transports: the target itself).
                 watched.add(new TargetInstances(this, conduit, asked.toString(), endpoint));
-            } else {
-                addSubchannel(new Subchannel(this, t.getKey(), f));
             }
         }
+    }
+
+    /** Connections in Conduit's own protocol over the channels {@code factory} opens. */
+    CarrierConnector conduitConnector(ChannelFactory factory) {
+        return listener -> factory.open(codec).thenCompose(ch -> {
+            ClientConnection c = new ClientConnection(ch, config, listener, idleTimeout);
+            listener.opened(c);
+            return c.handshake().<ClientCarrier>thenApply(ready -> ready);
+        });
     }
 
     public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
@@ -105,14 +125,6 @@ public final class ChannelCore {
 
     RpcConfig config() {
         return config;
-    }
-
-    FrameCodec codec() {
-        return codec;
-    }
-
-    Duration idleTimeout() {
-        return idleTimeout;
     }
 
     Duration backoffInitial() {
@@ -142,13 +154,13 @@ public final class ChannelCore {
      * idle (its connection lost) is asked to reconnect, so that it takes its share again once it can.
      */
     @Nullable
-    ClientConnection pickNow() {
+    ClientCarrier pickNow() {
         Subchannel[] all = ring;
         int n = all.length;
         int start = Math.floorMod(next.getAndIncrement(), n);
         for (int i = 0; i < n; i++) {
             Subchannel sc = all[(start + i) % n];
-            ClientConnection c = sc.readyConnection();
+            ClientCarrier c = sc.readyConnection();
             if (c != null) {
                 return c;
             }
@@ -188,7 +200,7 @@ public final class ChannelCore {
      * A connection once one is ready. Starts connecting idle endpoints. Fails with UNAVAILABLE when every endpoint
      * has failed to connect, unless {@code waitForReady}.
      */
-    CompletableFuture<ClientConnection> pickAsync(boolean waitForReady) {
+    CompletableFuture<ClientCarrier> pickAsync(boolean waitForReady) {
         Pick p = new Pick(new CompletableFuture<>(), waitForReady);
         lock.lock();
         try {
@@ -218,7 +230,7 @@ public final class ChannelCore {
             boolean allFailed = Arrays.stream(ring).allMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
             for (Iterator<Pick> it = pending.iterator(); it.hasNext(); ) {
                 Pick p = it.next();
-                ClientConnection c = shutdown ? null : pickNow();
+                ClientCarrier c = shutdown ? null : pickNow();
                 if (c != null) {
                     it.remove();
                     outcomes.add(() -> p.future().complete(c));
@@ -253,7 +265,7 @@ public final class ChannelCore {
     /** Why no connection is ready, if an endpoint failed to connect; null if none has failed yet. */
     @Nullable
     String whyNotConnected() {
-        boolean anyFailed = subchannels.stream().anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+        boolean anyFailed = Arrays.stream(ring).anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
         return anyFailed ? lastError().description() : null;
     }
 

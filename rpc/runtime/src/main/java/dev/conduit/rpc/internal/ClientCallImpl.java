@@ -4,8 +4,8 @@ import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ClientCall;
 import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.Status;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * it had heard of the call.
  */
 final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
-        implements OutboundQueue.Sink, InboundQueue.Receiver {
+        implements CarriedCall, OutboundQueue.Sink, InboundQueue.Receiver {
     private static final Logger log = LoggerFactory.getLogger(ClientCallImpl.class);
 
     private final ChannelCore channel;
@@ -34,13 +34,14 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private final OutboundQueue out = new OutboundQueue();
     private final InboundQueue in;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile @Nullable ClientConnection conn;
+    private volatile @Nullable ClientCarrier conn;
     private volatile int id;
     private volatile @Nullable Status localStatus;
     private ClientCall.Listener<Resp> listener = new ClientCall.Listener<>() {};
     private Metadata headers = new Metadata();
     private boolean started;
     private boolean halfClosed;
+    private boolean compressMessages = true;
     private @Nullable Req single;
     private boolean hasDeadline;
     private long deadlineNanos;
@@ -101,7 +102,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     }
 
     private void pick() {
-        ClientConnection c = channel.pickNow();
+        ClientCarrier c = channel.pickNow();
         if (c != null && attach(c)) {
             return;
         }
@@ -115,7 +116,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     }
 
     /** Binds the call to {@code c}; false if {@code c} took no more calls. */
-    private boolean attach(ClientConnection c) {
+    private boolean attach(ClientCarrier c) {
         if (ended.get()) {
             return true;
         }
@@ -129,7 +130,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             c.remove(newId);
             return true;
         }
-        out.attach(this, c.peerInitialWindow);
+        out.attach(this, c.initialSendCredit());
         return true;
     }
 
@@ -137,6 +138,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         Frame f = new Frame(Frames.CALL_START, flags | (hasDeadline ? Frames.FLAG_DEADLINE : 0), 0);
         f.method = method.fullName();
         f.metadata = headers;
+        f.encoding = options.compression();
         return f;
     }
 
@@ -165,6 +167,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             return;
         }
         Frame f = new Frame(Frames.MESSAGE, 0, 0).withMessage(message, method.requestCodec(), Integer.MAX_VALUE);
+        f.compressed = compressMessages;
         out.add(f);
         if (!f.sent && TransportThread.mayBlock()) {
             awaitSent(f);
@@ -199,6 +202,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             Frame f = callStart(Frames.FLAG_HALF_CLOSE | (request != null ? Frames.FLAG_MESSAGE : 0));
             if (request != null) {
                 f.withMessage(request, method.requestCodec(), Integer.MAX_VALUE);
+                f.compressed = compressMessages;
             }
             out.add(f);
         } else {
@@ -220,11 +224,16 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         return out.isReady();
     }
 
+    @Override
+    public void setMessageCompression(boolean compress) {
+        compressMessages = compress;
+    }
+
     // ---------------------------------------------------------------- OutboundQueue.Sink
 
     @Override
     public boolean write(Frame f) {
-        ClientConnection c = conn;
+        ClientCarrier c = conn;
         if (c == null) {
             return false;
         }
@@ -233,7 +242,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             f.timeoutNanos = deadlineNanos - System.nanoTime();
         }
         if (f.carriesMessage()) {
-            f.maxPayload = c.peerMaxMessageSize;
+            f.maxPayload = c.peerMaxMessageSize();
         }
         return c.write(f);
     }
@@ -245,26 +254,58 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     // ---------------------------------------------------------------- frames from the server (transport thread)
 
-    void onFrame(Frame f) {
+    @Override
+    public void onFrame(Frame f) {
         switch (f.type) {
+            case Frames.HEADERS -> {
+                Metadata responseHeaders = f.metadata != null ? f.metadata : new Metadata();
+                serial.execute(() -> {
+                    if (localStatus == null) {
+                        listener.onHeaders(responseHeaders);
+                    }
+                });
+            }
             case Frames.MESSAGE -> onMessageFrame(f);
             case Frames.CALL_END -> {
                 if (f.has(Frames.FLAG_MESSAGE) && !onMessageFrame(f)) {
                     return;
                 }
-                remoteEnd(
-                        Status.fromCodeValue(f.code)
-                                .withDescription(f.text == null || f.text.isEmpty() ? null : f.text),
-                        f.metadata != null ? f.metadata : new Metadata());
+                remoteEnd(remoteStatus(f), f.metadata != null ? f.metadata : new Metadata());
             }
             case Frames.WINDOW_UPDATE -> out.grant(Integer.toUnsignedLong(f.value));
             default -> throw new IllegalArgumentException("not a client call frame: " + f);
         }
     }
 
+    /**
+     * The server's status; a CANCELLED that arrives once the deadline has passed is the server noticing the deadline
+     * (gRPC servers reset the stream), so it reads as DEADLINE_EXCEEDED, as gRPC's protocol advises.
+     */
+    private Status remoteStatus(Frame f) {
+        Status s = Status.fromCodeValue(f.code).withDescription(f.text == null || f.text.isEmpty() ? null : f.text);
+        if (s.code() == Status.Code.CANCELLED && hasDeadline && System.nanoTime() - deadlineNanos >= 0) {
+            return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (the server cancelled the call)");
+        }
+        return s;
+    }
+
+    @Override
+    public void grant(long credit) {
+        out.grant(credit);
+    }
+
+    @Override
+    public void abort(Status status, boolean tellPeer) {
+        end(status, tellPeer);
+    }
+
+    @Override
+    public void sendFailed(Frame frame, Status status) {
+        end(status, true);
+    }
+
     private boolean onMessageFrame(Frame f) {
-        byte[] payload = f.payload;
-        if (payload == null) {
+        if (f.payload == null) {
             end(
                     Status.RESOURCE_EXHAUSTED.withDescription(
                             "response of " + f.payloadLength + " bytes exceeds the client's limit of "
@@ -272,7 +313,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
                     true);
             return false;
         }
-        if (!in.arrive(payload)) {
+        if (!in.arrive(f)) {
             end(Status.RESOURCE_EXHAUSTED.withDescription("the server sent past its flow-control window"), true);
             return false;
         }
@@ -293,17 +334,16 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     // ---------------------------------------------------------------- InboundQueue.Receiver (serial executor)
 
     @Override
-    public void deliver(byte[] payload) {
+    public void deliver(Frame frame) {
         if (localStatus != null) {
             return;
         }
         Resp message;
         try {
-            message = method.responseCodec().decode(ByteBuffer.wrap(payload));
-        } catch (RuntimeException e) {
-            fail(Status.INTERNAL
-                    .withDescription("could not decode the response: " + e.getMessage())
-                    .withCause(e));
+            message = MessageEncoding.decode(
+                    frame, method.responseCodec(), channel.config().maxMessageSize(), "response");
+        } catch (RpcException e) {
+            fail(e.status());
             return;
         }
         received++;
@@ -340,8 +380,8 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     }
 
     @Override
-    public void grant(int increment) {
-        ClientConnection c = conn;
+    public void giveCredit(int increment) {
+        ClientCarrier c = conn;
         if (c != null && !ended.get()) {
             c.write(Frame.windowUpdate(id, increment));
         }
@@ -373,7 +413,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (timer != null) {
             timer.cancel(false);
         }
-        ClientConnection c = conn;
+        ClientCarrier c = conn;
         if (c != null) {
             c.remove(id);
         }

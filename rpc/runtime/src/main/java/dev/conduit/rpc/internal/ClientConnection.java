@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * The client end of one connection: sends HELLO, hands out call ids, routes MESSAGE, CALL_END and WINDOW_UPDATE
  * frames to their calls, honours GOAWAY, and closes itself after an idle period without calls.
  */
-final class ClientConnection extends Connection {
+final class ClientConnection extends Connection implements ClientCarrier {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
-    private final Subchannel owner;
-    private final ConcurrentHashMap<Integer, ClientCallImpl<?, ?>> calls = new ConcurrentHashMap<>();
+    private final CarrierListener owner;
+    private final ConcurrentHashMap<Integer, CarriedCall> calls = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final AtomicLong started = new AtomicLong();
     private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
@@ -31,7 +31,7 @@ final class ClientConnection extends Connection {
     private long startedAtLastIdleCheck;
     private @Nullable ScheduledFuture<?> idleTask;
 
-    ClientConnection(Channel<Frame> channel, RpcConfig config, Subchannel owner, Duration idleTimeout) {
+    ClientConnection(Channel<Frame> channel, RpcConfig config, CarrierListener owner, Duration idleTimeout) {
         super(channel, config);
         this.owner = owner;
         this.idleTimeout = idleTimeout;
@@ -74,15 +74,27 @@ final class ClientConnection extends Connection {
         }
     }
 
+    @Override
+    public long initialSendCredit() {
+        return peerInitialWindow;
+    }
+
+    @Override
+    public int peerMaxMessageSize() {
+        return peerMaxMessageSize;
+    }
+
     /** Whether new calls may use this connection. */
-    boolean acceptsCalls() {
+    @Override
+    public boolean acceptsCalls() {
         return !draining && channel.isOpen();
     }
 
     /**
      * Registers a call and returns its id; 0 if the connection takes no more calls (then nothing is registered).
      */
-    int register(ClientCallImpl<?, ?> call) {
+    @Override
+    public int register(CarriedCall call) {
         int id = nextId.getAndIncrement();
         if (id == 0 || draining) {
             draining = true; // the id space is used up: finish the calls in flight, then close
@@ -98,7 +110,8 @@ final class ClientConnection extends Connection {
         return id;
     }
 
-    void remove(int id) {
+    @Override
+    public void remove(int id) {
         calls.remove(id);
         if (draining && calls.isEmpty()) {
             closeAfterFlush(null, "connection drained");
@@ -119,7 +132,7 @@ final class ClientConnection extends Connection {
         Status notProcessed = Status.UNAVAILABLE.withDescription(status.description());
         for (var e : List.copyOf(calls.entrySet())) {
             if (Integer.compareUnsigned(e.getKey(), f.value) > 0) {
-                e.getValue().end(notProcessed, false);
+                e.getValue().abort(notProcessed, false);
             }
         }
         if (calls.isEmpty()) {
@@ -131,7 +144,7 @@ final class ClientConnection extends Connection {
     void onCallFrame(Frame f) {
         switch (f.type) {
             case Frames.MESSAGE, Frames.CALL_END, Frames.WINDOW_UPDATE -> {
-                ClientCallImpl<?, ?> call = calls.get(f.callId);
+                CarriedCall call = calls.get(f.callId);
                 if (call != null) {
                     call.onFrame(f);
                 } else {
@@ -162,9 +175,9 @@ final class ClientConnection extends Connection {
 
     @Override
     void sendFailed(Frame f, Status status) {
-        ClientCallImpl<?, ?> call = calls.get(f.callId);
+        CarriedCall call = calls.get(f.callId);
         if (call != null) {
-            call.end(status, true);
+            call.sendFailed(f, status);
         }
     }
 
@@ -175,10 +188,10 @@ final class ClientConnection extends Connection {
             task.cancel(false);
         }
         ready.completeExceptionally(status.asException());
-        for (ClientCallImpl<?, ?> call : List.copyOf(calls.values())) {
-            call.end(status, false);
+        for (CarriedCall call : List.copyOf(calls.values())) {
+            call.abort(status, false);
         }
-        owner.connectionClosed(this, status);
+        owner.closed(this, status);
     }
 
     private void idleCheck() {
@@ -195,7 +208,8 @@ final class ClientConnection extends Connection {
     }
 
     /** Closes gracefully: calls in flight finish first. */
-    void drain() {
+    @Override
+    public void drain() {
         draining = true;
         if (calls.isEmpty()) {
             closeAfterFlush(null, "channel shut down");
@@ -203,14 +217,16 @@ final class ClientConnection extends Connection {
     }
 
     /** Fails every call with {@code status} and closes. */
-    void cancelAll(Status status) {
-        for (ClientCallImpl<?, ?> call : List.copyOf(calls.values())) {
-            call.end(status, true);
+    @Override
+    public void cancelAll(Status status) {
+        for (CarriedCall call : List.copyOf(calls.values())) {
+            call.abort(status, true);
         }
         closeAfterFlush(null, String.valueOf(status.description()));
     }
 
-    int activeCalls() {
+    @Override
+    public int activeCalls() {
         return calls.size();
     }
 }

@@ -175,7 +175,7 @@ abstract class Connection implements MessageHandler<Frame> {
      * Writes one frame. Returns false if the channel is closed (the close handler fails the calls) or the frame
      * cannot be encoded, in which case {@link #sendFailed} says why.
      */
-    boolean write(Frame f) {
+    public boolean write(Frame f) {
         if (log.isTraceEnabled()) {
             log.trace("{} sends {}", this, f);
         }

@@ -71,13 +71,7 @@ final class FrameCodec implements Codec<Frame> {
     }
 
     private static void writePayload(Frame f, WriteBuffer out) {
-        int before = out.size();
-        Objects.requireNonNull(f.codec).encode(Objects.requireNonNull(f.message), out);
-        int n = out.size() - before;
-        if (n > f.maxPayload) {
-            throw new MessageTooLargeException(n, f.maxPayload);
-        }
-        f.payloadLength = n;
+        f.encodeMessage(out);
     }
 
     private static void writeText(@org.jspecify.annotations.Nullable String text, WriteBuffer out) {
@@ -178,6 +172,7 @@ final class FrameCodec implements Codec<Frame> {
     private void readPayload(Frame f, ByteBuffer in) {
         int n = in.remaining();
         f.payloadLength = n;
+        f.cost = Frames.cost(n);
         if (n <= maxMessageSize) {
             byte[] bytes = new byte[n];
             in.get(bytes);

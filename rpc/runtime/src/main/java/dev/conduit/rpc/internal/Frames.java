@@ -15,53 +15,59 @@ package dev.conduit.rpc.internal;
  *                                   count x (u16, u32)
  * </pre>
  */
-final class Frames {
+public final class Frames {
     private Frames() {}
 
     /** "CRPC" in ASCII: the first four bytes each side sends. */
-    static final int MAGIC = 0x43525043;
+    public static final int MAGIC = 0x43525043;
     /** The protocol version this implementation speaks. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
 
-    static final int HEADER_BYTES = 6;
+    public static final int HEADER_BYTES = 6;
 
     /** Not a wire type: the HELLO, recognised by its magic. */
-    static final int HELLO = 0;
+    public static final int HELLO = 0;
 
-    static final int CALL_START = 1;
-    static final int MESSAGE = 2;
-    static final int HALF_CLOSE = 3;
-    static final int CALL_END = 4;
-    static final int CANCEL = 5;
-    static final int WINDOW_UPDATE = 6;
-    static final int PING = 7;
-    static final int PONG = 8;
-    static final int GOAWAY = 9;
+    public static final int CALL_START = 1;
+    public static final int MESSAGE = 2;
+    public static final int HALF_CLOSE = 3;
+    public static final int CALL_END = 4;
+    public static final int CANCEL = 5;
+    public static final int WINDOW_UPDATE = 6;
+    public static final int PING = 7;
+    public static final int PONG = 8;
+    public static final int GOAWAY = 9;
 
     /** Not a wire type: a frame that could not be decoded. */
-    static final int MALFORMED = -1;
+    public static final int MALFORMED = -1;
+
+    /**
+     * Not a wire type of Conduit's protocol: response headers that a carrier with a place for them (HTTP/2) delivers
+     * to a client call before its first message.
+     */
+    public static final int HEADERS = 16;
 
     /** CALL_START: an i64 timeout in nanoseconds follows the method name. */
-    static final int FLAG_DEADLINE = 0x01;
+    public static final int FLAG_DEADLINE = 0x01;
     /** CALL_START, CALL_END: the rest of the frame is a message payload. */
-    static final int FLAG_MESSAGE = 0x02;
+    public static final int FLAG_MESSAGE = 0x02;
     /** CALL_START: the client sends nothing more on this call. */
-    static final int FLAG_HALF_CLOSE = 0x04;
+    public static final int FLAG_HALF_CLOSE = 0x04;
 
     /** HELLO setting: the largest message payload, in bytes, that the sender accepts. */
-    static final int SETTING_MAX_MESSAGE_SIZE = 1;
+    public static final int SETTING_MAX_MESSAGE_SIZE = 1;
     /** HELLO setting: the flow-control credit, in bytes, the sender grants its peer for each new call. */
-    static final int SETTING_INITIAL_WINDOW = 2;
+    public static final int SETTING_INITIAL_WINDOW = 2;
 
     /** Credit charged per message on top of its payload, so that empty messages are not free. */
-    static final int MESSAGE_OVERHEAD = 8;
+    public static final int MESSAGE_OVERHEAD = 8;
 
     /** The flow-control cost of a message with {@code payloadLength} bytes. */
-    static long cost(int payloadLength) {
+    public static long cost(int payloadLength) {
         return (long) payloadLength + MESSAGE_OVERHEAD;
     }
 
-    static String typeName(int type) {
+    public static String typeName(int type) {
         return switch (type) {
             case HELLO -> "HELLO";
             case CALL_START -> "CALL_START";
@@ -74,6 +80,7 @@ final class Frames {
             case PONG -> "PONG";
             case GOAWAY -> "GOAWAY";
             case MALFORMED -> "MALFORMED";
+            case HEADERS -> "HEADERS";
             default -> "type " + type;
         };
     }

@@ -17,18 +17,18 @@ final class InboundQueue {
 
     /** The call side of the queue; all three run on the call's serial executor. */
     interface Receiver {
-        /** One message for the application. */
-        void deliver(byte[] payload);
+        /** One message for the application: a frame with its payload. */
+        void deliver(Frame message);
 
         /** No more messages will be delivered; called once, after the last one. */
         void finish();
 
         /** Grants the peer {@code increment} more bytes of credit. */
-        void grant(int increment);
+        void giveCredit(int increment);
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private final Executor serial;
     private final Receiver receiver;
     private final long threshold;
@@ -52,11 +52,11 @@ final class InboundQueue {
     }
 
     /**
-     * Queues a received message.
+     * Queues a received message (a frame with a payload), which cost the peer {@link Frame#cost} bytes of credit.
      *
      * @return false if the peer sent it without credit (a flow-control violation); the message is dropped
      */
-    boolean arrive(byte[] payload) {
+    boolean arrive(Frame message) {
         boolean schedule;
         lock.lock();
         try {
@@ -66,9 +66,9 @@ final class InboundQueue {
             if (peerCredit <= 0) {
                 return false;
             }
-            peerCredit -= Frames.cost(payload.length);
-            queue.add(payload);
-            bufferedBytes += payload.length;
+            peerCredit -= message.cost;
+            queue.add(message);
+            bufferedBytes += message.payloadLength;
             peakBufferedBytes = Math.max(peakBufferedBytes, bufferedBytes);
             schedule = shouldScheduleLocked();
         } finally {
@@ -161,7 +161,7 @@ final class InboundQueue {
 
     private void deliver() {
         while (true) {
-            byte @Nullable [] payload = null;
+            @Nullable Frame message = null;
             boolean finish = false;
             lock.lock();
             try {
@@ -170,9 +170,9 @@ final class InboundQueue {
                     return;
                 }
                 if (requested > 0 && !queue.isEmpty()) {
-                    payload = queue.poll();
+                    message = queue.poll();
                     requested--;
-                    bufferedBytes -= payload.length;
+                    bufferedBytes -= message.payloadLength;
                 } else if (finished && queue.isEmpty() && !finishDelivered) {
                     finishDelivered = true;
                     finish = true;
@@ -188,16 +188,16 @@ final class InboundQueue {
                 receiver.finish();
                 return;
             }
-            receiver.deliver(payload);
-            consumed(payload.length);
+            receiver.deliver(message);
+            consumed(message.cost);
         }
     }
 
-    private void consumed(int length) {
+    private void consumed(long cost) {
         int increment = 0;
         lock.lock();
         try {
-            unacked += Frames.cost(length);
+            unacked += cost;
             if (!finished && !closed && unacked >= threshold) {
                 increment = (int) Math.min(Integer.MAX_VALUE, unacked);
                 unacked -= increment;
@@ -207,7 +207,7 @@ final class InboundQueue {
             lock.unlock();
         }
         if (increment > 0) {
-            receiver.grant(increment);
+            receiver.giveCredit(increment);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.conduit.rpc.internal;
 
 /** A message whose encoding exceeds the receiver's declared limit; raised while encoding, before anything is sent. */
-final class MessageTooLargeException extends RuntimeException {
+public final class MessageTooLargeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     MessageTooLargeException(int size, int limit) {

@@ -209,7 +209,7 @@ final class OutboundQueue {
             }
             started = true;
             if (paced) {
-                credit.addAndGet(-Frames.cost(f.payloadLength));
+                credit.addAndGet(-f.cost);
             }
             f.sent = true;
             wrote = true;

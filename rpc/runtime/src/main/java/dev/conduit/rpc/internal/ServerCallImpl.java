@@ -7,7 +7,6 @@ import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.ServerCall;
 import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.Status;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
@@ -18,19 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one call: frames from the client arrive through {@link ServerConnection} on the transport
- * thread; the handler's listener runs on the server executor through a {@link SerialExecutor}; responses leave
- * through an {@link OutboundQueue} paced by the client's credit.
+ * The server side of one call: frames from the client arrive through its {@link ServerCarrier} (a Conduit connection
+ * or an HTTP/2 stream) on the transport thread; the handler's listener runs on the server executor through a {@link
+ * SerialExecutor}; responses leave through an {@link OutboundQueue} paced by the client's credit.
  *
  * <p>The call ends once: normally when its CALL_END has been written ({@link ServerCall.Listener#onComplete}), or
  * by {@link #abort} (client cancel, deadline, lost connection, bad input, server shutdown) with {@link
  * ServerCall.Listener#onCancel}.
  */
 final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
-        implements OutboundQueue.Sink, InboundQueue.Receiver {
+        implements CarriedCall, OutboundQueue.Sink, InboundQueue.Receiver {
     private static final Logger log = LoggerFactory.getLogger(ServerCallImpl.class);
 
-    private final ServerConnection conn;
+    private final ServerCarrier conn;
     private final int id;
     private final MethodDescriptor<Req, Resp> method;
     private final ServerCallHandler<Req, Resp> handler;
@@ -46,10 +45,14 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private volatile @Nullable Status cancelStatus;
     private ServerCall.Listener<Req> listener = new ServerCall.Listener<>() {};
     private boolean closed; // handler threads, one at a time
+    private boolean firstFrameQueued; // handler threads, one at a time
     private @Nullable Resp single;
+    private volatile @Nullable String responseEncoding;
+    private volatile boolean compressMessages = true;
+    private volatile boolean lastRequestCompressed;
 
     ServerCallImpl(
-            ServerConnection conn,
+            ServerCarrier conn,
             int id,
             MethodDescriptor<Req, Resp> method,
             ServerCallHandler<Req, Resp> handler,
@@ -60,7 +63,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         this.handler = handler;
         this.headers = start.metadata != null ? start.metadata : new Metadata();
         this.serial = new SerialExecutor(conn.executor());
-        this.in = new InboundQueue(serial, this, conn.config.initialWindow());
+        this.in = new InboundQueue(serial, this, conn.config().initialWindow());
         this.hasDeadline = start.has(Frames.FLAG_DEADLINE);
         this.deadlineNanos = System.nanoTime() + start.timeoutNanos;
         this.context = new ServerContext(this, headers);
@@ -68,14 +71,14 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
 
     /** Begins the call from its CALL_START frame; on the transport thread. */
     void begin(Frame start) {
-        out.attach(this, conn.peerInitialWindow);
+        out.attach(this, conn.initialSendCredit());
         if (hasDeadline) {
             if (start.timeoutNanos <= 0) {
                 abort(Status.DEADLINE_EXCEEDED.withDescription("deadline already passed when the call arrived"), true);
                 return;
             }
             deadlineTimer =
-                    conn.config.scheduler().schedule(this::deadlinePassed, start.timeoutNanos, TimeUnit.NANOSECONDS);
+                    conn.config().scheduler().schedule(this::deadlinePassed, start.timeoutNanos, TimeUnit.NANOSECONDS);
         }
         serial.execute(() -> CurrentCall.run(context, this::startHandler));
         if (start.has(Frames.FLAG_MESSAGE)) {
@@ -98,7 +101,8 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     }
 
     /** A MESSAGE, HALF_CLOSE, CANCEL or WINDOW_UPDATE frame for this call; on the transport thread. */
-    void onFrame(Frame f) {
+    @Override
+    public void onFrame(Frame f) {
         switch (f.type) {
             case Frames.MESSAGE -> onMessageFrame(f);
             case Frames.HALF_CLOSE -> in.finish();
@@ -114,14 +118,19 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         }
     }
 
+    @Override
+    public void grant(long credit) {
+        out.grant(credit);
+    }
+
     private void onMessageFrame(Frame f) {
-        byte[] payload = f.payload;
-        if (payload == null) {
+        if (f.payload == null) {
             abort(
-                    Status.RESOURCE_EXHAUSTED.withDescription("request of " + f.payloadLength
-                            + " bytes exceeds the server's limit of " + conn.config.maxMessageSize() + " bytes"),
+                    Status.RESOURCE_EXHAUSTED.withDescription(
+                            "request of " + f.payloadLength + " bytes exceeds the server's limit of "
+                                    + conn.config().maxMessageSize() + " bytes"),
                     true);
-        } else if (!in.arrive(payload)) {
+        } else if (!in.arrive(f)) {
             abort(Status.RESOURCE_EXHAUSTED.withDescription("the client sent past its flow-control window"), true);
         }
     }
@@ -129,18 +138,16 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     // ---------------------------------------------------------------- InboundQueue.Receiver (serial executor)
 
     @Override
-    public void deliver(byte[] payload) {
+    public void deliver(Frame frame) {
         Req message;
         try {
-            message = method.requestCodec().decode(ByteBuffer.wrap(payload));
-        } catch (RuntimeException e) {
-            abort(
-                    Status.INTERNAL
-                            .withDescription("could not decode the request: " + e.getMessage())
-                            .withCause(e),
-                    true);
+            message = MessageEncoding.decode(
+                    frame, method.requestCodec(), conn.config().maxMessageSize(), "request");
+        } catch (RpcException e) {
+            abort(e.status(), true);
             return;
         }
+        lastRequestCompressed = frame.compressed;
         CurrentCall.run(context, () -> {
             try {
                 listener.onMessage(message);
@@ -162,7 +169,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     }
 
     @Override
-    public void grant(int increment) {
+    public void giveCredit(int increment) {
         if (!ended.get()) {
             conn.write(Frame.windowUpdate(id, increment));
         }
@@ -193,12 +200,15 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         return written;
     }
 
-    /**
-     * A message of this call could not be encoded (a response too large or a failing marshaller). A final CALL_END
-     * that cannot be encoded is answered by {@link ServerConnection#sendFailed}: the call has ended by then.
-     */
-    void sendFailed(Status status) {
-        abort(status, true);
+    /** A frame of this call could not be encoded (a response too large or a failing marshaller). */
+    @Override
+    public void sendFailed(Frame f, Status status) {
+        if (f.type == Frames.CALL_END && !f.abortEnd) {
+            // The call has ended as far as the handler is concerned; the client gets the failure instead.
+            conn.write(Frame.status(Frames.CALL_END, id, status.code().value(), status.description()));
+        } else {
+            abort(status, true);
+        }
     }
 
     @Override
@@ -240,8 +250,10 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             single = message; // sent with the status, in one CALL_END frame
             return;
         }
-        Frame f =
-                new Frame(Frames.MESSAGE, 0, id).withMessage(message, method.responseCodec(), conn.peerMaxMessageSize);
+        Frame f = new Frame(Frames.MESSAGE, 0, id)
+                .withMessage(message, method.responseCodec(), conn.peerMaxMessageSize());
+        f.compressed = compressMessages;
+        first(f);
         out.add(f);
         if (!f.sent && TransportThread.mayBlock()) {
             awaitSent(f);
@@ -273,14 +285,46 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         Metadata all = context.trailers().isEmpty()
                 ? trailers
                 : context.trailers().copy().merge(trailers);
+        if (!firstFrameQueued
+                && !conn.sendsResponseHeaders()
+                && !context.outgoingHeaders().isEmpty()) {
+            all = context.outgoingHeaders().copy().merge(all); // no place of their own: they travel with the trailers
+        }
         end.metadata = all;
         Resp response = single;
         if (response != null && status.isOk()) {
             end.flags |= Frames.FLAG_MESSAGE;
-            end.withMessage(response, method.responseCodec(), conn.peerMaxMessageSize);
+            end.withMessage(response, method.responseCodec(), conn.peerMaxMessageSize());
+            end.compressed = compressMessages;
         }
         single = null;
+        first(end);
         out.add(end);
+    }
+
+    /** The first frame of the response carries its headers and encoding, for carriers that send them first. */
+    private void first(Frame f) {
+        if (firstFrameQueued) {
+            return;
+        }
+        firstFrameQueued = true;
+        f.encoding = responseEncoding;
+        if (conn.sendsResponseHeaders()) {
+            f.responseHeaders = context.outgoingHeaders().copy();
+        }
+    }
+
+    /** Asks for responses compressed with {@code encoding}, if the client accepts it; before the first response. */
+    void setResponseEncoding(String encoding) {
+        responseEncoding = MessageEncoding.check(encoding);
+    }
+
+    void setMessageCompression(boolean compress) {
+        compressMessages = compress;
+    }
+
+    boolean lastRequestCompressed() {
+        return lastRequestCompressed;
     }
 
     @Override
@@ -300,7 +344,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
 
     @Override
     public Endpoint remoteEndpoint() {
-        return conn.channel.remoteEndpoint();
+        return conn.remoteEndpoint();
     }
 
     // ---------------------------------------------------------------- ending
@@ -313,7 +357,8 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
      * Ends the call abnormally: the handler is told with {@link ServerCall.Listener#onCancel}; if {@code tellClient},
      * a CALL_END with {@code status} is sent (dropping any queued responses). Any thread; idempotent.
      */
-    void abort(Status status, boolean tellClient) {
+    @Override
+    public void abort(Status status, boolean tellClient) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }

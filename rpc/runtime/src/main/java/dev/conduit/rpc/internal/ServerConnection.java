@@ -1,6 +1,7 @@
 package dev.conduit.rpc.internal;
 
 import dev.conduit.core.Channel;
+import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.Status;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * other call frames by id, and drains on GOAWAY. Frames for ids it does not know (calls that just ended) are
  * ignored, as the protocol says.
  */
-final class ServerConnection extends Connection {
+final class ServerConnection extends Connection implements ServerCarrier, ServedConnection {
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
     private final ServerCore server;
-    private final ConcurrentHashMap<Integer, ServerCallImpl<?, ?>> calls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, CarriedCall> calls = new ConcurrentHashMap<>();
     private volatile int lastCallId;
     private volatile boolean goingAway;
     private volatile boolean aborting;
@@ -52,8 +53,34 @@ final class ServerConnection extends Connection {
         }
     }
 
-    Executor executor() {
+    @Override
+    public Executor executor() {
         return server.executor();
+    }
+
+    @Override
+    public RpcConfig config() {
+        return config;
+    }
+
+    @Override
+    public long initialSendCredit() {
+        return peerInitialWindow;
+    }
+
+    @Override
+    public int peerMaxMessageSize() {
+        return peerMaxMessageSize;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+        return channel.remoteEndpoint();
+    }
+
+    @Override
+    public boolean sendsResponseHeaders() {
+        return false;
     }
 
     @Override
@@ -88,7 +115,7 @@ final class ServerConnection extends Connection {
             protocolError(Status.Code.INTERNAL, "protocol error: CALL_END sent by a client");
             return;
         }
-        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        CarriedCall call = calls.get(f.callId);
         if (call != null) {
             call.onFrame(f);
         } else {
@@ -114,14 +141,9 @@ final class ServerConnection extends Connection {
             reject(id, Status.Code.UNAVAILABLE, "the server is shutting down");
             return;
         }
-        ServerCore.Method<?, ?> method = server.lookup(String.valueOf(f.method));
-        if (method == null) {
+        if (!server.startCall(this, f, call -> calls.put(id, call))) {
             reject(id, Status.Code.UNIMPLEMENTED, "method not found: " + f.method);
-            return;
         }
-        ServerCallImpl<?, ?> call = method.newCall(this, id, f);
-        calls.put(id, call);
-        call.begin(f);
     }
 
     private void reject(int id, Status.Code code, String message) {
@@ -132,13 +154,15 @@ final class ServerConnection extends Connection {
      * A call has ended; called once per call, before its last frame is written. Its id is free from now on (a
      * CALL_START that reuses it is a new call); {@link #endWritten} follows once that last frame is out.
      */
-    void callEnded(int id) {
+    @Override
+    public void callEnded(int id) {
         endsInFlight.incrementAndGet();
         calls.remove(id);
     }
 
     /** The last frame of an ended call has been written (or dropped): a draining connection may now close. */
-    void endWritten() {
+    @Override
+    public void endWritten() {
         endsInFlight.decrementAndGet();
         closeIfDrained();
     }
@@ -165,9 +189,9 @@ final class ServerConnection extends Connection {
             write(Frame.status(Frames.CALL_END, f.callId, status.code().value(), status.description()));
             return;
         }
-        ServerCallImpl<?, ?> call = calls.get(f.callId);
+        CarriedCall call = calls.get(f.callId);
         if (call != null) {
-            call.sendFailed(status);
+            call.sendFailed(f, status);
         } else {
             log.warn("{}: could not send {}: {}", this, f, status);
         }
@@ -179,7 +203,8 @@ final class ServerConnection extends Connection {
     }
 
     /** Graceful shutdown: no new calls; close once the calls in flight have ended. */
-    void goAway() {
+    @Override
+    public void goAway() {
         goingAway = true;
         if (ready) {
             sendGoAway();
@@ -202,16 +227,23 @@ final class ServerConnection extends Connection {
      * The end of a shutdown: GOAWAY (if not sent yet), a CALL_END with {@code status} for every call in flight, and
      * the close once those are written. Calls that end meanwhile keep their own CALL_END.
      */
-    void abortAll(Status status) {
+    @Override
+    public void shutdownNow(Status status) {
         aborting = true;
         goAway();
-        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+        for (CarriedCall call : List.copyOf(calls.values())) {
             call.abort(status, true);
         }
         closeIfDrained();
     }
 
-    int activeCalls() {
+    @Override
+    public void forceClose(String why) {
+        closeWithCause(why);
+    }
+
+    @Override
+    public int activeCalls() {
         return calls.size();
     }
 
@@ -222,7 +254,7 @@ final class ServerConnection extends Connection {
             timer.cancel(false);
         }
         Status cancelled = Status.CANCELLED.withDescription("the client's connection closed: " + status.description());
-        for (ServerCallImpl<?, ?> call : List.copyOf(calls.values())) {
+        for (CarriedCall call : List.copyOf(calls.values())) {
             call.abort(cancelled, false);
         }
         server.connectionClosed(this);

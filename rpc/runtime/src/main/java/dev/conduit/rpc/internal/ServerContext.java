@@ -18,6 +18,7 @@ final class ServerContext implements ServerCallContext {
     private final ServerCallImpl<?, ?> call;
     private final Metadata headers;
     private final Metadata trailers = new Metadata();
+    private final Metadata responseHeaders = new Metadata();
     private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
 
     ServerContext(ServerCallImpl<?, ?> call, Metadata headers) {
@@ -28,6 +29,11 @@ final class ServerContext implements ServerCallContext {
     /** The trailers added by handlers, sent with the status. */
     Metadata trailers() {
         return trailers;
+    }
+
+    /** The response headers added by handlers, sent before the first response. */
+    Metadata outgoingHeaders() {
+        return responseHeaders;
     }
 
     @Override
@@ -64,6 +70,26 @@ final class ServerContext implements ServerCallContext {
     @Override
     public Metadata responseTrailers() {
         return trailers;
+    }
+
+    @Override
+    public Metadata responseHeaders() {
+        return responseHeaders;
+    }
+
+    @Override
+    public void setResponseCompression(String encoding) {
+        call.setResponseEncoding(encoding);
+    }
+
+    @Override
+    public void setMessageCompression(boolean compress) {
+        call.setMessageCompression(compress);
+    }
+
+    @Override
+    public boolean isRequestCompressed() {
+        return call.lastRequestCompressed();
     }
 
     @Override

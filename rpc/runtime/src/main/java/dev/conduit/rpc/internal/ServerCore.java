@@ -3,12 +3,12 @@ package dev.conduit.rpc.internal;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
-import dev.conduit.core.Listener;
 import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.ServerMethodDefinition;
 import dev.conduit.rpc.Status;
+import dev.conduit.rpc.internal.grpc.GrpcTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,9 @@ public final class ServerCore {
     private static final Logger log = LoggerFactory.getLogger(ServerCore.class);
 
     /** A registered method: its descriptor and its handler, interceptors included. */
-    record Method<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, ServerCallHandler<Req, Resp> handler) {
-        ServerCallImpl<Req, Resp> newCall(ServerConnection conn, int id, Frame start) {
-            return new ServerCallImpl<>(conn, id, descriptor, handler, start);
+    private record Method<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, ServerCallHandler<Req, Resp> handler) {
+        ServerCallImpl<Req, Resp> newCall(ServerCarrier carrier, int id, Frame start) {
+            return new ServerCallImpl<>(carrier, id, descriptor, handler, start);
         }
     }
 
@@ -47,8 +48,9 @@ public final class ServerCore {
     private final @Nullable ExecutorService ownedExecutor;
     private final Resources resources;
     private final FrameCodec codec;
-    private final List<Listener<Frame>> listeners = new ArrayList<>();
-    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final List<ServerBinding> listeners = new ArrayList<>();
+    private final GrpcServerSettings grpcSettings;
+    private final Set<ServedConnection> connections = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shutdown;
@@ -64,8 +66,10 @@ public final class ServerCore {
             int initialWindow,
             Duration keepAliveTime,
             Duration keepAliveTimeout,
-            Duration handshakeTimeout) {
+            Duration handshakeTimeout,
+            GrpcServerSettings grpcSettings) {
         this.conduit = conduit;
+        this.grpcSettings = grpcSettings;
         this.resources = new Resources("rpc-server");
         this.config = new RpcConfig(
                 maxMessageSize,
@@ -97,12 +101,16 @@ public final class ServerCore {
         List<Endpoint> bound = new ArrayList<>();
         try {
             for (Endpoint e : endpoints) {
-                Endpoint rpc = Endpoints.forRpc(e, config.maxMessageSize());
-                Listener<Frame> l;
-                try {
-                    l = conduit.listen(rpc, codec, this::accepted);
-                } catch (RuntimeException failure) {
-                    throw Endpoints.restate(failure, rpc, e);
+                ServerBinding l;
+                if (GrpcTransport.serves(e)) {
+                    l = GrpcTransport.listen(e, conduit.transportContext(), this);
+                } else {
+                    Endpoint rpc = Endpoints.forRpc(e, config.maxMessageSize());
+                    try {
+                        l = ServerBinding.of(conduit.listen(rpc, codec, this::accepted));
+                    } catch (RuntimeException failure) {
+                        throw Endpoints.restate(failure, rpc, e);
+                    }
                 }
                 lock.lock();
                 try {
@@ -133,16 +141,51 @@ public final class ServerCore {
         conn.start();
     }
 
-    @Nullable
-    Method<?, ?> lookup(String fullName) {
-        return methods.get(fullName);
+    /**
+     * Starts the call that {@code start} (a CALL_START frame) asks for: creates it, hands it to {@code register}
+     * (so that frames can reach it), then begins it. On the carrier's reading thread.
+     *
+     * @return false if the server has no such method (nothing was created)
+     */
+    public boolean startCall(ServerCarrier carrier, Frame start, Consumer<CarriedCall> register) {
+        Method<?, ?> method = methods.get(start.method());
+        if (method == null) {
+            return false;
+        }
+        ServerCallImpl<?, ?> call = method.newCall(carrier, start.callId, start);
+        register.accept(call);
+        call.begin(start);
+        return true;
     }
 
-    Executor executor() {
+    /** The server's settings. */
+    public RpcConfig config() {
+        return config;
+    }
+
+    /** The settings of its {@code grpc://} connections. */
+    public GrpcServerSettings grpcSettings() {
+        return grpcSettings;
+    }
+
+    /** Where handlers run. */
+    public Executor executor() {
         return executor;
     }
 
-    void connectionClosed(ServerConnection conn) {
+    /**
+     * A connection served by another carrier (HTTP/2) has opened. If the server is shutting down it is told to go
+     * away at once.
+     */
+    public void connectionOpened(ServedConnection conn) {
+        connections.add(conn);
+        if (shutdown) {
+            conn.goAway();
+        }
+    }
+
+    /** A connection has closed; called once per connection. */
+    public void connectionClosed(ServedConnection conn) {
         connections.remove(conn);
         if (shutdown && connections.isEmpty()) {
             terminate();
@@ -155,15 +198,15 @@ public final class ServerCore {
      */
     public void shutdown() {
         shutdown = true;
-        List<Listener<Frame>> listening;
+        List<ServerBinding> listening;
         lock.lock();
         try {
             listening = List.copyOf(listeners);
         } finally {
             lock.unlock();
         }
-        listening.forEach(Listener::stopAccepting);
-        for (ServerConnection c : List.copyOf(connections)) {
+        listening.forEach(ServerBinding::stopAccepting);
+        for (ServedConnection c : List.copyOf(connections)) {
             c.goAway();
         }
         if (connections.isEmpty()) {
@@ -179,8 +222,8 @@ public final class ServerCore {
     public void shutdownNow() {
         shutdown = true;
         Status status = Status.UNAVAILABLE.withDescription("the server shut down before the call completed");
-        for (ServerConnection c : List.copyOf(connections)) {
-            c.abortAll(status);
+        for (ServedConnection c : List.copyOf(connections)) {
+            c.shutdownNow(status);
         }
         if (connections.isEmpty()) {
             terminate();
@@ -188,7 +231,7 @@ public final class ServerCore {
     }
 
     private void terminate() {
-        List<Listener<Frame>> toClose;
+        List<ServerBinding> toClose;
         lock.lock();
         try {
             toClose = List.copyOf(listeners);
@@ -196,11 +239,11 @@ public final class ServerCore {
         } finally {
             lock.unlock();
         }
-        for (Listener<Frame> l : toClose) {
+        for (ServerBinding l : toClose) {
             l.close();
         }
         CompletableFuture<?>[] closing =
-                toClose.stream().map(Listener::closeFuture).toArray(CompletableFuture[]::new);
+                toClose.stream().map(ServerBinding::closeFuture).toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(closing).whenComplete((v, e) -> {
             if (connections.isEmpty()) {
                 terminated.complete(null);
@@ -239,7 +282,7 @@ public final class ServerCore {
 
     /** Calls in flight, over every connection. */
     public int activeCalls() {
-        return connections.stream().mapToInt(ServerConnection::activeCalls).sum();
+        return connections.stream().mapToInt(ServedConnection::activeCalls).sum();
     }
 
     /** Graceful shutdown for up to {@code grace}, then cancels what remains; releases the server's threads. */
@@ -257,7 +300,7 @@ public final class ServerCore {
         } finally {
             // Whatever did not close by itself in time: listeners (and their channels), served channels.
             terminate();
-            connections.forEach(c -> c.closeWithCause("server closed"));
+            connections.forEach(c -> c.forceClose("server closed"));
             resources.close();
         }
     }

@@ -1,8 +1,6 @@
 package dev.conduit.rpc.internal;
 
-import dev.conduit.core.Channel;
 import dev.conduit.core.ConnectFailedException;
-import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.Status;
 import java.util.List;
 import java.util.Set;
@@ -26,9 +24,11 @@ import org.slf4j.LoggerFactory;
  *               TRANSIENT_FAILURE
  * </pre>
  *
- * Never calls its channel while holding its own lock, so the channel may call in while holding its lock.
+ * Never calls its channel while holding its own lock, so the channel may call in while holding its lock. What it
+ * connects is a {@link ClientCarrier}: a Conduit connection or an HTTP/2 connection, as its {@link CarrierConnector}
+ * makes them.
  */
-final class Subchannel {
+final class Subchannel implements CarrierListener {
     private static final Logger log = LoggerFactory.getLogger(Subchannel.class);
 
     enum State {
@@ -41,19 +41,19 @@ final class Subchannel {
 
     private final ChannelCore owner;
     private final String target;
-    private final ChannelFactory factory;
+    private final CarrierConnector connector;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<ClientCarrier> connections = ConcurrentHashMap.newKeySet();
     private volatile State state = State.IDLE;
-    private volatile @Nullable ClientConnection ready;
+    private volatile @Nullable ClientCarrier ready;
     private volatile Status lastError = Status.UNAVAILABLE.withDescription("not connected yet");
     private long backoffNanos;
     private @Nullable ScheduledFuture<?> retry;
 
-    Subchannel(ChannelCore owner, String target, ChannelFactory factory) {
+    Subchannel(ChannelCore owner, String target, CarrierConnector connector) {
         this.owner = owner;
         this.target = target;
-        this.factory = factory;
+        this.connector = connector;
         this.backoffNanos = owner.backoffInitial().toNanos();
     }
 
@@ -62,7 +62,8 @@ final class Subchannel {
     }
 
     /** The endpoint as the user named it (secrets masked), for messages. */
-    String target() {
+    @Override
+    public String target() {
         return target;
     }
 
@@ -72,8 +73,8 @@ final class Subchannel {
 
     /** The ready connection if it takes calls, else null. Lock-free: the per-call fast path. */
     @Nullable
-    ClientConnection readyConnection() {
-        ClientConnection c = ready;
+    ClientCarrier readyConnection() {
+        ClientCarrier c = ready;
         return c != null && c.acceptsCalls() ? c : null;
     }
 
@@ -92,27 +93,22 @@ final class Subchannel {
     }
 
     private void connect() {
-        CompletableFuture<Channel<Frame>> opened;
+        CompletableFuture<ClientCarrier> connected;
         try {
-            opened = factory.open(owner.codec());
+            connected = connector.connect(this);
         } catch (RuntimeException e) {
-            opened = CompletableFuture.failedFuture(e);
+            connected = CompletableFuture.failedFuture(e);
         }
-        opened.thenCompose(ch -> {
-                    ClientConnection c = new ClientConnection(ch, owner.config(), this, owner.idleTimeout());
-                    connections.add(c);
-                    return c.handshake();
-                })
-                .whenComplete((c, e) -> {
-                    if (e == null) {
-                        connected(c);
-                    } else {
-                        connectFailed(e);
-                    }
-                });
+        connected.whenComplete((c, e) -> {
+            if (e == null) {
+                connected(c);
+            } else {
+                connectFailed(e);
+            }
+        });
     }
 
-    private void connected(ClientConnection c) {
+    private void connected(ClientCarrier c) {
         if (!c.acceptsCalls()) {
             // The server said GOAWAY (it is shutting down) or closed right after the handshake.
             connectFailed(Status.UNAVAILABLE
@@ -182,8 +178,14 @@ final class Subchannel {
         connect();
     }
 
+    @Override
+    public void opened(ClientCarrier c) {
+        connections.add(c);
+    }
+
     /** A connection of this subchannel closed. */
-    void connectionClosed(ClientConnection c, Status status) {
+    @Override
+    public void closed(ClientCarrier c, Status status) {
         connections.remove(c);
         if (leave(c)) {
             lastError = status;
@@ -193,12 +195,13 @@ final class Subchannel {
     }
 
     /** The server said GOAWAY (or the connection went idle): new calls need a new connection. */
-    void goAwayReceived(ClientConnection c) {
+    @Override
+    public void goAwayReceived(ClientCarrier c) {
         leave(c);
         owner.stateChanged();
     }
 
-    private boolean leave(ClientConnection c) {
+    private boolean leave(ClientCarrier c) {
         lock.lock();
         try {
             if (ready != c) {
@@ -226,7 +229,7 @@ final class Subchannel {
         } finally {
             lock.unlock();
         }
-        for (ClientConnection c : List.copyOf(connections)) {
+        for (ClientCarrier c : List.copyOf(connections)) {
             c.drain();
         }
     }
@@ -234,7 +237,7 @@ final class Subchannel {
     /** Fails every call with {@code status} and closes every connection. */
     void shutdownNow(Status status) {
         shutdown();
-        for (ClientConnection c : List.copyOf(connections)) {
+        for (ClientCarrier c : List.copyOf(connections)) {
             c.cancelAll(status);
         }
     }
@@ -244,7 +247,7 @@ final class Subchannel {
     }
 
     int activeCalls() {
-        return connections.stream().mapToInt(ClientConnection::activeCalls).sum();
+        return connections.stream().mapToInt(ClientCarrier::activeCalls).sum();
     }
 
     @Override

@@ -129,7 +129,7 @@ final class TargetInstances {
                 return conduit.connectAsync(endpoint, c);
             }
         };
-        return new Subchannel(owner, describe(endpoint), factory);
+        return new Subchannel(owner, describe(endpoint), owner.conduitConnector(factory));
     }
 
     /** The user's URI, with what the watch added to tell the instance apart ({@code ?instance=...}). */

@@ -1,22 +1,23 @@
 package dev.conduit.rpc.internal;
 
 /**
- * Marks the threads that are delivering a connection's frames. Blocking such a thread could deadlock the very
- * connection that would wake it (flow-control credit arrives on it), so blocking sends queue instead there.
+ * Marks the threads that are delivering a connection's frames (Conduit's connections, and the gRPC carrier's event
+ * loop while it reads). Blocking such a thread could deadlock the very connection that would wake it (flow-control
+ * credit arrives on it), so blocking sends queue instead there.
  */
-final class TransportThread {
+public final class TransportThread {
     private TransportThread() {}
 
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     /** Marks the current thread as delivering frames until {@link #exit(int[])}. */
-    static int[] enter() {
+    public static int[] enter() {
         int[] depth = DEPTH.get();
         depth[0]++;
         return depth;
     }
 
-    static void exit(int[] depth) {
+    public static void exit(int[] depth) {
         depth[0]--;
     }
 

@@ -15,8 +15,8 @@ class FlowControlQueuesTest {
         boolean finished;
 
         @Override
-        public void deliver(byte[] payload) {
-            delivered.add(payload.length);
+        public void deliver(Frame message) {
+            delivered.add(message.payloadLength());
         }
 
         @Override
@@ -25,9 +25,14 @@ class FlowControlQueuesTest {
         }
 
         @Override
-        public void grant(int increment) {
+        public void giveCredit(int increment) {
             grants.add(increment);
         }
+    }
+
+    /** A received message as Conduit's codec makes it: its cost is its size plus the per-message overhead. */
+    private static Frame message(int size) {
+        return Frame.message(1, new byte[size], size, Frames.cost(size), false);
     }
 
     @Test
@@ -35,7 +40,7 @@ class FlowControlQueuesTest {
         RecordingReceiver r = new RecordingReceiver();
         InboundQueue in = new InboundQueue(Runnable::run, r, 1000);
         int accepted = 0;
-        while (in.arrive(new byte[92])) { // 100 bytes of credit each
+        while (in.arrive(message(92))) { // 100 bytes of credit each
             accepted++;
         }
         assertThat(accepted).isEqualTo(10);
@@ -44,7 +49,7 @@ class FlowControlQueuesTest {
         in.request(5);
         assertThat(r.delivered).hasSize(5);
         assertThat(r.grants).containsExactly(500);
-        assertThat(in.arrive(new byte[92])).as("credit is back").isTrue();
+        assertThat(in.arrive(message(92))).as("credit is back").isTrue();
         assertThat(in.peakBufferedBytes()).isEqualTo(920);
     }
 
@@ -52,7 +57,7 @@ class FlowControlQueuesTest {
     void endOfStreamIsDeliveredAfterTheQueuedMessages() {
         RecordingReceiver r = new RecordingReceiver();
         InboundQueue in = new InboundQueue(Runnable::run, r, 1000);
-        in.arrive(new byte[1]);
+        in.arrive(message(1));
         in.finish();
         assertThat(r.finished).isFalse();
         in.request(1);
@@ -70,6 +75,7 @@ class FlowControlQueuesTest {
             @Override
             public boolean write(Frame f) {
                 f.payloadLength = 100;
+                f.cost(Frames.cost(100)); // as a carrier does when it encodes the message
                 written.add(f);
                 return true;
             }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * only that connection, or is answered per the protocol, and the server keeps serving everyone else.
  */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.conduit.rpc.suite.TransportCase#all")
+@MethodSource("dev.conduit.rpc.suite.TransportCase#conduitProtocol")
 class RpcBadInputSuiteTest extends SuiteFixture {
 
     private Channel<byte[]> raw() {

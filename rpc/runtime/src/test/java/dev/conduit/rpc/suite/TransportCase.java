@@ -40,7 +40,14 @@ public record TransportCase(
                         TestServers::childProcess),
                 new TransportCase("pipe", "pipe:", TestServers::pipeChildren, false),
                 // Through a real nats-server, started on first use.
-                new TransportCase("nats", "nats://" + TestServers.NATS_SERVER + "/rpc.suite", TestServers::nats));
+                new TransportCase("nats", "nats://" + TestServers.NATS_SERVER + "/rpc.suite", TestServers::nats),
+                // The same calls as plain gRPC on HTTP/2: the carrier changes, nothing above it does.
+                new TransportCase("grpc", "grpc://127.0.0.1:0", TestServers::inProcess));
+    }
+
+    /** The transports that speak Conduit's own RPC protocol (whose frames the bad-input suite forges). */
+    static List<TransportCase> conduitProtocol() {
+        return all().stream().filter(t -> !t.name().equals("grpc")).toList();
     }
 
     TestServers.Handle startServer() {
