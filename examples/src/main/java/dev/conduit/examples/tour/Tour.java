@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
@@ -17,7 +19,8 @@ import java.util.Set;
  * key-value store of {@code kv.proto} is served and called over the same transport through its generated stubs:
  * checked unary calls and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child
  * JVM too). The {@code grpc} row is RPC only: the same store as plain gRPC on HTTP/2, which has no messaging channel
- * of its own. A closing summary line compares the rows just measured.
+ * of its own. The {@code nats} row goes through a nats-server the tour starts, if one is installed (the row says why it
+ * is skipped if not). A closing summary line compares the rows just measured.
  *
  * <p>Not thread-safe: one tour runs on the calling thread; progress is printed from a timer thread of its own.
  */
@@ -93,15 +96,27 @@ public final class Tour {
     private final TourRunner runner;
     private final int cores;
     private final Set<String> only;
+    private final Supplier<Optional<Path>> natsServer;
 
     /**
      * A tour measuring {@code roundTrips} sequential round trips and {@code streamed} pipelined messages per row, on a
      * machine with {@code cores} cores, of the transports named in {@code only} (all if empty).
      */
     public Tour(int roundTrips, int streamed, int cores, Set<String> only) {
+        this(
+                roundTrips,
+                streamed,
+                cores,
+                only,
+                () -> TourNatsServer.find(System.getenv().getOrDefault("PATH", ""), TourNatsServer.SBIN));
+    }
+
+    /** A tour whose {@code nats} row runs the nats-server {@code natsServer} finds, or is skipped if it finds none. */
+    Tour(int roundTrips, int streamed, int cores, Set<String> only, Supplier<Optional<Path>> natsServer) {
         this.runner = new TourRunner(roundTrips, streamed);
         this.cores = cores;
         this.only = only;
+        this.natsServer = natsServer;
     }
 
     /**
@@ -129,8 +144,33 @@ public final class Tour {
                     output.row(r);
                 }
             }
+            if (only.isEmpty() || only.contains("nats")) {
+                TourResult r = natsRow(conduit, ticker);
+                results.add(r);
+                output.row(r);
+            }
         }
         output.end(results, TourSummary.of(results));
         return results;
+    }
+
+    /**
+     * The {@code nats} row, through a nats-server started for it (a broker adds a hop; the row shows its cost). Where
+     * no nats-server is installed the row says why it is skipped, which the tour does not count as a failure.
+     */
+    TourResult natsRow(Conduit conduit, TourProgress ticker) {
+        Optional<Path> program = natsServer.get();
+        TourVariant unstarted = new TourVariant(new Row("nats", "nats:"), TourVariant.Options.DEFAULTS);
+        if (program.isEmpty()) {
+            return TourResult.skipped(
+                    unstarted,
+                    "no nats-server on the PATH or in /usr/sbin (install the nats-server package to see this row)");
+        }
+        try (TourNatsServer server = TourNatsServer.start(program.get())) {
+            Row row = new Row("nats", "nats://" + server.address() + "/tour");
+            return runner.run(conduit, new TourVariant(row, TourVariant.Options.DEFAULTS), ticker.watch("nats"));
+        } catch (Exception e) {
+            return TourResult.failed(unstarted, e);
+        }
     }
 }

@@ -46,7 +46,8 @@ final class TourSummary {
                         .ifPresent(t -> s.append(", ").append(against(defaults.p50Micros(), t, false)));
             });
         }
-        long skipped = results.stream().filter(TourResult::skipped).count();
+        long skipped =
+                results.stream().filter(r -> r.skipped() && r.variant().spin()).count();
         if (skipped > 0) {
             s.append("; ").append(skipped).append(" spin rows skipped (too few cores)");
         }
