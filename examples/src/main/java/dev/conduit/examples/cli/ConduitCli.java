@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "conduit 0.1.0",
         description =
-                "Talk to any Conduit endpoint: tcp://, udp://, unix://, shm://, pipe:, fifo://, queue://, inproc://",
+                "Talk to any Conduit endpoint: tcp://, udp://, unix://, shm://, pipe:, fifo://, queue://, inproc://,"
+                        + " nats://",
         footer = "Exit codes: 0 success; 1 failure (one line on stderr); 2 kv: key not found; 64 usage error;"
                 + " call and health: 64+status code when a call fails, health: 4 not SERVING.",
         subcommands = {
