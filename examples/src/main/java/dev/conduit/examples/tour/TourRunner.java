@@ -111,7 +111,8 @@ final class TourRunner {
 
     private static void deleteTree(Path dir) {
         try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             // nothing was created, or it is gone already
         }
