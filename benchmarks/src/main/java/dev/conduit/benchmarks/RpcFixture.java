@@ -30,7 +30,7 @@ public final class RpcFixture implements AutoCloseable {
     public final RpcChannel channel;
 
     /**
-     * @param transport inproc, tcp, unix or shm
+     * @param transport inproc, tcp, unix or shm, or a whole URI to listen on (such as {@code nats://host:port/subject})
      * @param options URI options for both ends, such as {@code idle=spin}; {@code default} (or empty) for none
      */
     public RpcFixture(String transport, String options) {
@@ -53,7 +53,12 @@ public final class RpcFixture implements AutoCloseable {
             case "tcp" -> "tcp://127.0.0.1:0";
             case "unix" -> "unix://" + Path.of(System.getProperty("java.io.tmpdir"), unique + ".sock");
             case "shm" -> "shm://" + unique;
-            default -> throw new IllegalArgumentException("unknown transport " + transport);
+            default -> {
+                if (!transport.contains("://")) {
+                    throw new IllegalArgumentException("unknown transport " + transport);
+                }
+                yield transport;
+            }
         };
     }
 

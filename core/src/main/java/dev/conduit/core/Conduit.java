@@ -133,6 +133,22 @@ public final class Conduit implements AutoCloseable {
         return core.listen(Objects.requireNonNull(endpoint), Objects.requireNonNull(codec), null);
     }
 
+    /**
+     * Watches the instances behind {@code endpoint}: calls {@code onChange} with a list of endpoints that each reach
+     * one instance, once at the start and again whenever the list changes, until the watch is closed. Most transports
+     * have one peer per endpoint, so the list is {@code [endpoint]} and never changes; a transport that puts many
+     * instances behind one name ({@code nats://}, whose listeners share a subject) lists them as they come and go,
+     * and falls back to {@code [endpoint]} while it knows none. An RPC client spreads its calls over the list.
+     *
+     * <p>{@code onChange} is called one call at a time, on the caller's thread the first time and on a transport
+     * thread later; it must not block. Nothing connects to the instances: the caller does that.
+     *
+     * @throws EndpointException if the URI or an option is not valid, or no transport serves its scheme
+     */
+    public InstanceWatch watchInstances(Endpoint endpoint, Consumer<List<Endpoint>> onChange) {
+        return core.watchInstances(Objects.requireNonNull(endpoint), Objects.requireNonNull(onChange));
+    }
+
     /** The URI schemes served by the transports on the classpath, sorted. */
     public List<String> schemes() {
         return core.transports().schemes();

@@ -5,6 +5,7 @@ import dev.conduit.core.Codec;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.InstanceWatch;
 import dev.conduit.core.Listener;
 import dev.conduit.core.RuntimeStats;
 import dev.conduit.core.spi.Binding;
@@ -160,6 +161,19 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
             ensureOpen();
         }
         return listener;
+    }
+
+    public InstanceWatch watchInstances(Endpoint endpoint, Consumer<List<Endpoint>> onChange) {
+        ensureOpen();
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        InstanceWatch watch = resolved.transport().watchInstances(endpoint, resolved.config(), this, onChange);
+        if (watch != null) {
+            return watch;
+        }
+        // One peer per endpoint: the endpoint is its own only instance, for good.
+        FixedInstances one = new FixedInstances(List.of(endpoint));
+        onChange.accept(one.instances());
+        return one;
     }
 
     private static RuntimeException connectError(Endpoint endpoint, Throwable e) {

@@ -3,10 +3,13 @@ package dev.conduit.core.spi;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
 import dev.conduit.core.Idle;
+import dev.conduit.core.InstanceWatch;
 import dev.conduit.core.Option;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A way of moving frames between two endpoints, serving one or more URI schemes. Found with {@link
@@ -62,4 +65,16 @@ public interface Transport {
      * @throws dev.conduit.core.BindFailedException naming the endpoint if it cannot be bound
      */
     Binding listen(Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder);
+
+    /**
+     * Watches the instances behind {@code endpoint}, for {@link dev.conduit.core.Conduit#watchInstances}, or returns
+     * null (the default) where an endpoint of this scheme is one peer. A transport that puts many instances behind one
+     * endpoint calls {@code onChange}, one call at a time, with a never-empty list of endpoints that each reach one
+     * instance ({@code [endpoint]} while it knows none), first before this returns or soon after, then on every
+     * change. The watch ends when closed, or when the runtime closes.
+     */
+    default @Nullable InstanceWatch watchInstances(
+            Endpoint endpoint, LinkConfig config, TransportContext context, Consumer<List<Endpoint>> onChange) {
+        return null;
+    }
 }

@@ -4,7 +4,12 @@ import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Framing;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -50,6 +55,15 @@ final class PingCommand implements Callable<Integer> {
             description = "override the URI's framing")
     Framing framing;
 
+    @Option(
+            names = "--hgrm",
+            paramLabel = "FILE",
+            description = "also write the percentile distribution in HdrHistogram's .hgrm format (microseconds)")
+    Path hgrm;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "also draw the latency percentile curve as PNG")
+    Path plot;
+
     @Mixin
     ReplyTimeout timeout;
 
@@ -68,6 +82,11 @@ final class PingCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (count < 1 || size < 0 || warmup < 0) {
             throw new ParameterException(spec.commandLine(), "expected --count >= 1, --size >= 0, --warmup >= 0");
+        }
+        for (Path file : new Path[] {hgrm, plot}) {
+            if (file != null) {
+                checkWritable(file);
+            }
         }
         Duration wait = timeout.value;
         PrintWriter out = spec.commandLine().getOut();
@@ -102,6 +121,7 @@ final class PingCommand implements Callable<Integer> {
             }
             elapsed = System.nanoTime() - started;
         }
+        writeFiles(histogram);
         out.println(String.format(
                 Locale.ROOT,
                 "rtt p50=%.1fus p99=%.1fus p99.9=%.1fus rate=%d/s count=%d size=%d",
@@ -113,5 +133,43 @@ final class PingCommand implements Callable<Integer> {
                 size));
         out.flush();
         return 0;
+    }
+
+    /** The {@code --hgrm} and {@code --plot} files, each announced on a line of its own before the {@code rtt} line. */
+    private void writeFiles(Histogram histogram) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (hgrm != null) {
+            write(hgrm, () -> LatencyFiles.writeHgrm(histogram, hgrm));
+            out.println("percentile distribution: " + hgrm);
+        }
+        if (plot != null) {
+            String title = "conduit ping " + uri + ": " + count + " round trips of " + size + " B";
+            write(plot, () -> LatencyFiles.writePlot(histogram, title, plot));
+            out.println("percentile plot: " + plot);
+        }
+    }
+
+    private interface FileWriter {
+        void write() throws IOException;
+    }
+
+    private static void write(Path file, FileWriter writer) {
+        try {
+            writer.write();
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("cannot write " + file + ": no such directory", e);
+        } catch (AccessDeniedException e) {
+            throw new IllegalStateException("cannot write " + file + ": permission denied", e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + Failures.message(e), e);
+        }
+    }
+
+    /** Refuses, before any round trip, a file whose directory does not exist. */
+    private static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new IllegalStateException("cannot write " + file + ": no such directory " + dir);
+        }
     }
 }

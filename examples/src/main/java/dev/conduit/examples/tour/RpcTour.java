@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -66,7 +67,7 @@ final class RpcTour {
     }
 
     /** Runs the RPC part of a row; throws if an answer is missing or wrong. */
-    static Result run(Conduit conduit, String rowUri, int calls, int streamed) {
+    static Result run(Conduit conduit, String rowUri, int calls, int streamed, AtomicLong checked) {
         try (RpcServer server = RpcServer.builder(conduit)
                         .listen(listenUri(rowUri))
                         .addService(service())
@@ -76,12 +77,12 @@ final class RpcTour {
                 RpcChannel channel = RpcChannel.builder(conduit)
                         .target(server.endpoints().get(0).toString())
                         .build()) {
-            return measure(KvRpc.newBlockingClient(channel), calls, streamed);
+            return measure(KvRpc.newBlockingClient(channel), calls, streamed, checked);
         }
     }
 
     /** The RPC part of the pipe row: the server is a child JVM serving on its stdio ({@link RpcTourServer}). */
-    static Result runOverPipe(Conduit conduit, int calls, int streamed) {
+    static Result runOverPipe(Conduit conduit, Endpoint options, int calls, int streamed, AtomicLong checked) {
         ProcessBuilder child = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-XX:+DisplayVMOutputToStderr",
@@ -92,21 +93,23 @@ final class RpcTour {
         ChannelFactory spawn = new ChannelFactory() {
             @Override
             public <T> CompletableFuture<Channel<T>> open(Codec<T> codec) {
-                return CompletableFuture.completedFuture(Pipes.spawn(conduit, child, codec));
+                return CompletableFuture.completedFuture(Pipes.spawn(conduit, child, codec, options));
             }
         };
         try (RpcChannel channel =
                 RpcChannel.builder(conduit).target("pipe: child", spawn).build()) {
-            return measure(KvRpc.newBlockingClient(channel), calls, streamed);
+            return measure(KvRpc.newBlockingClient(channel), calls, streamed, checked);
         }
     }
 
-    private static Result measure(KvRpc.BlockingClient kv, int calls, int streamed) {
+    /** Checked unary calls, then a checked stream; {@code checked} counts every call and entry as it checks out. */
+    private static Result measure(KvRpc.BlockingClient kv, int calls, int streamed, AtomicLong checked) {
         int keys = Math.max(1, calls / 5);
         for (int i = 0; i < keys; i++) { // also the warm-up
             if (!kv.put(put("tour/unary/", i)).getCreated()) {
                 throw new IllegalStateException("put " + i + " did not create its key");
             }
+            checked.incrementAndGet();
         }
         Histogram rtt = new Histogram(60_000_000_000L, 3);
         for (int i = 0; i < calls; i++) {
@@ -117,16 +120,17 @@ final class RpcTour {
             ByteString value = kv.get(request).getValue();
             rtt.recordValue(System.nanoTime() - t0);
             check(value, k, "get");
+            checked.incrementAndGet();
         }
         return new Result(
                 keys + (long) calls,
                 rtt.getValueAtPercentile(50) / 1e3,
                 rtt.getValueAtPercentile(99) / 1e3,
-                stream(kv, streamed));
+                stream(kv, streamed, checked));
     }
 
     /** Fills a prefix with one client-streaming call, then times reading it back with one server-streaming call. */
-    private static long stream(KvRpc.BlockingClient kv, int count) {
+    private static long stream(KvRpc.BlockingClient kv, int count, AtomicLong checked) {
         PutManyReply stored;
         try (BlockingStreamCall<PutRequest, PutManyReply> putMany = kv.putMany()) {
             for (int i = 0; i < count; i++) {
@@ -152,6 +156,7 @@ final class RpcTour {
                 }
                 check(e.getValue(), (int) received, "scan");
                 received++;
+                checked.incrementAndGet();
             }
         }
         if (received != count) {

@@ -1,294 +1,177 @@
 package dev.conduit.examples.tour;
 
-import dev.conduit.core.Channel;
-import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
-import dev.conduit.core.Endpoint;
-import dev.conduit.core.Listener;
-import dev.conduit.examples.cli.ConduitCli;
-import dev.conduit.ipc.Pipes;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
-import org.jspecify.annotations.Nullable;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code conduit tour}: for each transport, a listener and a client in this process exchange messages; one table row
- * per transport with what was verified, round-trip p50/p99 and messages per second. The {@code pipe} row's listener
- * is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then the key-value store
- * of {@code kv.proto} is served and called over the same transport through its generated stubs: checked unary calls
- * and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child JVM too). The {@code
- * grpc} row is RPC only: the same store as plain gRPC on HTTP/2, which has no messaging channel of its own.
+ * per transport and option set with what was verified, round-trip p50/p99 and messages per second. Each transport
+ * runs with its defaults, and where it has them, again with the lowest-latency options ({@code idle=spin}, the echo
+ * on the I/O thread, the reply read by the spinning thread): a row named {@code tcp/spin}. A spin row needs a core
+ * for each of its spinning threads and is skipped, with the reason, on a machine with fewer. The {@code pipe} row's
+ * listener is a child process by nature: {@code conduit listen pipe: --echo}, spawned by the client. Then the
+ * key-value store of {@code kv.proto} is served and called over the same transport through its generated stubs:
+ * checked unary calls and a server-streaming scan make the {@code rpc} columns (over pipe, the RPC server is a child
+ * JVM too). The {@code grpc} row is RPC only: the same store as plain gRPC on HTTP/2, which has no messaging channel
+ * of its own. The {@code nats} row goes through a nats-server the tour starts, if one is installed (the row says why it
+ * is skipped if not). A closing summary line compares the rows just measured.
+ *
+ * <p>Not thread-safe: one tour runs on the calling thread; progress is printed from a timer thread of its own.
  */
 public final class Tour {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final int SIZE = 64;
 
     /**
-     * One transport to visit: its name in the table, the URI to listen on, and how many messages may be unanswered
-     * while streaming ({@code 0}: as many as writability allows). A transport without flow control (udp) drops what a
-     * busy receiver cannot take instead of pushing back, so its row streams through a window.
+     * One transport to visit: its name in the table, the URI to listen on, how many messages may be unanswered while
+     * streaming ({@code 0}: as many as writability allows), and how many threads spin in its lowest-latency row
+     * ({@code 0}: it has none). A transport without flow control (udp) drops what a busy receiver cannot take instead
+     * of pushing back, so its row streams through a window.
      */
-    public record Row(String transport, String listenUri, int window) {
-        /** A row for a transport with flow control. */
+    public record Row(String transport, String listenUri, int window, int spinThreads) {
+        /** A row for a transport with flow control and no lowest-latency row. */
         public Row(String transport, String listenUri) {
-            this(transport, listenUri, 0);
+            this(transport, listenUri, 0, 0);
+        }
+
+        /** A row streaming through a window of {@code window} messages ({@code 0}: none), with no spin row. */
+        public Row(String transport, String listenUri, int window) {
+            this(transport, listenUri, window, 0);
+        }
+
+        /** This row, also measured with {@code idle=spin} by {@code threads} spinning threads. */
+        public Row spin(int threads) {
+            return new Row(transport, listenUri, window, threads);
+        }
+
+        /** This row, streaming through a window of {@code messages}. */
+        public Row window(int messages) {
+            return new Row(transport, listenUri, messages, spinThreads);
         }
 
         /** Whether the row measures RPC only ({@code grpc://} carries calls, not messages). */
         public boolean rpcOnly() {
             return listenUri.startsWith("grpc");
         }
-    }
 
-    /** What one row measured. */
-    public record Result(
-            Row row,
-            boolean verified,
-            long exchanged,
-            double p50Micros,
-            double p99Micros,
-            long messagesPerSecond,
-            RpcTour.@Nullable Result rpc,
-            String detail) {
-
-        /** This result with the RPC columns. */
-        Result withRpc(RpcTour.@Nullable Result rpcResult) {
-            return new Result(row, verified, exchanged, p50Micros, p99Micros, messagesPerSecond, rpcResult, detail);
-        }
-    }
-
-    /** The transports of the tour, in table order. */
-    public static List<Row> rows() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        String name = "conduit-tour-" + ProcessHandle.current().pid();
-        return List.of(
-                new Row("inproc", "inproc://tour"),
-                new Row("tcp", "tcp://127.0.0.1:0"),
-                new Row("udp", "udp://127.0.0.1:0", 64),
-                new Row("unix", "unix://" + tmp.resolve(name + ".sock")),
-                new Row("shm", "shm://*"),
-                new Row("pipe", "pipe:"),
-                new Row("fifo", "fifo://" + tmp.resolve(name)),
-                new Row("grpc", "grpc://127.0.0.1:0"));
-    }
-
-    private final int roundTrips;
-    private final int streamed;
-
-    /** A tour measuring {@code roundTrips} sequential round trips and {@code streamed} pipelined messages per row. */
-    public Tour(int roundTrips, int streamed) {
-        this.roundTrips = roundTrips;
-        this.streamed = streamed;
-    }
-
-    /** Runs every row in one runtime, printing the table; returns the results. */
-    public List<Result> run(PrintWriter out) {
-        out.println("conduit tour: a listener and a client per transport, in this process, " + SIZE + "-byte messages");
-        out.println();
-        out.println(String.format(
-                Locale.ROOT,
-                "%-10s %10s %9s %9s %12s %10s %9s %9s %12s  %s",
-                "transport",
-                "verified",
-                "p50 us",
-                "p99 us",
-                "msgs/s",
-                "rpc calls",
-                "rpc p50",
-                "rpc p99",
-                "rpc msgs/s",
-                "endpoint"));
-        out.flush();
-        List<Result> results = new ArrayList<>();
-        try (Conduit conduit = Conduit.builder().name("tour").build()) {
-            for (Row row : rows()) {
-                Result r = runRow(conduit, row);
-                results.add(r);
-                out.println(
-                        !r.verified()
-                                ? String.format(Locale.ROOT, "%-10s %10s  %s", row.transport(), "FAILED", r.detail())
-                                : row.rpcOnly()
-                                        ? String.format(
-                                                Locale.ROOT,
-                                                "%-10s %10d %9s %9s %12s %s  %s",
-                                                row.transport(),
-                                                r.exchanged(),
-                                                "-",
-                                                "-",
-                                                "-",
-                                                rpcColumns(r.rpc()),
-                                                r.detail())
-                                        : String.format(
-                                                Locale.ROOT,
-                                                "%-10s %10d %9.1f %9.1f %12d %s  %s",
-                                                row.transport(),
-                                                r.exchanged(),
-                                                r.p50Micros(),
-                                                r.p99Micros(),
-                                                r.messagesPerSecond(),
-                                                rpcColumns(r.rpc()),
-                                                r.detail()));
-                out.flush();
-            }
-        }
-        long ok = results.stream().filter(Result::verified).count();
-        out.println();
-        out.println("tour: " + ok + "/" + results.size() + " transports verified");
-        out.flush();
-        return results;
-    }
-
-    private Result runRow(Conduit conduit, Row row) {
-        if (row.listenUri().startsWith("pipe:")) {
-            return runPipeRow(conduit, row);
-        }
-        if (row.rpcOnly()) {
-            try {
-                RpcTour.Result rpc = RpcTour.run(conduit, row.listenUri(), roundTrips, streamed);
-                return new Result(row, true, rpc.calls(), 0, 0, 0, rpc, "plain gRPC on HTTP/2 (RPC only)");
-            } catch (Exception e) {
-                return new Result(row, false, 0, 0, 0, 0, null, e.toString());
-            }
-        }
-        try (Listener<byte[]> listener = conduit.listen(row.listenUri(), Codecs.bytes(), Tour::echo);
-                Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes())) {
-            Result messaging = measure(row, client, listener.endpoint().toString());
-            return messaging.withRpc(
-                    RpcTour.applies(row.listenUri())
-                            ? RpcTour.run(conduit, row.listenUri(), roundTrips, streamed)
-                            : null);
-        } catch (Exception e) {
-            return new Result(row, false, 0, 0, 0, 0, null, e.toString());
-        }
-    }
-
-    /** The RPC columns: unary calls checked, their p50/p99, streamed responses per second; dashes where not run. */
-    private static String rpcColumns(RpcTour.@Nullable Result rpc) {
-        return rpc == null
-                ? String.format(Locale.ROOT, "%10s %9s %9s %12s", "-", "-", "-", "-")
-                : String.format(
-                        Locale.ROOT,
-                        "%10d %9.1f %9.1f %12d",
-                        rpc.calls(),
-                        rpc.p50Micros(),
-                        rpc.p99Micros(),
-                        rpc.messagesPerSecond());
-    }
-
-    /** The pipe row: the client spawns {@code conduit listen pipe: --echo --quiet} and talks over its stdio. */
-    private Result runPipeRow(Conduit conduit, Row row) {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+DisplayVMOutputToStderr",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ConduitCli.class.getName(),
-                "listen",
-                row.listenUri(),
-                "--echo",
-                "--quiet",
-                "--codec",
-                "bytes");
-        ProcessBuilder child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        try (Channel<byte[]> client = Pipes.spawn(conduit, child, Codecs.bytes(), Endpoint.parse(row.listenUri()))) {
-            long pid = client.property(Pipes.PROCESS).orElseThrow().pid();
-            Result messaging = measure(row, client, "pipe: to child " + pid + " (conduit listen pipe: --echo)");
-            return messaging.withRpc(RpcTour.runOverPipe(conduit, roundTrips, streamed));
-        } catch (Exception e) {
-            return new Result(row, false, 0, 0, 0, 0, null, e.toString());
-        }
-    }
-
-    private Result measure(Row row, Channel<byte[]> client, String detail) throws Exception {
-        Histogram rtt = new Histogram(60_000_000_000L, 3);
-        roundTrips(client, roundTrips / 5, null);
-        roundTrips(client, roundTrips, rtt);
-        long rate = stream(client, row.window());
-        return new Result(
-                row,
-                true,
-                roundTrips + roundTrips / 5 + streamed,
-                rtt.getValueAtPercentile(50) / 1e3,
-                rtt.getValueAtPercentile(99) / 1e3,
-                rate,
-                null,
-                detail);
-    }
-
-    private static void echo(Channel<byte[]> channel) {
-        channel.onMessage((ch, message) -> {
-            if (!ch.isWritable()) {
-                ch.awaitWritable(WAIT);
-            }
-            ch.send(message);
-        });
-    }
-
-    private static void roundTrips(Channel<byte[]> client, int n, Histogram rtt) throws Exception {
-        byte[] payload = new byte[SIZE];
-        for (int i = 0; i < n; i++) {
-            ByteBuffer.wrap(payload).putLong(i);
-            long t0 = System.nanoTime();
-            client.send(payload);
-            byte[] reply = client.receive(WAIT);
-            long t1 = System.nanoTime();
-            check(reply, i);
-            if (rtt != null) {
-                rtt.recordValue(t1 - t0);
-            }
+        /** The option sets this row is measured with, in table order. */
+        List<TourVariant> variants() {
+            return spinThreads == 0
+                    ? List.of(new TourVariant(this, TourVariant.Options.DEFAULTS))
+                    : List.of(
+                            new TourVariant(this, TourVariant.Options.DEFAULTS),
+                            new TourVariant(this, TourVariant.Options.SPIN));
         }
     }
 
     /**
-     * Pipelined: one thread sends as fast as writability (and the row's window, if any) allows while this one
-     * receives; returns messages/s.
+     * The transports of the tour, in table order. In one process a spinning socket loop is shared by both ends and
+     * the waiting client spins too (two threads); shm's poller serves both ends and the client reads its own ring
+     * (two); over pipe and fifo only the receiving thread spins (one); an inproc reply is delivered by the echo's
+     * direct handler to the spinning client (one).
      */
-    private long stream(Channel<byte[]> client, int window) throws Exception {
-        Semaphore inFlight = new Semaphore(window > 0 ? window : Integer.MAX_VALUE);
-        long t0 = System.nanoTime();
-        CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
-            try {
-                for (int i = 0; i < streamed; i++) {
-                    if (!client.isWritable() && !client.awaitWritable(WAIT)) {
-                        throw new IllegalStateException("not writable within " + WAIT);
-                    }
-                    if (!inFlight.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                        throw new IllegalStateException("no reply within " + WAIT + " to free the window");
-                    }
-                    byte[] payload = new byte[SIZE];
-                    ByteBuffer.wrap(payload).putLong(i);
-                    client.send(payload);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
-        for (int i = 0; i < streamed; i++) {
-            check(client.receive(WAIT), i);
-            inFlight.release();
-        }
-        sender.join();
-        return Math.round(streamed / ((System.nanoTime() - t0) / 1e9));
+    public static List<Row> rows() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        String name = "conduit-tour-" + ProcessHandle.current().pid();
+        return List.of(
+                new Row("inproc", "inproc://tour").spin(1),
+                new Row("tcp", "tcp://127.0.0.1:0").spin(2),
+                new Row("udp", "udp://127.0.0.1:0").window(64),
+                new Row("unix", "unix://" + tmp.resolve(name + ".sock")).spin(2),
+                new Row("shm", "shm://*").spin(2),
+                new Row("pipe", "pipe:").spin(1),
+                new Row("fifo", "fifo://" + tmp.resolve(name)).spin(1),
+                new Row("queue", "queue://" + tmp.resolve(name + "-queue")),
+                new Row("grpc", "grpc://127.0.0.1:0"));
     }
 
-    private static void check(byte[] reply, long expected) {
-        if (reply == null) {
-            throw new IllegalStateException("no reply within " + WAIT + " for message " + expected);
+    /** The names of {@link #rows()}, for {@code --transports}. */
+    public static List<String> transports() {
+        return rows().stream().map(Row::transport).toList();
+    }
+
+    private final TourRunner runner;
+    private final int cores;
+    private final Set<String> only;
+    private final Supplier<Optional<Path>> natsServer;
+
+    /**
+     * A tour measuring {@code roundTrips} sequential round trips and {@code streamed} pipelined messages per row, on a
+     * machine with {@code cores} cores, of the transports named in {@code only} (all if empty).
+     */
+    public Tour(int roundTrips, int streamed, int cores, Set<String> only) {
+        this(
+                roundTrips,
+                streamed,
+                cores,
+                only,
+                () -> TourNatsServer.find(System.getenv().getOrDefault("PATH", ""), TourNatsServer.SBIN));
+    }
+
+    /** A tour whose {@code nats} row runs the nats-server {@code natsServer} finds, or is skipped if it finds none. */
+    Tour(int roundTrips, int streamed, int cores, Set<String> only, Supplier<Optional<Path>> natsServer) {
+        this.runner = new TourRunner(roundTrips, streamed);
+        this.cores = cores;
+        this.only = only;
+        this.natsServer = natsServer;
+    }
+
+    /**
+     * Runs every row in one runtime, printing the table (or JSON lines) to {@code out} as each row finishes and
+     * progress of slow rows to {@code progress}; returns the results.
+     */
+    public List<TourResult> run(PrintWriter out, PrintWriter progress, boolean json) {
+        TourOutput output = json ? TourOutput.json(out) : TourOutput.table(out);
+        output.header(TourRunner.SIZE);
+        List<TourResult> results = new ArrayList<>();
+        try (Conduit conduit = Conduit.builder().name("tour").build();
+                TourProgress ticker = TourProgress.start(progress)) {
+            for (Row row : rows()) {
+                if (!only.isEmpty() && !only.contains(row.transport())) {
+                    continue;
+                }
+                for (TourVariant variant : row.variants()) {
+                    TourResult r = variant.spinThreads() > cores
+                            ? TourResult.skipped(
+                                    variant,
+                                    "needs " + variant.spinThreads()
+                                            + " cores for its spinning threads, this machine has " + cores)
+                            : runner.run(conduit, variant, ticker.watch(variant.name()));
+                    results.add(r);
+                    output.row(r);
+                }
+            }
+            if (only.isEmpty() || only.contains("nats")) {
+                TourResult r = natsRow(conduit, ticker);
+                results.add(r);
+                output.row(r);
+            }
         }
-        long seq = ByteBuffer.wrap(reply).getLong();
-        if (reply.length != SIZE || seq != expected) {
-            throw new IllegalStateException("expected message " + expected + " of " + SIZE + " bytes, got message "
-                    + seq + " of " + reply.length + " bytes");
+        output.end(results, TourSummary.of(results));
+        return results;
+    }
+
+    /**
+     * The {@code nats} row, through a nats-server started for it (a broker adds a hop; the row shows its cost). Where
+     * no nats-server is installed the row says why it is skipped, which the tour does not count as a failure.
+     */
+    TourResult natsRow(Conduit conduit, TourProgress ticker) {
+        Optional<Path> program = natsServer.get();
+        TourVariant unstarted = new TourVariant(new Row("nats", "nats:"), TourVariant.Options.DEFAULTS);
+        if (program.isEmpty()) {
+            return TourResult.skipped(
+                    unstarted,
+                    "no nats-server on the PATH or in /usr/sbin (install the nats-server package to see this row)");
+        }
+        try (TourNatsServer server = TourNatsServer.start(program.get())) {
+            Row row = new Row("nats", "nats://" + server.address() + "/tour");
+            return runner.run(conduit, new TourVariant(row, TourVariant.Options.DEFAULTS), ticker.watch("nats"));
+        } catch (Exception e) {
+            return TourResult.failed(unstarted, e);
         }
     }
 }

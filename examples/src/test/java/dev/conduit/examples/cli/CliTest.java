@@ -1,16 +1,25 @@
 package dev.conduit.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The CLI's output lines are a contract that scripts rely on: these tests pin them. */
@@ -94,6 +103,59 @@ class CliTest {
     }
 
     @Test
+    void pingWritesThePercentileDistributionAndItsPlotBeforeTheRttLine(@TempDir Path dir) throws Exception {
+        String uri = "inproc://cli-" + NAMES.incrementAndGet();
+        listen("listen", uri, "--echo");
+        Path hgrm = dir.resolve("ping.hgrm");
+        Path png = dir.resolve("ping.png");
+        Run ping = run(
+                "ping", uri, "--count", "300", "--warmup", "20", "--hgrm", hgrm.toString(), "--plot", png.toString());
+        assertThat(ping.exitCode()).as(ping.err()).isZero();
+        List<String> lines = ping.out().lines().toList();
+        assertThat(lines.subList(1, lines.size() - 1))
+                .containsExactly("percentile distribution: " + hgrm, "percentile plot: " + png);
+
+        String distribution = Files.readString(hgrm);
+        assertThat(distribution
+                        .lines()
+                        .filter(l -> !l.isBlank())
+                        .findFirst()
+                        .orElseThrow()
+                        .trim())
+                .matches("Value\\s+Percentile\\s+TotalCount\\s+1/\\(1-Percentile\\)");
+        assertThat(distribution).containsPattern("Total count\\s+=\\s+300\\]");
+        // The file and the rtt line describe the same round trips: the median agrees, in microseconds.
+        double median = distribution
+                .lines()
+                .map(String::trim)
+                .map(l -> l.split("\\s+"))
+                .filter(c -> c.length == 4 && c[1].equals("0.500000000000"))
+                .mapToDouble(c -> Double.parseDouble(c[0]))
+                .findFirst()
+                .orElseThrow();
+        Matcher rtt = Pattern.compile("rtt p50=(\\d+\\.\\d)us .*").matcher(lines.get(lines.size() - 1));
+        assertThat(rtt.matches()).isTrue();
+        assertThat(median).isCloseTo(Double.parseDouble(rtt.group(1)), within(0.05 + 1e-9));
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).as("a PNG").isNotNull();
+        assertThat(image.getWidth()).isEqualTo(900);
+        assertThat(image.getHeight()).isEqualTo(540);
+    }
+
+    @Test
+    void pingRefusesAnUnwritableFileBeforeItStarts(@TempDir Path dir) {
+        String uri = "inproc://cli-" + NAMES.incrementAndGet();
+        listen("listen", uri, "--echo");
+        Path nowhere = dir.resolve("missing").resolve("ping.hgrm");
+        Run ping = run("ping", uri, "--count", "10", "--hgrm", nowhere.toString());
+        assertThat(ping.exitCode()).isEqualTo(1);
+        assertThat(ping.err().lines())
+                .containsExactly("conduit: cannot write " + nowhere + ": no such directory " + nowhere.getParent());
+        assertThat(ping.out()).isEmpty();
+    }
+
+    @Test
     void pingFailsClearlyAgainstAPeerThatDoesNotEcho() {
         String uri = "inproc://cli-" + NAMES.incrementAndGet();
         listen("listen", uri);
@@ -104,7 +166,7 @@ class CliTest {
 
     @Test
     void tourPrintsTheInprocRowAndExitsZero() {
-        Run tour = run("tour", "--round-trips", "500", "--streamed", "2000");
+        Run tour = run("tour", "--round-trips", "500", "--streamed", "2000", "--transports", "inproc,grpc");
         assertThat(tour.exitCode()).as(tour.out()).isZero();
         assertThat(tour.out().lines().filter(l -> l.startsWith("inproc ")))
                 .singleElement()
@@ -119,6 +181,10 @@ class CliTest {
                             .as("RPC streamed msgs/s")
                             .isPositive();
                 });
+        assertThat(tour.out().lines().filter(l -> l.startsWith("inproc/spin ")))
+                .as("inproc with the lowest-latency options")
+                .singleElement()
+                .satisfies(row -> assertThat(row.split("\\s+")[1]).isEqualTo("2600"));
         assertThat(tour.out().lines().filter(l -> l.startsWith("grpc ")))
                 .as("the grpc row: RPC only, plain gRPC on HTTP/2")
                 .singleElement()

@@ -137,6 +137,22 @@ class KvCliTest {
     }
 
     @Test
+    void kvServerOverGrpcsPrintsAUriWithoutItsKeyThatAClientCanUse() {
+        TestPki pki = TestPki.get();
+        StringWriter out = start("kv-server", "grpcs://127.0.0.1:0?" + pki.serverOptions() + "&tls.trust=" + pki.ca());
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("\n"));
+        String line = out.toString().lines().findFirst().orElseThrow();
+        assertThat(line)
+                .matches("listening on grpcs://127\\.0\\.0\\.1:[1-9][0-9]*\\?.*")
+                .doesNotContain("tls.key", "tls.cert", pki.key("server").toString())
+                .contains("tls.trust=");
+        String uri = line.substring("listening on ".length());
+        Run put = CliTest.run("kv", uri, "put", "secret", "safe");
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(CliTest.run("kv", uri, "get", "secret").out().strip()).isEqualTo("safe");
+    }
+
+    @Test
     void putGetDeleteAndScan() {
         String uri = server("inproc://kv-" + NAMES.incrementAndGet());
         Run put = CliTest.run("kv", uri, "put", "fruit/apple", "red");

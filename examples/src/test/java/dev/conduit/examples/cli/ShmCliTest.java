@@ -106,7 +106,7 @@ class ShmCliTest {
 
     @Test
     void tourHasAnShmRowThatVerifiesItsMessages() {
-        CliTest.Run tour = CliTest.run("tour", "--round-trips", "500", "--streamed", "2000");
+        CliTest.Run tour = CliTest.run("tour", "--round-trips", "500", "--streamed", "2000", "--transports", "shm");
         assertThat(tour.exitCode()).as(tour.out()).isZero();
         assertThat(tour.out().lines().filter(l -> l.startsWith("shm ")))
                 .singleElement()

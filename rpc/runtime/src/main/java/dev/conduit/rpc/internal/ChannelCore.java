@@ -1,7 +1,5 @@
 package dev.conduit.rpc.internal;
 
-import dev.conduit.core.Channel;
-import dev.conduit.core.Codec;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Idle;
@@ -13,25 +11,36 @@ import dev.conduit.rpc.Status;
 import dev.conduit.rpc.internal.grpc.GrpcTransport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What an {@link dev.conduit.rpc.RpcChannel} is made of: one {@link Subchannel} per endpoint, round-robin picking of
- * a ready connection for each call, calls waiting for a connection, and shutdown.
+ * What an {@link dev.conduit.rpc.RpcChannel} is made of: one {@link Subchannel} per endpoint (per instance, for a
+ * target whose transport lists several behind it: {@link TargetInstances}), round-robin picking of a ready connection
+ * for each call, calls waiting for a connection, and shutdown.
  */
 public final class ChannelCore {
     private final RpcConfig config;
     private final Resources resources;
     private final FrameCodec codec;
+    /** Taking calls; changed under {@link #lock}, read lock-free through {@link #ring}. */
     private final List<Subchannel> subchannels = new ArrayList<>();
+    /** The subchannels taking calls, as an array for the lock-free per-call pick. */
+    private volatile Subchannel[] ring = new Subchannel[0];
+    /** Subchannels of instances that went away, finishing their calls. */
+    private final List<Subchannel> retired = new CopyOnWriteArrayList<>();
+
+    private final List<TargetInstances> watched = new ArrayList<>();
     private final Executor defaultExecutor;
     private final Idle idle;
     private final Duration idleTimeout;
@@ -79,36 +88,30 @@ public final class ChannelCore {
         this.defaultExecutor = e != null ? e : resources.newPool("callback");
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
-            CarrierConnector connector;
             if (f != null) {
-                connector = conduitConnector(f);
+                addSubchannel(new Subchannel(this, t.getKey(), conduitConnector(f)));
             } else if (GrpcTransport.serves(Endpoint.parse(t.getKey()))) {
-                connector = GrpcTransport.connector(
+                CarrierConnector connector = GrpcTransport.connector(
                         Endpoint.parse(t.getKey()),
                         conduit.transportContext(),
                         config,
                         s.idleTimeout(),
                         s.keepAliveSet());
+                // Named in messages as the user wrote it, secrets masked.
+                addSubchannel(new Subchannel(this, Endpoint.parse(t.getKey()).toString(), connector));
             } else {
                 Endpoint asked = Endpoint.parse(t.getKey());
                 // Refuse at once a target that could never connect, with the error connect would give.
                 conduit.checkConnect(asked);
                 Endpoint endpoint = Endpoints.forRpc(asked, s.maxMessageSize());
-                connector = conduitConnector(new ChannelFactory() {
-                    @Override
-                    public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
-                        return conduit.connectAsync(endpoint, c);
-                    }
-                });
+                // One subchannel per instance behind the target (most transports: the target itself).
+                watched.add(new TargetInstances(this, conduit, asked.toString(), endpoint));
             }
-            // Named in messages as the user wrote it, secrets masked.
-            String name = f == null ? Endpoint.parse(t.getKey()).toString() : t.getKey();
-            subchannels.add(new Subchannel(this, name, connector));
         }
     }
 
     /** Connections in Conduit's own protocol over the channels {@code factory} opens. */
-    private CarrierConnector conduitConnector(ChannelFactory factory) {
+    CarrierConnector conduitConnector(ChannelFactory factory) {
         return listener -> factory.open(codec).thenCompose(ch -> {
             ClientConnection c = new ClientConnection(ch, config, listener, idleTimeout);
             listener.opened(c);
@@ -146,18 +149,51 @@ public final class ChannelCore {
         return shutdown;
     }
 
-    /** A ready connection, round-robin over the endpoints; null if none is ready. */
+    /**
+     * A ready connection, round-robin over the endpoints; null if none is ready. With several endpoints, one found
+     * idle (its connection lost) is asked to reconnect, so that it takes its share again once it can.
+     */
     @Nullable
     ClientCarrier pickNow() {
-        int n = subchannels.size();
+        Subchannel[] all = ring;
+        int n = all.length;
         int start = Math.floorMod(next.getAndIncrement(), n);
         for (int i = 0; i < n; i++) {
-            ClientCarrier c = subchannels.get((start + i) % n).readyConnection();
+            Subchannel sc = all[(start + i) % n];
+            ClientCarrier c = sc.readyConnection();
             if (c != null) {
                 return c;
             }
+            if (n > 1 && sc.state() == Subchannel.State.IDLE) {
+                sc.requestConnection();
+            }
         }
         return null;
+    }
+
+    /** Adds a subchannel that takes calls. */
+    void addSubchannel(Subchannel sc) {
+        lock.lock();
+        try {
+            subchannels.add(sc);
+            ring = subchannels.toArray(new Subchannel[0]);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes no new calls through {@code sc}; its calls in flight finish. */
+    void retireSubchannel(Subchannel sc) {
+        lock.lock();
+        try {
+            subchannels.remove(sc);
+            ring = subchannels.toArray(new Subchannel[0]);
+        } finally {
+            lock.unlock();
+        }
+        retired.add(sc);
+        sc.shutdown();
+        retired.removeIf(Subchannel::isTerminated);
     }
 
     /**
@@ -177,7 +213,8 @@ public final class ChannelCore {
         } finally {
             lock.unlock();
         }
-        for (Subchannel sc : subchannels) {
+        watched.forEach(TargetInstances::start);
+        for (Subchannel sc : ring) {
             sc.requestConnection();
         }
         stateChanged();
@@ -190,7 +227,7 @@ public final class ChannelCore {
         boolean reconnect;
         lock.lock();
         try {
-            boolean allFailed = subchannels.stream().allMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+            boolean allFailed = Arrays.stream(ring).allMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
             for (Iterator<Pick> it = pending.iterator(); it.hasNext(); ) {
                 Pick p = it.next();
                 ClientCarrier c = shutdown ? null : pickNow();
@@ -209,52 +246,57 @@ public final class ChannelCore {
         }
         outcomes.forEach(Runnable::run);
         if (reconnect) {
-            for (Subchannel sc : subchannels) {
+            for (Subchannel sc : ring) {
                 sc.requestConnection();
             }
         }
     }
 
     private Status lastError() {
-        Subchannel first = subchannels.get(0);
-        return subchannels.size() == 1
+        Subchannel[] all = ring;
+        Subchannel first = all[0];
+        return all.length == 1
                 ? first.lastError()
                 : Status.UNAVAILABLE.withDescription(
                         "no endpoint reachable; " + first.lastError().description()
-                                + (subchannels.size() > 1 ? " (and " + (subchannels.size() - 1) + " more)" : ""));
+                                + (all.length > 1 ? " (and " + (all.length - 1) + " more)" : ""));
     }
 
     /** Why no connection is ready, if an endpoint failed to connect; null if none has failed yet. */
     @Nullable
     String whyNotConnected() {
-        boolean anyFailed = subchannels.stream().anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+        boolean anyFailed = Arrays.stream(ring).anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
         return anyFailed ? lastError().description() : null;
     }
 
     /** The endpoints' states, for diagnostics: {@code uri (READY)}. */
     public List<String> describe() {
-        return subchannels.stream().map(Subchannel::toString).toList();
+        return Arrays.stream(ring).map(Subchannel::toString).toList();
     }
 
     public int activeCalls() {
-        return subchannels.stream().mapToInt(Subchannel::activeCalls).sum();
+        return Stream.concat(Arrays.stream(ring), retired.stream())
+                .mapToInt(Subchannel::activeCalls)
+                .sum();
     }
 
     public void shutdown() {
         shutdown = true;
-        subchannels.forEach(Subchannel::shutdown);
+        watched.forEach(TargetInstances::close);
+        Arrays.stream(ring).forEach(Subchannel::shutdown);
         stateChanged();
     }
 
     public void shutdownNow() {
         shutdown = true;
+        watched.forEach(TargetInstances::close);
         Status s = Status.UNAVAILABLE.withDescription("the channel was shut down before the call completed");
-        subchannels.forEach(sc -> sc.shutdownNow(s));
+        Stream.concat(Arrays.stream(ring), retired.stream()).forEach(sc -> sc.shutdownNow(s));
         stateChanged();
     }
 
     public boolean isTerminated() {
-        return shutdown && subchannels.stream().allMatch(Subchannel::isTerminated);
+        return shutdown && Stream.concat(Arrays.stream(ring), retired.stream()).allMatch(Subchannel::isTerminated);
     }
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {

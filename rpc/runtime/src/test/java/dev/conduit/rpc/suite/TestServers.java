@@ -106,6 +106,21 @@ public final class TestServers {
         });
     }
 
+    /** Stands for the address of the test JVM's nats-server in a nats:// case's URI, which is known only once started. */
+    static final String NATS_SERVER = "nats-server";
+
+    private static final AtomicInteger NATS_SUBJECTS = new AtomicInteger();
+
+    /**
+     * A server in this JVM on a subject of the test JVM's nats-server (skipped where none is installed, failed where
+     * NATS is required).
+     */
+    static Handle nats(String listenUri) {
+        String address = dev.conduit.transport.nats.testing.NatsServer.shared().address();
+        String subject = "." + ProcessHandle.current().pid() + "." + NATS_SUBJECTS.incrementAndGet();
+        return inProcess(listenUri.replace(NATS_SERVER, address) + subject);
+    }
+
     /** A server in this JVM over io_uring, where it works (see {@link NativeEngines}); else the case is skipped. */
     static Handle ioUring(String listenUri) {
         NativeEngines.assumeAvailable(NettyEngine.IO_URING);

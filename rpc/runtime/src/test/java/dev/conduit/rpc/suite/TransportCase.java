@@ -39,6 +39,8 @@ public record TransportCase(
                         "shm://rpc-" + ProcessHandle.current().pid() + "?dir=" + TestServers.tempDir(),
                         TestServers::childProcess),
                 new TransportCase("pipe", "pipe:", TestServers::pipeChildren, false),
+                // Through a real nats-server, started on first use.
+                new TransportCase("nats", "nats://" + TestServers.NATS_SERVER + "/rpc.suite", TestServers::nats),
                 // The same calls as plain gRPC on HTTP/2: the carrier changes, nothing above it does.
                 new TransportCase("grpc", "grpc://127.0.0.1:0", TestServers::inProcess));
     }

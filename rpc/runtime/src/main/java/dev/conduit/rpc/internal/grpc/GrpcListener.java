@@ -69,7 +69,8 @@ final class GrpcListener implements dev.conduit.rpc.internal.ServerBinding {
         } catch (Exception ex) {
             throw new BindFailedException(e.describe(), String.valueOf(ex.getMessage()), ex);
         }
-        Endpoint bound = e.endpoint();
+        // Handed to clients as it is: without the listener's own identity (its certificate and key).
+        Endpoint bound = e.endpoint().without(GrpcTls.CERT).without(GrpcTls.KEY);
         if (file != null) {
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -79,8 +80,7 @@ final class GrpcListener implements dev.conduit.rpc.internal.ServerBinding {
             }
         } else if (ch.localAddress() instanceof InetSocketAddress local) {
             String host = e.endpoint().host();
-            bound = e.endpoint()
-                    .withAddress((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + local.getPort());
+            bound = bound.withAddress((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + local.getPort());
         }
         log.debug("gRPC listening on {}://{}", bound.scheme(), bound.address());
         return new GrpcListener(ch, bound, file);
