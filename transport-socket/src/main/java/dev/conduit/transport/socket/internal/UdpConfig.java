@@ -10,7 +10,10 @@ import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.transport.socket.UdpOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -82,7 +85,7 @@ record UdpConfig(
 
     /**
      * Sends {@code frame} as one datagram to {@code to} over {@code socket}, or refuses it ({@link #refuse}); either way
-     * the frame is released and {@code callback} told exactly once.
+     * the frame is released and {@code callback} told exactly once, on whichever thread completes the write.
      */
     void send(Channel socket, ByteBuf frame, InetSocketAddress to, WriteCallback callback) {
         FramingException refused = refuse(frame.readableBytes());
@@ -91,8 +94,13 @@ record UdpConfig(
             callback.writeComplete(refused);
             return;
         }
-        socket.writeAndFlush(new DatagramPacket(frame, to))
-                .addListener(f -> callback.writeComplete(f.isSuccess() ? null : f.cause()));
+        // The listener is on the promise before the write starts, and the promise notifies on the thread that
+        // completes it: a listener added after the event loop completed the write would be notified by a task on
+        // that loop, which the runtime may already have shut down (a handler thread replying while the runtime
+        // closes). The callback would then never run, and the frame reference the runtime keeps would leak.
+        ChannelPromise written = new DefaultChannelPromise(socket, ImmediateEventExecutor.INSTANCE);
+        written.addListener(f -> callback.writeComplete(f.isSuccess() ? null : f.cause()));
+        socket.writeAndFlush(new DatagramPacket(frame, to), written);
     }
 
     /**
