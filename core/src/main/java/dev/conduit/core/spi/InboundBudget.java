@@ -6,6 +6,7 @@ import dev.conduit.core.Endpoint;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A runtime's budget for partly received frames, shared by the connections of every stream transport: without it,
@@ -113,6 +114,27 @@ public final class InboundBudget implements AutoCloseable {
         /** How long the connection may wait for room before it must be closed. */
         public Duration maxWait() {
             return wait;
+        }
+
+        /**
+         * Decides, once a connection has waited {@code waited} for room in vain, whether it must close: null if there
+         * is room now, else the reason to close it with. Deciding gives its charge back at once, so that when two
+         * connections that hold each other up time out together, the second one to decide finds the first one's
+         * room and reads on: one of them closes, not both.
+         */
+        public @Nullable ConduitException giveUp(Duration waited) {
+            ConduitException reason;
+            synchronized (InboundBudget.this) {
+                if (fits()) {
+                    return null;
+                }
+                reason = exhausted(waited);
+                long c = charged;
+                charged = 0;
+                held.addAndGet(-c);
+            }
+            freed(); // outside the lock: a waiter may take its connection's own locks
+            return reason;
         }
 
         /** The reason to close a connection that waited {@code waited} for room in vain. */

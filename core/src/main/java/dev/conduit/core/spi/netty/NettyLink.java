@@ -184,8 +184,10 @@ public final class NettyLink extends ChannelInboundHandlerAdapter implements Lin
         budgetTimer = ctx.executor()
                 .schedule(
                         () -> {
-                            if (budgetPaused && !b.fits()) {
-                                fail(ctx, b.exhausted(Duration.ofNanos(System.nanoTime() - started)));
+                            var exhausted =
+                                    budgetPaused ? b.giveUp(Duration.ofNanos(System.nanoTime() - started)) : null;
+                            if (exhausted != null) {
+                                fail(ctx, exhausted);
                             } else {
                                 budgetRoom(ctx, b); // room freed just now: its call-back may still be queued
                             }

@@ -223,7 +223,11 @@ public final class StreamLink implements Link {
             while (!closed && !budget.fits()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw budget.exhausted(Duration.ofNanos(System.nanoTime() - start));
+                    var exhausted = budget.giveUp(Duration.ofNanos(System.nanoTime() - start));
+                    if (exhausted != null) {
+                        throw exhausted;
+                    }
+                    continue; // room freed as it timed out (another connection gave up first)
                 }
                 budget.whenRoom(this::signalResumed);
                 resumed.awaitNanos(left);
