@@ -146,6 +146,8 @@ final class TargetInstances {
         if (extra.isEmpty()) {
             return name;
         }
-        return Endpoint.parse(name + (name.contains("?") ? "&" : "?") + extra).toString();
+        // Only options that differ from the target's are added, so no secret of the target's is repeated; appended
+        // as text, since name is already the printable (masked) form and parsing it again could only fail.
+        return name + (name.contains("?") ? "&" : "?") + extra;
     }
 }
