@@ -2,16 +2,14 @@ package dev.conduit.rpc.interop;
 
 import static org.junit.jupiter.api.Assumptions.abort;
 
-import java.io.BufferedReader;
+import dev.conduit.core.testkit.ChildLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,20 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class PythonGrpc implements AutoCloseable {
     private static Path generated;
 
-    private final Process process;
-    private final BufferedReader stdout;
-    private final CompletableFuture<String> stderr;
+    private final ChildLines child;
 
-    private PythonGrpc(Process process) {
-        this.process = process;
-        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        this.stderr = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(stderr unreadable: " + e + ")";
-            }
-        });
+    private PythonGrpc(ChildLines child) {
+        this.child = child;
     }
 
     /** The interpreter, or an abort (skip) or failure when there is none, as the environment asks. */
@@ -59,11 +47,7 @@ final class PythonGrpc implements AutoCloseable {
     static PythonGrpc start(String... args) {
         List<String> command = new ArrayList<>(List.of(python(), script().toString(), stubs().toString()));
         command.addAll(List.of(args));
-        try {
-            return new PythonGrpc(new ProcessBuilder(command).start());
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command + ": " + e, e);
-        }
+        return new PythonGrpc(ChildLines.start("the Python peer", command, "set CONDUIT_GRPC_PYTHON"));
     }
 
     private static synchronized Path stubs() {
@@ -110,43 +94,18 @@ final class PythonGrpc implements AutoCloseable {
 
     /** The next line the peer prints, waiting at most {@code seconds}. */
     String readLine(int seconds) {
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return stdout.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try {
-            String l = line.get(seconds, TimeUnit.SECONDS);
-            if (l == null) {
-                throw new AssertionError("the Python peer exited; its stderr: " + stderrSoFar());
-            }
-            return l;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new AssertionError(
-                    "the Python peer printed nothing within " + seconds + " s; its stderr: " + stderrSoFar(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return child.readLine(seconds);
     }
 
     String stderrSoFar() {
-        if (!process.isAlive()) {
-            return stderr.join();
-        }
-        return "(still running)";
+        return child.stderrSoFar();
     }
 
     /** Stops the peer: closes its stdin (a server's signal to stop), then waits, then kills it. */
     @Override
     public void close() throws Exception {
-        process.getOutputStream().close();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        child.closeStdin();
+        child.stop(10);
     }
 
     private static void deleteTree(Path dir) {
