@@ -132,7 +132,9 @@ final class Syncer implements AutoCloseable {
         }
     }
 
-    private void syncBatched() {
+    /** One {@code sync=batch} round; returns the segment files it synced (for tests). */
+    List<Path> syncBatched() {
+        List<Path> synced = new ArrayList<>();
         for (Iterator<Dirty> it = batched.iterator(); it.hasNext(); ) {
             Dirty d = it.next();
             if (!d.appended) {
@@ -143,15 +145,21 @@ final class Syncer implements AutoCloseable {
             }
             d.appended = false;
             long last = d.lastSegment;
-            for (long s = Math.max(d.syncedUpTo, last - 1); s <= last && s >= 0; s++) {
-                IOException e = force(d.dir.segmentPath(s));
+            // From the last segment synced (appended to since, maybe) or the one before the last (filled since,
+            // maybe), but never below segment 0: a writer's first round must sync segment 0 too.
+            for (long s = Math.max(0, Math.max(d.syncedUpTo, last - 1)); s <= last; s++) {
+                Path file = d.dir.segmentPath(s);
+                IOException e = force(file);
                 if (e != null) {
-                    log.warn("could not sync {} (sync=batch): {}", d.dir.segmentPath(s), e.toString());
+                    log.warn("could not sync {} (sync=batch): {}", file, e.toString());
+                } else {
+                    synced.add(file);
                 }
             }
             d.syncedUpTo = last;
             closeBefore(d.dir, last - 1);
         }
+        return synced;
     }
 
     private IOException force(Path file) {
@@ -198,11 +206,12 @@ final class Syncer implements AutoCloseable {
         }
     }
 
-    /** Syncs what waits, then ends the thread and waits for it. */
+    /** Syncs what waits, then ends the thread (within a round) and waits for it. */
     @Override
     public void close() {
+        // No interrupt: it would close the channel of an fsync under way (FileChannel is interruptible), and the
+        // waiting sends this close promises to sync would fail instead.
         running = false;
-        thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
