@@ -3,9 +3,9 @@ package dev.conduit.ipc.queue;
 import dev.conduit.core.ConduitException;
 
 /**
- * A named reader lost records it had not read: retention deleted the segments holding them, because the queue's
- * {@code retainBytes} budget forced it. The reader's channel closes with this error; its stored position has already
- * moved to the oldest record left, where its next channel resumes.
+ * A named reader lost records it had not read: the segments holding them were deleted, by retention because the
+ * queue's {@code retainBytes} budget forced it, or by hand. The reader's channel closes with this error; its stored
+ * position has already moved to the oldest record left, where its next channel resumes.
  */
 public final class RecordsLostException extends ConduitException {
     private static final long serialVersionUID = 1L;

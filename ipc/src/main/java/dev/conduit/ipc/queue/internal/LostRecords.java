@@ -25,8 +25,9 @@ final class LostRecords {
         long resumeAt = SegmentDescriptor.index(resume, 0);
         return new RecordsLostException(
                 "reader " + reader + " of " + queue + " lost records from index " + firstLost + " to before index "
-                        + resumeAt + ": retention deleted segments " + needed + " to " + (resume - 1)
-                        + " before it read them (retainBytes forced it); it resumes at index " + resumeAt,
+                        + resumeAt + ": segments " + needed + " to " + (resume - 1)
+                        + " were deleted before it read them (retention over retainBytes, or by hand); it resumes at"
+                        + " index " + resumeAt,
                 firstLost,
                 resumeAt);
     }

@@ -2,6 +2,7 @@ package dev.conduit.ipc.queue.internal;
 
 import dev.conduit.ipc.queue.internal.ReaderPosition.Position;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 
 /**
@@ -118,7 +119,12 @@ final class Positions {
             if (s < from.segment() || s >= to.segment()) {
                 continue;
             }
-            SegmentFile file = dir.open(s, false);
+            SegmentFile file;
+            try {
+                file = dir.open(s, false);
+            } catch (NoSuchFileException e) {
+                continue; // retention deleted it since the listing: its messages are no longer between the two
+            }
             try {
                 long messages = SegmentScan.end(file).sequence();
                 count += s == from.segment() ? Math.max(0, messages - from.sequence()) : messages;

@@ -5,6 +5,7 @@ import dev.conduit.ipc.queue.Queues;
 import dev.conduit.ipc.queue.internal.ReaderPosition.Position;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,12 @@ public final class QueueAdmin {
             long bytes = 0;
             long messages = 0;
             for (long n : numbers) {
-                SegmentFile s = dir.open(n, false);
+                SegmentFile s;
+                try {
+                    s = dir.open(n, false);
+                } catch (NoSuchFileException e) {
+                    continue; // retention deleted it since the listing: it is not part of the queue any more
+                }
                 try {
                     long count = SegmentScan.end(s).sequence();
                     long size = Files.size(s.path());
@@ -37,6 +43,10 @@ public final class QueueAdmin {
                     s.unmap();
                 }
             }
+            if (segments.isEmpty()) {
+                throw new IOException("its segments were all deleted while they were being read");
+            }
+            numbers = segments.stream().map(Queues.Segment::number).toList();
             Position end = Positions.end(dir, numbers);
             List<Queues.Reader> readers = new ArrayList<>();
             for (String name : dir.readers()) {

@@ -84,13 +84,23 @@ final class QueueReader implements Tailer.Delivery {
             Position stored = position.read();
             Position start = stored != null ? stored : Positions.from(dir, from);
             SegmentFile segment;
-            try {
-                segment = dir.open(start.segment(), true);
-            } catch (NoSuchFileException e) {
-                RecordsLostException lost = LostRecords.segmentGone(queue, name, start.segment(), start.index(), dir);
-                long resume = SegmentDescriptor.segmentOf(lost.resumeAt());
-                position.store(resume, 0, 0);
-                throw lost;
+            while (true) {
+                try {
+                    segment = dir.open(start.segment(), true);
+                    break;
+                } catch (NoSuchFileException e) {
+                    if (stored == null) {
+                        // Retention deleted the segment `from` chose, just now: a reader without a position lost
+                        // nothing, and chooses again among the segments left.
+                        start = Positions.from(dir, from);
+                        continue;
+                    }
+                    RecordsLostException lost =
+                            LostRecords.segmentGone(queue, name, start.segment(), start.index(), dir);
+                    long resume = SegmentDescriptor.segmentOf(lost.resumeAt());
+                    position.store(resume, 0, 0);
+                    throw lost;
+                }
             }
             Tailer tailer = new Tailer(dir, queue, name, segment, start.offset(), start.sequence(), maxFrame);
             ok = true;

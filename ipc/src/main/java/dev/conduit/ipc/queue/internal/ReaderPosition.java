@@ -1,6 +1,7 @@
 package dev.conduit.ipc.queue.internal;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -50,6 +51,15 @@ final class ReaderPosition {
         }
     }
 
+    /** A file under a reader's name that is not a reader file: its size or its magic and version are wrong. */
+    static final class NotAReaderFile extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotAReaderFile(String message) {
+            super(message);
+        }
+    }
+
     private final String name;
     private final MappedByteBuffer buffer;
     private boolean owned;
@@ -70,14 +80,14 @@ final class ReaderPosition {
         try (FileChannel file =
                 FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (file.size() != SIZE) {
-                throw new IOException(
+                throw new NotAReaderFile(
                         path + " is not a reader file: it has " + file.size() + " bytes; expected " + SIZE);
             }
             MappedByteBuffer map = file.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
             map.order(ByteOrder.nativeOrder());
             if (map.getInt(0) != MAGIC || map.getInt(4) != VERSION) {
                 Unmapper.unmap(map);
-                throw new IOException(path + " is not a reader file of a queue (bad magic or version)");
+                throw new NotAReaderFile(path + " is not a reader file of a queue (bad magic or version)");
             }
             return new ReaderPosition(name, map);
         } catch (NoSuchFileException e) {
@@ -138,7 +148,10 @@ final class ReaderPosition {
             }
             int slot = SLOTS + (int) (generation & 1) * SLOT_LENGTH;
             Position p = new Position(buffer.getLong(slot), (int) buffer.getLong(slot + 8), buffer.getLong(slot + 16));
-            if ((long) SegmentDescriptor.LONG.getAcquire(buffer, GENERATION) == generation) {
+            // The slot's plain loads must not move past the second look at the generation: an acquire load orders
+            // only what follows it, so without this fence a slot overwritten meanwhile could pass the check.
+            VarHandle.acquireFence();
+            if ((long) SegmentDescriptor.LONG.getOpaque(buffer, GENERATION) == generation) {
                 return p;
             }
         }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -39,10 +40,27 @@ final class Retention {
         }
     }
 
+    /** Where retention learns the lowest segment the named readers need: their files, or a test's stand-in. */
+    interface Readers {
+        /**
+         * The lowest segment a stored position is in; {@code Long.MAX_VALUE} if none is stored.
+         *
+         * @throws IOException if a reader's position cannot be known now
+         */
+        long oldestNeeded(QueueDirectory dir) throws IOException;
+    }
+
+    /** No segment is known to be free of readers: age alone deletes nothing. */
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
     private Retention() {}
 
     /** Applies {@code policy} to {@code dir}; returns how many segments it deleted. */
     static int apply(QueueDirectory dir, Policy policy) throws IOException {
+        return apply(dir, policy, Retention::oldestNeeded);
+    }
+
+    static int apply(QueueDirectory dir, Policy policy, Readers readers) throws IOException {
         if (policy.keepsAll()) {
             return 0;
         }
@@ -51,7 +69,14 @@ final class Retention {
         for (long s : segments) {
             total += size(dir.segmentPath(s));
         }
-        long needed = oldestNeeded(dir);
+        long needed;
+        try {
+            needed = readers.oldestNeeded(dir);
+        } catch (IOException e) {
+            // A reader whose position cannot be read now may need any segment: age deletes nothing this time.
+            log.warn("queue {}: retention by age skipped this time: {}", dir, e.toString());
+            needed = UNKNOWN;
+        }
         long now = System.currentTimeMillis();
         int deleted = 0;
         int last = segments.size() - 1;
@@ -76,10 +101,11 @@ final class Retention {
             if (s >= needed) {
                 // Routine deletions are not worth a line each; one a reader still needed is.
                 log.warn(
-                        "queue {}: retention deleted segment {}, which reader positions still need: over"
+                        "queue {}: retention deleted segment {}, which reader positions {}need: over"
                                 + " retainBytes={}",
                         dir,
                         s,
+                        needed == UNKNOWN ? "may " : "still ",
                         policy.retainBytes());
             } else {
                 log.debug(
@@ -94,22 +120,30 @@ final class Retention {
         return deleted;
     }
 
-    /** The lowest segment a named reader's stored position is in; {@code Long.MAX_VALUE} if none is stored. */
-    private static long oldestNeeded(QueueDirectory dir) throws IOException {
+    /**
+     * The lowest segment a named reader's stored position is in; {@code Long.MAX_VALUE} if none is stored. A file that
+     * is not a reader's file (its size or magic say so) or that went away stores nothing; any other failure to read
+     * one (out of descriptors or mappings, say) is thrown: that reader may need every segment.
+     */
+    static long oldestNeeded(QueueDirectory dir) throws IOException {
         long needed = Long.MAX_VALUE;
         for (String name : dir.readers()) {
+            ReaderPosition reader;
             try {
-                ReaderPosition reader = ReaderPosition.open(dir, name, false);
-                try {
-                    Position p = reader.read();
-                    if (p != null) {
-                        needed = Math.min(needed, p.segment());
-                    }
-                } finally {
-                    reader.close();
-                }
+                reader = ReaderPosition.open(dir, name, false);
+            } catch (NoSuchFileException | ReaderPosition.NotAReaderFile e) {
+                log.debug("queue {}: no position in the file of reader {}: {}", dir, name, e.toString());
+                continue;
             } catch (IOException e) {
-                log.debug("queue {}: skipping the file of reader {}: {}", dir, name, e.toString());
+                throw new IOException("cannot read the position of reader " + name + ": " + e, e);
+            }
+            try {
+                Position p = reader.read();
+                if (p != null) {
+                    needed = Math.min(needed, p.segment());
+                }
+            } finally {
+                reader.close();
             }
         }
         return needed;

@@ -7,6 +7,7 @@ import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.ipc.testing.TempDirs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,57 @@ class RetentionTest {
                 .as("segment 0, full and older than retain")
                 .isEqualTo(1);
         assertThat(queue.segments()).startsWith(1L);
+    }
+
+    @Test
+    void aReaderPositionThatCannotBeReadAtThatMomentKeepsEverySegmentFromAgeingOut() throws Exception {
+        QueueDirectory queue = fullSegmentsOlderThanAMillisecond();
+        Retention.Policy byAge = new Retention.Policy(Duration.ofMillis(1), null);
+        Retention.Readers unreadable = d -> {
+            throw new IOException("cannot read the position of reader lag: Too many open files");
+        };
+
+        assertThat(Retention.apply(queue, byAge, unreadable))
+                .as("deleted by age while a reader's position is unknown")
+                .isZero();
+        assertThat(queue.segments()).startsWith(0L);
+        assertThat(Retention.apply(queue, byAge, d -> 2))
+                .as("deleted by age once the reader is known to need segment 2 on")
+                .isEqualTo(2);
+        assertThat(queue.segments()).startsWith(2L);
+    }
+
+    @Test
+    void aForeignFileAmongTheReadersNeedsNothingAndAReadersPositionIsTheOldestNeeded() throws Exception {
+        QueueDirectory queue = fullSegmentsOlderThanAMillisecond();
+        Files.write(queue.readersDirectory().resolve("junk.pos"), new byte[] {1, 2, 3});
+        assertThat(Retention.oldestNeeded(queue))
+                .as("no reader stored a position")
+                .isEqualTo(Long.MAX_VALUE);
+
+        ReaderPosition lag = ReaderPosition.open(queue, "lag", true);
+        try {
+            lag.store(1, 0, 0);
+        } finally {
+            lag.close();
+        }
+        assertThat(Retention.oldestNeeded(queue)).isEqualTo(1);
+        assertThat(Retention.apply(queue, new Retention.Policy(Duration.ofMillis(1), null)))
+                .isEqualTo(1);
+        assertThat(queue.segments()).startsWith(1L);
+    }
+
+    /** Segments 0 to 3 full (and 4 begun), each successor created more than a millisecond ago. */
+    private QueueDirectory fullSegmentsOlderThanAMillisecond() throws Exception {
+        try (Channel<String> writer = conduit.connect(q, Codecs.text())) {
+            append(writer, 300);
+        }
+        QueueDirectory queue = QueueDirectory.open(path, false);
+        long newest = queue.newestSegment();
+        long created = Retention.created(queue.segmentPath(newest));
+        await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > created + 1);
+        assertThat(queue.segments()).startsWith(0L, 1L, 2L, 3L, 4L);
+        return queue;
     }
 
     private static void append(Channel<String> writer, int count) throws Exception {
