@@ -37,10 +37,20 @@ final class Tailer {
         boolean onMessage(ByteBuffer payload, long segment, int end, long sequence);
     }
 
+    /** How a tailer finds the segments after its own: the queue's directory, or a test's view of it. */
+    interface Segments {
+        /** Maps segment {@code number}; {@link NoSuchFileException} if it is not there. */
+        SegmentFile open(long number) throws IOException;
+
+        /** The highest segment number present. */
+        long newest() throws IOException;
+    }
+
     private static final long NEXT_SEGMENT_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long LOST_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final QueueDirectory dir;
+    private final Segments segments;
     private final String queue;
     private final String reader;
     private final int maxFrame;
@@ -63,7 +73,20 @@ final class Tailer {
             int offset,
             long sequence,
             int maxFrame) {
+        this(dir, of(dir), queue, reader, segment, offset, sequence, maxFrame);
+    }
+
+    Tailer(
+            QueueDirectory dir,
+            Segments segments,
+            String queue,
+            String reader,
+            SegmentFile segment,
+            int offset,
+            long sequence,
+            int maxFrame) {
         this.dir = dir;
+        this.segments = segments;
         this.queue = queue;
         this.reader = reader;
         this.maxFrame = maxFrame;
@@ -172,21 +195,42 @@ final class Tailer {
         long next = segment.number() + 1;
         SegmentFile opened;
         try {
-            opened = dir.open(next, true);
+            opened = segments.open(next);
         } catch (NoSuchFileException e) {
-            if (now - nextLostCheckNanos >= 0) {
-                nextLostCheckNanos = now + LOST_CHECK_NANOS;
-                long newest = dir.newestSegment();
+            if (now - nextLostCheckNanos < 0) {
+                return false;
+            }
+            nextLostCheckNanos = now + LOST_CHECK_NANOS;
+            // Segments are made in order, so a newer one listed before a look that misses `next` proves `next` was
+            // deleted. The look above proves nothing: `next` and a newer one may both have been made since it.
+            long newest = segments.newest();
+            try {
+                opened = segments.open(next);
+            } catch (NoSuchFileException gone) {
                 if (newest > next) {
                     throw LostRecords.segmentGone(queue, reader, next, SegmentDescriptor.index(next, 0), dir);
                 }
+                return false;
             }
-            return false;
         }
         SegmentFile done = segment;
         use(opened, 0, 0);
         done.unmap();
         return true;
+    }
+
+    private static Segments of(QueueDirectory dir) {
+        return new Segments() {
+            @Override
+            public SegmentFile open(long number) throws IOException {
+                return dir.open(number, true);
+            }
+
+            @Override
+            public long newest() throws IOException {
+                return dir.newestSegment();
+            }
+        };
     }
 
     private void use(SegmentFile s, int at, long seq) {
