@@ -37,7 +37,9 @@ class QueuesTest {
         append("a", "b", "c", "d");
         assertThat(reader.receive(TIMEOUT)).isEqualTo("a");
         await().atMost(TIMEOUT).until(() -> reader.property(Queues.READER_INDEX).orElse(-1L) == 1L);
-        conduit.connect(q + "?reader=never", Codecs.text()).close();
+        Channel<String> never = conduit.connect(q + "?reader=never", Codecs.text());
+        never.close();
+        never.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS); // gives the reader back before it completes
 
         Queues.Info info = Queues.info(path);
         assertThat(info.directory()).isEqualTo(path);
