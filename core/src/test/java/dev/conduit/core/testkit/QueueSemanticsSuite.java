@@ -14,16 +14,13 @@ import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.FrameTooLargeException;
 import dev.conduit.core.MessageHandler;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -366,22 +363,7 @@ public abstract class QueueSemanticsSuite {
 
     @Test
     void inFlightSendsAllCompleteOrFailWhenTheChannelCloses() throws Exception {
-        Channel<byte[]> channel = conduit.connect(newQueue(), Codecs.bytes());
-        List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (long i = 0; i < 2_000; i++) {
-            sends.add(channel.send(sequenced(i, 512)));
-        }
-        channel.close();
-        for (CompletableFuture<Void> f : sends) {
-            try {
-                f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(ChannelClosedException.class);
-            }
-        }
-        assertThat(channel.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                .isEqualTo(CloseReason.LOCAL);
-        assertThat(channel.pendingBytes()).isZero();
+        ConformanceFixture.assertInFlightSendsCompleteOrFailOnClose(conduit.connect(newQueue(), Codecs.bytes()));
     }
 
     @Test
@@ -440,18 +422,16 @@ public abstract class QueueSemanticsSuite {
 
     /** UTF-8 bytes of {@code s}. */
     protected static byte[] text(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return ConformanceFixture.text(s);
     }
 
     /** A message of {@code size} bytes starting with {@code seq}. */
     protected static byte[] sequenced(long seq, int size) {
-        byte[] m = new byte[size];
-        ByteBuffer.wrap(m).putLong(seq);
-        return m;
+        return ConformanceFixture.sequenced(seq, size);
     }
 
     /** A message whose every byte derives from (sender, seq), of a size that varies with them. */
     protected static byte[] patterned(int sender, int seq) {
-        return ChannelConformanceSuite.patterned(sender, seq);
+        return ConformanceFixture.patterned(sender, seq);
     }
 }

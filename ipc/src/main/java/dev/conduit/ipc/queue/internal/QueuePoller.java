@@ -2,7 +2,7 @@ package dev.conduit.ipc.queue.internal;
 
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Idle;
-import java.util.Arrays;
+import dev.conduit.ipc.internal.PollerLinks;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -55,24 +55,13 @@ final class QueuePoller implements AutoCloseable {
     /** Starts serving {@code link}. */
     void register(QueueLink link) {
         execute(() -> {
-            QueueLink[] grown = Arrays.copyOf(links, links.length + 1);
-            grown[links.length] = link;
-            links = grown;
+            links = PollerLinks.with(links, link);
         });
     }
 
     /** Stops serving {@code link}; poller thread. */
     void deregister(QueueLink link) {
-        QueueLink[] ls = links;
-        for (int i = 0; i < ls.length; i++) {
-            if (ls[i] == link) {
-                QueueLink[] shrunk = new QueueLink[ls.length - 1];
-                System.arraycopy(ls, 0, shrunk, 0, i);
-                System.arraycopy(ls, i + 1, shrunk, i, ls.length - i - 1);
-                links = shrunk;
-                return;
-            }
-        }
+        links = PollerLinks.without(links, link);
     }
 
     /** Runs {@code task} on the poller thread, or here if the poller has ended. */

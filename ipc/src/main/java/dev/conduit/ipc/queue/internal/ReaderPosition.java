@@ -1,5 +1,6 @@
 package dev.conduit.ipc.queue.internal;
 
+import dev.conduit.ipc.internal.Unmapper;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;

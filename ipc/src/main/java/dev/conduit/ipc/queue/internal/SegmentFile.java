@@ -15,6 +15,7 @@ import static dev.conduit.ipc.queue.internal.SegmentDescriptor.VERSION;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.VERSION_OFFSET;
 import static dev.conduit.ipc.queue.internal.SegmentDescriptor.wordAndPid;
 
+import dev.conduit.ipc.internal.Unmapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
