@@ -102,7 +102,8 @@ final class QueueReader implements Tailer.Delivery {
                     throw lost;
                 }
             }
-            Tailer tailer = new Tailer(dir, queue, name, segment, start.offset(), start.sequence(), maxFrame);
+            Tailer tailer =
+                    new Tailer(dir, Tailer.of(dir), queue, name, segment, start.offset(), start.sequence(), maxFrame);
             ok = true;
             return new QueueReader(dir, queue, position, tailer);
         } finally {

@@ -67,17 +67,6 @@ final class Tailer {
 
     Tailer(
             QueueDirectory dir,
-            String queue,
-            String reader,
-            SegmentFile segment,
-            int offset,
-            long sequence,
-            int maxFrame) {
-        this(dir, of(dir), queue, reader, segment, offset, sequence, maxFrame);
-    }
-
-    Tailer(
-            QueueDirectory dir,
             Segments segments,
             String queue,
             String reader,
@@ -219,7 +208,8 @@ final class Tailer {
         return true;
     }
 
-    private static Segments of(QueueDirectory dir) {
+    /** The segments of {@code dir}, as every reader sees them. */
+    static Segments of(QueueDirectory dir) {
         return new Segments() {
             @Override
             public SegmentFile open(long number) throws IOException {

@@ -94,8 +94,6 @@ class TailerTest {
     private Tailer tailer(Tailer.Segments segments) throws IOException {
         SegmentFile first = dir.open(0, true);
         String queue = "queue://" + dir.path();
-        return segments == null
-                ? new Tailer(dir, queue, "r", first, 0, 0, SEGMENT)
-                : new Tailer(dir, segments, queue, "r", first, 0, 0, SEGMENT);
+        return new Tailer(dir, segments == null ? Tailer.of(dir) : segments, queue, "r", first, 0, 0, SEGMENT);
     }
 }
