@@ -96,6 +96,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private final ChannelSettings settings;
     private Link link;
     private int headroom;
+    /** The link's {@link Link#reportsDelivery()}, read once at attach. */
+    private boolean reportDelivery;
+    /** The link's {@link Link#receiveRefusal()}, read once at attach: non-null for a link that can only send. */
+    private @Nullable String receiveRefusal;
 
     private final AtomicLong pending = new AtomicLong();
     /** Idle offer callbacks; array-backed, so taking and returning one allocates nothing. */
@@ -192,6 +196,8 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     public DefaultChannel<T> attach(Link link) {
         this.link = link;
         this.headroom = link.headroom();
+        this.reportDelivery = link.reportsDelivery();
+        this.receiveRefusal = link.receiveRefusal();
         return this;
     }
 
@@ -777,6 +783,18 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
 
     @Override
     public @Nullable T receive(Duration timeout) throws InterruptedException {
+        String refusal = receiveRefusal;
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        T message = take(timeout);
+        if (message != null && reportDelivery) {
+            link.delivered(); // receive returns it: the application has it now
+        }
+        return message;
+    }
+
+    private @Nullable T take(Duration timeout) throws InterruptedException {
         if (!pushMode) {
             T handed = takeHandoff();
             if (handed != null) {
@@ -903,6 +921,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     public void onMessage(MessageHandler<T> newHandler, Executor newExecutor) {
         Objects.requireNonNull(newHandler, "handler");
         Objects.requireNonNull(newExecutor, "executor");
+        String refusal = receiveRefusal;
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
         boolean schedule;
         lock.lock();
         try {
@@ -995,6 +1017,10 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         } catch (Throwable t) {
             log.warn("message handler failed on {}; closing the channel", this, t);
             closeOnError(t);
+            return; // not delivered: a transport that remembers deliveries offers it again later
+        }
+        if (reportDelivery) {
+            link.delivered();
         }
     }
 

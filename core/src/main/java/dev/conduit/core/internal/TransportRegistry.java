@@ -31,7 +31,8 @@ public final class TransportRegistry {
             "unix", "dev.conduit:conduit-ipc",
             "shm", "dev.conduit:conduit-ipc",
             "pipe", "dev.conduit:conduit-ipc",
-            "fifo", "dev.conduit:conduit-ipc");
+            "fifo", "dev.conduit:conduit-ipc",
+            "queue", "dev.conduit:conduit-ipc");
 
     /** How the schemes of {@link #KNOWN_MODULES} are written when their transport is absent (as docs write them). */
     private static final Map<String, String> KNOWN_PREFIXES = Map.of("pipe", "pipe:");

@@ -67,6 +67,32 @@ public interface Link {
     default void endReadNow() {}
 
     /**
+     * Whether the runtime must call {@link #delivered} for every message it delivers: a transport that remembers
+     * what a reader has consumed (a durable queue's named reader) returns true, so that it can advance its stored
+     * position only once the application has the message. Read once, when the link is attached.
+     */
+    default boolean reportsDelivery() {
+        return false;
+    }
+
+    /**
+     * The application has the oldest frame that this link passed to {@link LinkListener#onFrame} and that was not
+     * reported yet: a handler returned from it, or {@code receive} returned it. Called only if {@link
+     * #reportsDelivery()}, once per such frame and in delivery order, from the thread that delivered it (several
+     * threads may call it when several threads receive). Frames that never reached the application (a handler that
+     * threw, a codec that failed, messages dropped by a local close) are not reported.
+     */
+    default void delivered() {}
+
+    /**
+     * Why this link never delivers frames (it can only send), or null if it can receive: {@code receive} and {@code
+     * onMessage} then fail at once with this explanation instead of waiting for messages that cannot come.
+     */
+    default @Nullable String receiveRefusal() {
+        return null;
+    }
+
+    /**
      * Closes the link because this side refused what the peer sent: {@code why} is a {@link
      * dev.conduit.core.FrameTooLargeException} (a frame over {@code maxFrame}), another {@link
      * dev.conduit.core.FramingException} or a {@link dev.conduit.core.CodecException}. A transport that can tell the

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.conduit.core.Channel;
+import dev.conduit.core.ChannelClosedException;
+import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
@@ -13,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -205,6 +210,31 @@ public abstract class ConformanceFixture {
                     .isTrue();
         }
         channel.send(message);
+    }
+
+    /**
+     * Sends up to 2,000 messages of 512 B (while the channel takes them), closes it at once, and asserts that each
+     * send completed or failed as closed, that the close was local and that nothing is left pending.
+     */
+    static void assertInFlightSendsCompleteOrFailOnClose(Channel<byte[]> channel) throws Exception {
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (long i = 0; i < 2_000; i++) {
+            if (!channel.isWritable()) {
+                break;
+            }
+            sends.add(channel.send(sequenced(i, 512)));
+        }
+        channel.close();
+        for (CompletableFuture<Void> f : sends) {
+            try {
+                f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(ChannelClosedException.class);
+            }
+        }
+        assertThat(channel.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .isEqualTo(CloseReason.LOCAL);
+        assertThat(channel.pendingBytes()).isZero();
     }
 
     /** UTF-8 bytes of {@code s}. */

@@ -21,9 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,25 +120,7 @@ public abstract class ConformanceLifecycleSuite extends ConformanceFixture {
 
     @Test
     void inFlightSendsAllCompleteOrFailWhenTheChannelCloses() throws Exception {
-        Channel<byte[]> channel = open(shared(), "sink " + tag());
-        List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (long i = 0; i < 2_000; i++) {
-            if (!channel.isWritable()) {
-                break;
-            }
-            sends.add(channel.send(sequenced(i, 512)));
-        }
-        channel.close();
-        for (CompletableFuture<Void> f : sends) {
-            try {
-                f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(ChannelClosedException.class);
-            }
-        }
-        assertThat(channel.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                .isEqualTo(CloseReason.LOCAL);
-        assertThat(channel.pendingBytes()).isZero();
+        assertInFlightSendsCompleteOrFailOnClose(open(shared(), "sink " + tag()));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
 import dev.conduit.ipc.PipeOptions;
 import dev.conduit.ipc.Pipes;
+import dev.conduit.ipc.queue.QueueOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,12 @@ final class Endpoints {
         command.add(ConduitCli.class.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
+    }
+
+    /** Whether a channel to {@code endpoint} only sends: a queue without a reader appends, and nothing replies. */
+    static boolean appendOnly(Endpoint endpoint) {
+        return endpoint.scheme().equals("queue")
+                && endpoint.find(QueueOptions.READER).isEmpty();
     }
 
     /** Whether listening on {@code endpoint} takes over this process's stdin and stdout ({@code pipe:}). */

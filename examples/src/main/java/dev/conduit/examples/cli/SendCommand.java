@@ -3,6 +3,7 @@ package dev.conduit.examples.cli;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
+import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
 import java.io.PrintWriter;
 import java.util.List;
@@ -16,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code conduit send URI MESSAGE...}: sends each message as UTF-8 text and prints each reply on its own line. */
+/**
+ * {@code conduit send URI MESSAGE...}: sends each message as UTF-8 text and prints each reply on its own line. To a
+ * queue without a reader ({@code queue:///dir}) it only appends: there is nobody to reply.
+ */
 @Command(
         name = "send",
         mixinStandardHelpOptions = true,
@@ -52,15 +56,17 @@ final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        Endpoint endpoint = Endpoints.parse(uri, framing);
+        boolean replies = !noReply && !Endpoints.appendOnly(endpoint);
         try (Conduit conduit = Conduit.builder().name("send").build();
-                Channel<String> channel = Endpoints.connect(conduit, Endpoints.parse(uri, framing), Codecs.text())) {
+                Channel<String> channel = Endpoints.connect(conduit, endpoint, Codecs.text())) {
             for (String message : messages) {
                 try {
                     channel.send(message).get(timeout.value.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     throw new IllegalStateException("the transport did not take '" + message + "' within " + timeout);
                 }
-                if (noReply) {
+                if (!replies) {
                     continue;
                 }
                 String reply = channel.receive(timeout.value);

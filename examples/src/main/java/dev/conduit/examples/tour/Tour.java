@@ -85,6 +85,7 @@ public final class Tour {
                 new Row("shm", "shm://*").spin(2),
                 new Row("pipe", "pipe:").spin(1),
                 new Row("fifo", "fifo://" + tmp.resolve(name)).spin(1),
+                new Row("queue", "queue://" + tmp.resolve(name + "-queue")),
                 new Row("grpc", "grpc://127.0.0.1:0"));
     }
 

@@ -50,6 +50,9 @@ final class TourRunner {
         if (row.listenUri().startsWith("pipe:")) {
             return measurePipe(conduit, variant, verified);
         }
+        if (row.listenUri().startsWith("queue:")) {
+            return measureQueue(conduit, variant, verified);
+        }
         if (row.rpcOnly()) {
             RpcTour.Result rpc = RpcTour.run(conduit, variant.uri(), roundTrips, streamed, verified);
             return new TourResult(
@@ -89,6 +92,29 @@ final class TourRunner {
             TourResult messaging =
                     measure(variant, client, "pipe: to child " + pid + " (conduit listen pipe: --echo)", verified);
             return messaging.withRpc(RpcTour.runOverPipe(conduit, endpoint, roundTrips, streamed, verified));
+        }
+    }
+
+    /**
+     * The queue row: there is no listener; one channel appends and reads back through its own named reader, so a
+     * "round trip" is append to tail. The queue is removed afterwards.
+     */
+    private TourResult measureQueue(Conduit conduit, TourVariant variant, AtomicLong verified) throws Exception {
+        Path dir = Path.of(Endpoint.parse(variant.row().listenUri()).address());
+        String uri = variant.row().listenUri() + "?reader=tour&segmentSize=16m";
+        try (Channel<byte[]> client = conduit.connect(uri, Codecs.bytes())) {
+            return measure(variant, client, uri + " (append -> tail)", verified);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // nothing was created, or it is gone already
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.conduit.ipc.shm.internal;
 
+import dev.conduit.ipc.internal.Unmapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

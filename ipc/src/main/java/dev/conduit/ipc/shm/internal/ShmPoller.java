@@ -2,11 +2,11 @@ package dev.conduit.ipc.shm.internal;
 
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Idle;
+import dev.conduit.ipc.internal.PollerLinks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -89,9 +89,7 @@ final class ShmPoller implements AutoCloseable {
     /** Starts serving {@code link}. */
     void register(ShmLink link) {
         execute(() -> {
-            ShmLink[] grown = Arrays.copyOf(links, links.length + 1);
-            grown[links.length] = link;
-            links = grown;
+            links = PollerLinks.with(links, link);
             try {
                 link.registered(selector);
             } catch (IOException | RuntimeException e) {
@@ -102,16 +100,7 @@ final class ShmPoller implements AutoCloseable {
 
     /** Stops serving {@code link}; poller thread. */
     void deregister(ShmLink link) {
-        ShmLink[] ls = links;
-        for (int i = 0; i < ls.length; i++) {
-            if (ls[i] == link) {
-                ShmLink[] shrunk = new ShmLink[ls.length - 1];
-                System.arraycopy(ls, 0, shrunk, 0, i);
-                System.arraycopy(ls, i + 1, shrunk, i, ls.length - i - 1);
-                links = shrunk;
-                return;
-            }
-        }
+        links = PollerLinks.without(links, link);
     }
 
     /** Runs {@code task} on the poller thread, or here if the poller has ended. */
