@@ -1,24 +1,13 @@
 package dev.conduit.ipc.shm.internal;
 
-import static dev.conduit.ipc.shm.internal.RingDescriptor.FIRST;
-import static dev.conduit.ipc.shm.internal.RingDescriptor.FIRST_PREFIX;
-import static dev.conduit.ipc.shm.internal.RingDescriptor.LAST;
-import static dev.conduit.ipc.shm.internal.RingDescriptor.MIDDLE;
-import static dev.conduit.ipc.shm.internal.RingDescriptor.WHOLE;
-
-import dev.conduit.core.FrameTooLargeException;
-import dev.conduit.core.FramingException;
 import dev.conduit.core.spi.LinkListener;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The receiving half of a link: reads records from the inbound ring, hands whole messages to core as views into the
- * ring (no copy), and reassembles fragmented ones into a pooled buffer whose size was checked against {@code
- * maxFrame} before it was allocated. Any record that does not fit the protocol is a {@link FramingException}, which
- * closes the link.
+ * The receiving half of a link: decides which thread reads the inbound ring, and hands what it reads to a {@link
+ * RecordAssembler}, which makes messages of the records for core. Any record that does not fit the protocol is a
+ * {@link dev.conduit.core.FramingException}, which closes the link.
  *
  * <p>Two kinds of thread read: the poller, and threads that wait in {@code receive} ({@link #readNow}), which saves
  * the hand-over between the two. The {@link #reading} flag lets one thread in at a time, and its release and acquire
@@ -40,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * takes the flag is the one exception, and closing happens on the poller thread), and closing takes the flag for
  * good: once {@link #close} has returned no thread can touch the mapping, which may then be unmapped.
  */
-final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
+final class ShmInbound extends LinePadding {
     /** What the receiving half needs from its link. */
     interface Owner {
         /** Called after space was freed in the inbound ring: rouses the peer's writer if it waits for space. */
@@ -68,19 +57,18 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
     private static final int CLAIMED = 3;
 
     private final Owner link;
-    private final ByteBufAllocator allocator;
-    private final int maxFrame;
     private final int pollBytes;
     /** Who reads the ring; see the class comment. Padded: written for every message. */
     private final PaddedFlag reading = new PaddedFlag();
 
+    /** Makes messages of the records read; used by whichever thread holds the reading flag. */
+    private final RecordAssembler records;
+
     /* Guarded by the reading flag; written by whichever thread holds it. */
     private @Nullable RingReader ring;
-    private @Nullable ByteBuf assembling;
-    private int expected;
 
     /** Set once, by {@link #start}; null until then, and nobody reads. */
-    private volatile @Nullable LinkListener listener;
+    volatile @Nullable LinkListener listener;
 
     private volatile boolean paused;
     /** Set once the link closes or the peer said goodbye: receivers stop reading, and leave it to the poller. */
@@ -93,8 +81,7 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
     ShmInbound(Owner link, RingReader ring, ByteBufAllocator allocator, int maxFrame) {
         this.link = link;
         this.ring = ring;
-        this.allocator = allocator;
-        this.maxFrame = maxFrame;
+        this.records = new RecordAssembler(this, allocator, maxFrame);
         // Small batches hand space back to the writer early, so that it rarely finds the ring full.
         this.pollBytes = Math.min(32 << 10, ring.capacity() / 4);
     }
@@ -106,6 +93,11 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         }
         paused = pause;
         return true;
+    }
+
+    /** Whether reading is paused. Any thread. */
+    boolean isPaused() {
+        return paused;
     }
 
     /** Gives the runtime's listener, before the poller starts on this link; nothing is read before. */
@@ -153,7 +145,7 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
                 return false;
             }
             link.beforeDelivery();
-            read = r.poll(this, pollBytes);
+            read = r.poll(records, pollBytes);
             if (read != 0) {
                 link.wakeWriter(r);
             }
@@ -209,7 +201,7 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
             if (record || r.owesSpace()) {
                 long owed = r.position(); // what was read before this call
                 if (record) {
-                    read = r.read(this, pollBytes);
+                    read = r.read(records, pollBytes);
                 }
                 if (r.releaseUpTo(owed)) {
                     link.wakeWriter(r);
@@ -320,69 +312,6 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         parked = false;
     }
 
-    @Override
-    public boolean onRecord(int type, ByteBuffer payload) {
-        LinkListener l = listener;
-        switch (type) {
-            case WHOLE -> {
-                if (assembling != null) {
-                    throw new FramingException("shm: a whole message arrived inside a fragmented one");
-                }
-                l.onFrame(payload);
-            }
-            case FIRST -> first(payload);
-            case MIDDLE, LAST -> fragment(payload, type == LAST, l);
-            default -> throw new FramingException("shm: unknown record type " + type);
-        }
-        return !paused;
-    }
-
-    private void first(ByteBuffer payload) {
-        if (assembling != null) {
-            throw new FramingException("shm: a message began inside a fragmented one");
-        }
-        if (payload.remaining() < FIRST_PREFIX) {
-            throw new FramingException("shm: a first fragment of " + payload.remaining() + " bytes");
-        }
-        int total = payload.getInt(payload.position());
-        if (total > maxFrame) {
-            throw new FrameTooLargeException(total, maxFrame, "frame");
-        }
-        int chunk = payload.remaining() - FIRST_PREFIX;
-        if (total <= chunk) {
-            throw new FramingException("shm: a fragmented message of " + total + " bytes");
-        }
-        expected = total;
-        ByteBuf buf = allocator.directBuffer(total, total);
-        assembling = buf;
-        payload.position(payload.position() + FIRST_PREFIX);
-        buf.writeBytes(payload);
-    }
-
-    private void fragment(ByteBuffer payload, boolean last, LinkListener l) {
-        ByteBuf buf = assembling;
-        if (buf == null) {
-            throw new FramingException("shm: a fragment arrived without a first one");
-        }
-        if (payload.remaining() > expected - buf.readableBytes()) {
-            throw new FramingException("shm: fragments exceed the announced " + expected + " bytes");
-        }
-        buf.writeBytes(payload);
-        if (!last) {
-            return;
-        }
-        if (buf.readableBytes() != expected) {
-            throw new FramingException(
-                    "shm: a message of " + expected + " bytes ended after " + buf.readableBytes() + " bytes");
-        }
-        assembling = null;
-        try {
-            l.onFrame(buf.nioBuffer());
-        } finally {
-            buf.release();
-        }
-    }
-
     /**
      * Drops the ring and any half-assembled message; poller thread. Waits for a receiver that is reading to finish
      * (it gives the flag up at its next {@link #readNow}), so that nothing is delivered after this returns and the
@@ -403,10 +332,6 @@ final class ShmInbound extends LinePadding implements RingReader.RecordHandler {
         }
         parked = false;
         ring = null;
-        ByteBuf buf = assembling;
-        assembling = null;
-        if (buf != null) {
-            buf.release();
-        }
+        records.discard();
     }
 }
