@@ -273,7 +273,7 @@ class RpcServerBehaviourTest {
         RpcServer server = RpcServer.builder(conduit)
                 .listen("inproc://*")
                 .addService(slowService())
-                .shutdownTimeout(Duration.ofMillis(100))
+                .closeTimeout(Duration.ofMillis(100))
                 .start();
         RpcChannel ch = channel(server);
         CompletableFuture<StringValue> inFlight =
