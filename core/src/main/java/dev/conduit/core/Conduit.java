@@ -46,7 +46,7 @@ public final class Conduit implements AutoCloseable {
         return builder().build();
     }
 
-    /** A builder for a runtime with a name or a handler executor of your choice. */
+    /** A builder for a runtime with a name, a handler executor or attributes of your choice. */
     public static Builder builder() {
         return new Builder();
     }
@@ -174,6 +174,15 @@ public final class Conduit implements AutoCloseable {
         return core;
     }
 
+    /**
+     * The runtime's timer and its executor for blocking work, for code that builds on the runtime (such as an RPC
+     * server or channel) so that it starts no threads of its own. See {@link RuntimeScheduler} for what may run where;
+     * the runtime owns both, and they stop when it closes.
+     */
+    public RuntimeScheduler scheduler() {
+        return core.runtimeScheduler();
+    }
+
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
         return core.isClosed();
@@ -202,6 +211,7 @@ public final class Conduit implements AutoCloseable {
         private @Nullable String name;
         private @Nullable Executor handlerExecutor;
         private @Nullable ClassLoader classLoader;
+        private Attributes attributes = Attributes.empty();
 
         private Builder() {}
 
@@ -229,11 +239,21 @@ public final class Conduit implements AutoCloseable {
             return this;
         }
 
+        /**
+         * An object the runtime offers every call it makes, such as a default TLS context: a transport that looks for
+         * {@code key} finds {@code value} unless the call's endpoint {@linkplain Endpoint#with(Attributes.Key, Object)
+         * attaches} its own. Only this runtime sees it. The caller keeps owning {@code value}.
+         */
+        public <V> Builder attribute(Attributes.Key<V> key, V value) {
+            this.attributes = attributes.with(key, value);
+            return this;
+        }
+
         /** Creates the runtime. */
         public Conduit build() {
             String n = name != null ? name : "rt" + COUNT.incrementAndGet();
             ClassLoader loader = classLoader != null ? classLoader : Conduit.class.getClassLoader();
-            return new Conduit(new RuntimeCore(n, TransportRegistry.load(loader), handlerExecutor), false);
+            return new Conduit(new RuntimeCore(n, TransportRegistry.load(loader), handlerExecutor, attributes), false);
         }
     }
 }

@@ -26,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  * {@code ?}. Percent-escapes ({@code %20}) are decoded in addresses and option values. Options can also be set in
  * code with {@link #with(Option, Object)}.
  *
+ * <p>Objects a URI cannot carry (a TLS context, a {@link ProcessBuilder}) are {@linkplain #with(Attributes.Key,
+ * Object) attached} in code: they travel with the endpoint to the transport of the call it is given to, and are
+ * never part of its URI or its printed form.
+ *
  * <h2>Secrets</h2>
  * {@link #toString()}, which every message, exception and log line uses, writes {@code ***} for the value of each
  * {@linkplain #isSecret(String) secret option} (such as {@code tls.key}, whose path is a secret) and for the password
@@ -38,12 +42,19 @@ public final class Endpoint {
     private final boolean hierarchical;
     private final String address;
     private final Map<String, String> options;
+    private final Attributes attributes;
 
     private Endpoint(String scheme, boolean hierarchical, String address, Map<String, String> options) {
+        this(scheme, hierarchical, address, options, Attributes.empty());
+    }
+
+    private Endpoint(
+            String scheme, boolean hierarchical, String address, Map<String, String> options, Attributes attributes) {
         this.scheme = scheme;
         this.hierarchical = hierarchical;
         this.address = address;
         this.options = Collections.unmodifiableMap(options);
+        this.attributes = attributes;
     }
 
     /**
@@ -169,19 +180,38 @@ public final class Endpoint {
     public <V> Endpoint with(Option<V> option, V value) {
         Map<String, String> copy = new LinkedHashMap<>(options);
         copy.put(option.name(), option.format(value));
-        return new Endpoint(scheme, hierarchical, address, copy);
+        return new Endpoint(scheme, hierarchical, address, copy, attributes);
     }
 
     /** A copy of this endpoint without an option. */
     public Endpoint without(Option<?> option) {
         Map<String, String> copy = new LinkedHashMap<>(options);
         copy.remove(option.name());
-        return new Endpoint(scheme, hierarchical, address, copy);
+        return new Endpoint(scheme, hierarchical, address, copy, attributes);
     }
 
     /** A copy of this endpoint with another address, for example the real port a listener bound. */
     public Endpoint withAddress(String newAddress) {
-        return new Endpoint(scheme, hierarchical, newAddress, options);
+        return new Endpoint(scheme, hierarchical, newAddress, options, attributes);
+    }
+
+    /** The objects attached in code; empty for an endpoint just parsed. */
+    public Attributes attributes() {
+        return attributes;
+    }
+
+    /**
+     * A copy of this endpoint with {@code value} attached under {@code key}, for the transport of the call it is given
+     * to (see {@link Attributes}). Copies made with the other {@code with...} methods keep the attachments; {@link
+     * #toUri()} and {@link #parse} do not carry them.
+     */
+    public <V> Endpoint with(Attributes.Key<V> key, V value) {
+        return new Endpoint(scheme, hierarchical, address, options, attributes.with(key, value));
+    }
+
+    /** A copy of this endpoint with {@code attached} in place of its attachments. */
+    public Endpoint withAttributes(Attributes attached) {
+        return new Endpoint(scheme, hierarchical, address, options, Objects.requireNonNull(attached));
     }
 
     /**
@@ -209,15 +239,19 @@ public final class Endpoint {
                 && other.scheme.equals(scheme)
                 && other.hierarchical == hierarchical
                 && other.address.equals(address)
-                && other.options.equals(options);
+                && other.options.equals(options)
+                && other.attributes.equals(attributes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(scheme, address, options);
+        return Objects.hash(scheme, address, options, attributes);
     }
 
-    /** The whole URI, secrets included, which {@link #parse} reads back to an equal endpoint. */
+    /**
+     * The whole URI, secrets included, which {@link #parse} reads back to an equal endpoint (without its
+     * {@linkplain #attributes() attachments}, which no URI carries).
+     */
     public String toUri() {
         return format(false);
     }

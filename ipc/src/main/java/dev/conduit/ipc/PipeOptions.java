@@ -1,5 +1,6 @@
 package dev.conduit.ipc;
 
+import dev.conduit.core.Attributes;
 import dev.conduit.core.Option;
 import java.time.Duration;
 import java.util.List;
@@ -54,12 +55,14 @@ public final class PipeOptions {
             "how long a closing channel waits for the child to exit after closing its stdin, before killing it");
 
     /**
-     * A handle to a {@link ProcessBuilder} given to {@link Pipes#spawn}. Set by {@code Pipes}, not by hand; a handle
-     * is valid for one connect.
+     * The child to spawn, as a {@link ProcessBuilder} attached to the endpoint of a connect in place of {@link #CMD}
+     * (which {@link Pipes#spawn} does): everything the builder says (environment, directory, stderr) reaches the
+     * transport. Its stdin and stdout must stay {@code Redirect.PIPE}; if stderr is {@code PIPE} too (the builder's
+     * default), {@link #STDERR} decides where it goes, which sets it on the builder.
      */
-    public static final Option<String> SPAWN =
-            Option.string("spawn", null, "set by Pipes.spawn: the ProcessBuilder to start (not for hand-written URIs)");
+    public static final Attributes.Key<ProcessBuilder> PROCESS =
+            Attributes.Key.of("pipe.process", ProcessBuilder.class);
 
     /** Every {@code pipe:} option. */
-    public static final List<Option<?>> ALL = List.of(CMD, DIR, STDERR, EXIT_TIMEOUT, SPAWN);
+    public static final List<Option<?>> ALL = List.of(CMD, DIR, STDERR, EXIT_TIMEOUT);
 }

@@ -8,7 +8,6 @@ import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Listener;
 import dev.conduit.core.Property;
-import dev.conduit.ipc.pipe.internal.SpawnRequests;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -68,12 +67,7 @@ public final class Pipes {
         if (!options.scheme().equals("pipe") || options.find(PipeOptions.CMD).isPresent()) {
             throw new EndpointException("Pipes.spawn takes a pipe: endpoint with options only, not " + options);
         }
-        String handle = SpawnRequests.register(builder);
-        try {
-            return conduit.connect(options.with(PipeOptions.SPAWN, handle), codec);
-        } finally {
-            SpawnRequests.discard(handle);
-        }
+        return conduit.connect(options.with(PipeOptions.PROCESS, builder), codec);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.conduit.core.internal;
 
+import dev.conduit.core.Attributes;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codec;
 import dev.conduit.core.ConduitException;
@@ -7,13 +8,13 @@ import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.InstanceWatch;
 import dev.conduit.core.Listener;
+import dev.conduit.core.RuntimeScheduler;
 import dev.conduit.core.RuntimeStats;
 import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.TransportContext;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,14 +23,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,24 +48,30 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
 
     private final String name;
     private final TransportRegistry transports;
+    private final Attributes attributes;
     private final PooledByteBufAllocator allocator;
-    private final ExecutorService ownedHandlerPool;
-    private final Executor handlerExecutor;
+    private final RuntimeThreads threads;
     private final Set<DefaultChannel<?>> channels = ConcurrentHashMap.newKeySet();
     private final Set<DefaultListener<?>> listeners = ConcurrentHashMap.newKeySet();
-    /** Threads of the handler pool and the timer, joined by {@link #close}. */
-    private final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
-    private @Nullable ScheduledThreadPoolExecutor scheduler;
     private volatile boolean closed;
     /** Whether a sweep of large spare buffers is due; see {@link #sweepLargeSparesSoon}. */
     private final AtomicBoolean sweepDue = new AtomicBoolean();
 
     public RuntimeCore(String name, TransportRegistry transports, @Nullable Executor userHandlerExecutor) {
+        this(name, transports, userHandlerExecutor, Attributes.empty());
+    }
+
+    /**
+     * @param attributes objects offered to every call of the runtime, under those attached to its endpoint
+     */
+    public RuntimeCore(
+            String name, TransportRegistry transports, @Nullable Executor userHandlerExecutor, Attributes attributes) {
         this.name = name;
         this.transports = transports;
+        this.attributes = attributes;
         // Per-runtime pool, no thread caches for non-Netty threads, so that close() can account for every buffer.
         this.allocator = new PooledByteBufAllocator(
                 true,
@@ -79,9 +82,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
                 PooledByteBufAllocator.defaultSmallCacheSize(),
                 PooledByteBufAllocator.defaultNormalCacheSize(),
                 false);
-        this.ownedHandlerPool = new ThreadPoolExecutor(
-                0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), trackedThreadFactory("handler"));
-        this.handlerExecutor = userHandlerExecutor != null ? userHandlerExecutor : ownedHandlerPool;
+        this.threads = new RuntimeThreads(name, userHandlerExecutor);
     }
 
     public String name() {
@@ -100,7 +101,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
 
     public <T> CompletableFuture<Channel<T>> connect(Endpoint endpoint, Codec<T> codec) {
         ensureOpen();
-        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint, attributes);
         DefaultChannel<T> channel = new DefaultChannel<>(this, codec, resolved.settings());
         AtomicInteger attached = new AtomicInteger();
         CompletableFuture<Void> connected;
@@ -140,13 +141,13 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     }
 
     public void checkConnect(Endpoint endpoint) {
-        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint, attributes);
         resolved.transport().checkConnect(endpoint, resolved.config());
     }
 
     public <T> Listener<T> listen(Endpoint endpoint, Codec<T> codec, @Nullable Consumer<Channel<T>> onAccept) {
         ensureOpen();
-        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint, attributes);
         DefaultListener<T> listener = new DefaultListener<>(this, codec, resolved.settings(), onAccept);
         listeners.add(listener);
         try {
@@ -165,7 +166,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
 
     public InstanceWatch watchInstances(Endpoint endpoint, Consumer<List<Endpoint>> onChange) {
         ensureOpen();
-        TransportRegistry.Resolved resolved = transports.resolve(endpoint);
+        TransportRegistry.Resolved resolved = transports.resolve(endpoint, attributes);
         InstanceWatch watch = resolved.transport().watchInstances(endpoint, resolved.config(), this, onChange);
         if (watch != null) {
             return watch;
@@ -213,7 +214,12 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
 
     @Override
     public Executor handlerExecutor() {
-        return handlerExecutor;
+        return threads.executor();
+    }
+
+    /** The runtime's timer and handler executor, as lent to code built on the runtime. */
+    public RuntimeScheduler runtimeScheduler() {
+        return threads;
     }
 
     @Override
@@ -247,7 +253,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     void register(DefaultChannel<?> channel) {
         channels.add(channel);
         if (closed) {
-            handlerExecutor.execute(channel::close);
+            threads.executor().execute(channel::close);
         }
     }
 
@@ -269,45 +275,12 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
 
     @Override
     public ThreadFactory threadFactory(String purpose) {
-        AtomicInteger count = new AtomicInteger();
-        String prefix = "conduit-" + name + "-" + purpose + "-";
-        return r -> {
-            Thread t = new FastThreadLocalThread(r, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /**
-     * Like {@link #threadFactory}, for the runtime's own pools, whose threads {@link #close} joins: an executor
-     * reports termination while its last worker is still on its way out, and after close no thread may be left.
-     */
-    private ThreadFactory trackedThreadFactory(String purpose) {
-        ThreadFactory plain = threadFactory(purpose);
-        return r -> {
-            Thread t = plain.newThread(r);
-            // Not !isAlive(): a thread made but not yet started by another pool call is not alive either.
-            poolThreads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
-            poolThreads.add(t);
-            return t;
-        };
+        return threads.threadFactory(purpose);
     }
 
     @Override
     public ScheduledExecutorService scheduler() {
-        lock.lock();
-        try {
-            if (scheduler == null) {
-                ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, trackedThreadFactory("timer"));
-                s.setRemoveOnCancelPolicy(true);
-                s.setKeepAliveTime(10, TimeUnit.SECONDS);
-                s.allowCoreThreadTimeOut(true);
-                scheduler = s;
-            }
-            return scheduler;
-        } finally {
-            lock.unlock();
-        }
+        return threads.timer();
     }
 
     @Override
@@ -383,20 +356,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
                 }
             });
         }
-        ScheduledThreadPoolExecutor s;
-        lock.lock();
-        try {
-            s = scheduler;
-        } finally {
-            lock.unlock();
-        }
-        if (s != null) {
-            s.shutdownNow();
-            awaitTermination(s, failures);
-        }
-        ownedHandlerPool.shutdown();
-        awaitTermination(ownedHandlerPool, failures);
-        joinPoolThreads(failures);
+        threads.close(failures);
         if (!failures.isEmpty()) {
             ConduitException e = new ConduitException("closing runtime " + name + " failed", failures.get(0));
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
@@ -410,37 +370,6 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
             action.run();
         } catch (Throwable t) {
             failures.add(t);
-        }
-    }
-
-    private void joinPoolThreads(List<Throwable> failures) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
-        for (Thread t : poolThreads) {
-            if (t == Thread.currentThread()) {
-                continue; // closed from one of its own handlers: this thread ends when the handler returns
-            }
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failures.add(e);
-                return;
-            }
-            if (t.isAlive()) {
-                failures.add(new ConduitException("thread " + t.getName() + " of runtime " + name + " did not stop"));
-            }
-        }
-        poolThreads.clear();
-    }
-
-    private void awaitTermination(ExecutorService executor, List<Throwable> failures) {
-        try {
-            if (!executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                failures.add(new ConduitException("threads of runtime " + name + " did not stop in time"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failures.add(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.conduit.core.internal;
 
+import dev.conduit.core.Attributes;
 import dev.conduit.core.ChannelOptions;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
@@ -65,13 +66,19 @@ public final class TransportRegistry {
     /** An endpoint resolved against its transport: validated options and the settings they give. */
     public record Resolved(Transport transport, LinkConfig config, ChannelSettings settings) {}
 
+    /** Like {@link #resolve(Endpoint, Attributes)}, without a runtime's attributes. */
+    public Resolved resolve(Endpoint endpoint) {
+        return resolve(endpoint, Attributes.empty());
+    }
+
     /**
-     * Finds the endpoint's transport and validates its options.
+     * Finds the endpoint's transport and validates its options; the settings carry the endpoint's attributes over
+     * {@code runtimeAttributes}.
      *
      * @throws TransportNotFoundException naming the module to add
      * @throws EndpointException for unknown or invalid options
      */
-    public Resolved resolve(Endpoint endpoint) {
+    public Resolved resolve(Endpoint endpoint, Attributes runtimeAttributes) {
         String scheme = endpoint.scheme();
         Transport transport = bySchemes.get(scheme);
         if (transport == null) {
@@ -91,7 +98,11 @@ public final class TransportRegistry {
         Framing framing = pick(endpoint, prefix, ChannelOptions.FRAMING, transport.framings(scheme));
         Idle idle = pick(endpoint, prefix, ChannelOptions.IDLE, transport.idles(scheme));
         LinkConfig config = new LinkConfig(
-                framing, endpoint.get(ChannelOptions.MAX_FRAME), idle, endpoint.get(ChannelOptions.CONNECT_TIMEOUT));
+                framing,
+                endpoint.get(ChannelOptions.MAX_FRAME),
+                idle,
+                endpoint.get(ChannelOptions.CONNECT_TIMEOUT),
+                endpoint.attributes().over(runtimeAttributes));
         return new Resolved(transport, config, ChannelSettings.of(endpoint, idle, framing));
     }
 

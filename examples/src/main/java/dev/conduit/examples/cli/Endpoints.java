@@ -34,7 +34,7 @@ final class Endpoints {
     static <T> Channel<T> connect(Conduit conduit, Endpoint endpoint, Codec<T> codec) {
         if (endpoint.scheme().equals("pipe")
                 && endpoint.find(PipeOptions.CMD).isEmpty()
-                && endpoint.find(PipeOptions.SPAWN).isEmpty()) {
+                && endpoint.attributes().get(PipeOptions.PROCESS) == null) {
             ProcessBuilder child = selfCommand("listen", endpoint.toString(), "--echo", "--quiet", "--codec", "bytes")
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             return Pipes.spawn(conduit, child, codec, endpoint);

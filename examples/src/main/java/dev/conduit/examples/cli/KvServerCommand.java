@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
  * health service (the store {@code conduit.kv.Kv} and the server report SERVING until shutdown) and server reflection,
  * so that {@code conduit health} and {@code conduit call} work on it. Prints {@code listening on <bound URI>} once per
  * URI, in order, then serves until stopped. SIGTERM or Ctrl-C stops it in order: it stops accepting (its socket files
- * go at once), turns health NOT_SERVING, sends GOAWAY, lets calls finish for {@code --shutdown-timeout}, ends the rest
+ * go at once), turns health NOT_SERVING, sends GOAWAY, lets calls finish for {@code --close-timeout}, ends the rest
  * with UNAVAILABLE, and exits (with 143 after SIGTERM, as any JVM a signal ends).
  */
 @Command(
@@ -40,15 +41,25 @@ final class KvServerCommand implements Callable<Integer> {
     List<String> uris;
 
     @Option(
-            names = "--shutdown-timeout",
-            defaultValue = "10s",
+            names = "--close-timeout",
             paramLabel = "DURATION",
             converter = Arguments.Time.class,
             description = "on SIGTERM, how long calls in flight may finish before they end UNAVAILABLE (default 10s)")
+    @Nullable
+    Duration closeTimeout;
+
+    /** The old name of --close-timeout (RpcServer.Builder's shutdownTimeout), still accepted for one release. */
+    @Option(names = "--shutdown-timeout", hidden = true, paramLabel = "DURATION", converter = Arguments.Time.class)
+    @Nullable
     Duration shutdownTimeout;
 
     @Spec
     CommandSpec spec;
+
+    private Duration closeTimeout() {
+        Duration given = closeTimeout != null ? closeTimeout : shutdownTimeout;
+        return given != null ? given : Duration.ofSeconds(10);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +70,7 @@ final class KvServerCommand implements Callable<Integer> {
                     .addService(KvRpc.bindService(new KvStore()))
                     .addHealthService(health)
                     .addReflectionService()
-                    .shutdownTimeout(shutdownTimeout);
+                    .closeTimeout(closeTimeout());
             uris.forEach(builder::listen);
             try (RpcServer server = builder.start()) {
                 health.setStatus(KvRpc.SERVICE_NAME, ServingStatus.SERVING);

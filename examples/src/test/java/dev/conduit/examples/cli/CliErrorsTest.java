@@ -50,6 +50,7 @@ class CliErrorsTest {
         assertUsageError(CliTest.run("send", uri, "hi", "--timeout", "1"), "--timeout", "500ms, 10s or 2m");
         assertUsageError(CliTest.run("ping", uri, "--timeout", "soon"), "--timeout");
         assertUsageError(CliTest.run("ping", uri, "--count", "0"), "--count >= 1");
+        assertUsageError(CliTest.run("kv-server", uri, "--close-timeout", "5"), "--close-timeout");
         assertUsageError(CliTest.run("kv-server", uri, "--shutdown-timeout", "5"), "--shutdown-timeout");
     }
 

@@ -57,7 +57,7 @@ class KvServerStopTest {
     @Test
     void sigtermFreesTheShmSocketAtOnceThenEndsTheWatchWithUnavailableAndExits() throws Exception {
         String uri = "shm://kv-stop-" + ProcessHandle.current().pid() + "?dir=" + dir;
-        server = CliProcess.start("kv-server", uri, "--shutdown-timeout", "3s");
+        server = CliProcess.start("kv-server", uri, "--close-timeout", "3s");
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String first = CompletableFuture.supplyAsync(() -> {
                     try {

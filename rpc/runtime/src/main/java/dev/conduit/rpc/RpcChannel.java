@@ -29,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  * Status.Code#UNAVAILABLE}, unless they ask to {@linkplain CallOptions#withWaitForReady() wait for ready}. Many calls
  * share one connection per endpoint, multiplexed.
  *
- * <p>Thread-safe: share one channel between all threads. {@link #close()} waits briefly for calls in flight, cancels
- * the rest, and stops the channel's threads; the {@link Conduit} runtime is the caller's to close.
+ * <p>Thread-safe: share one channel between all threads. {@link #close()} waits briefly for calls in flight and
+ * cancels the rest; the {@link Conduit} runtime is the caller's to close, after the channel. The channel starts no
+ * thread of its own: timers run on the runtime's timer, and callbacks, unless {@link Builder#executor} says otherwise,
+ * on the runtime's handler executor ({@link Conduit#scheduler()}).
  */
 public final class RpcChannel implements CallFactory, AutoCloseable {
     private final ChannelCore core;
@@ -110,7 +112,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         return core.awaitTermination(timeout);
     }
 
-    /** Shuts down, waits up to the close timeout for calls in flight, cancels the rest, stops the threads. */
+    /** Shuts down, waits up to the close timeout for calls in flight, cancels the rest. */
     @Override
     public void close() {
         core.close(closeTimeout);
@@ -127,7 +129,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         private Duration keepAliveTime = Duration.ofSeconds(30);
         private Duration keepAliveTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofMinutes(30);
-        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration backoffInitial = Duration.ofMillis(500);
         private Duration backoffMax = Duration.ofSeconds(30);
         private Duration closeTimeout = Duration.ofSeconds(5);
@@ -204,10 +206,24 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
             return this;
         }
 
-        /** How long the protocol handshake may take after the transport connected (default 10 s). */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Objects.requireNonNull(timeout);
+        /**
+         * How long the protocol handshake (HELLO) may take after the transport connected (default 10 s). The same name
+         * as {@link RpcServer.Builder#handshakeTimeout}; the transport's own connect is bounded by the target URI's
+         * {@code connectTimeout} option.
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = Objects.requireNonNull(timeout);
             return this;
+        }
+
+        /**
+         * The old name of {@link #handshakeTimeout}, which is what it always set (not the transport's connect).
+         *
+         * @deprecated use {@link #handshakeTimeout}, the name both RPC builders use; this one goes in the next release
+         */
+        @Deprecated
+        public Builder connectTimeout(Duration timeout) {
+            return handshakeTimeout(timeout);
         }
 
         /** The wait before reconnecting to an unreachable endpoint: {@code initial}, growing to {@code max}. */
@@ -260,7 +276,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                             keepAliveTime,
                             keepAliveTimeout,
                             idleTimeout,
-                            connectTimeout,
+                            handshakeTimeout,
                             backoffInitial,
                             backoffMax,
                             waiting,

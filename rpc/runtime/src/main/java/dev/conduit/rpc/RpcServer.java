@@ -29,13 +29,15 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Handlers run on the server's executor: by default a pool the server owns, never a transport thread; {@link
- * Builder#directExecutor()} runs them on the transport thread for the lowest latency, for handlers that never block.
+ * <p>Handlers run on the server's executor: by default the runtime's handler executor ({@link
+ * Conduit#scheduler()}), never a transport thread; {@link Builder#directExecutor()} runs them on the transport thread
+ * for the lowest latency, for handlers that never block. The server starts no thread of its own: its timers and
+ * handlers run on the runtime's threads.
  *
  * <p>{@link #shutdown()} stops taking new calls (the listeners stop accepting at once, and connected clients get a
  * GOAWAY) and lets calls in flight finish; {@link #shutdownNow()} ends them with {@code UNAVAILABLE}; {@link #close()}
- * does the first, waits up to the shutdown timeout, then the second, and releases the server's threads. The {@link
- * Conduit} runtime is the caller's to close. Thread-safe.
+ * does the first, waits up to the close timeout, then the second. The {@link Conduit} runtime is the caller's to
+ * close, after the server. Thread-safe.
  *
  * <p>To serve until the process is told to stop (SIGTERM, Ctrl-C), close the server from a shutdown hook and wait in
  * the main thread:
@@ -51,14 +53,14 @@ import org.jspecify.annotations.Nullable;
 public final class RpcServer implements AutoCloseable {
     private final ServerCore core;
     private final List<Endpoint> endpoints;
-    private final Duration shutdownTimeout;
+    private final Duration closeTimeout;
     private final @Nullable HealthService health;
 
     private RpcServer(
-            ServerCore core, List<Endpoint> endpoints, Duration shutdownTimeout, @Nullable HealthService health) {
+            ServerCore core, List<Endpoint> endpoints, Duration closeTimeout, @Nullable HealthService health) {
         this.core = core;
         this.endpoints = List.copyOf(endpoints);
-        this.shutdownTimeout = shutdownTimeout;
+        this.closeTimeout = closeTimeout;
         this.health = health;
     }
 
@@ -136,13 +138,13 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: waits up to the shutdown timeout for calls in flight, cancels what remains, and stops
-     * the server's threads. Idempotent.
+     * Shuts down gracefully: waits up to the close timeout for calls in flight, then cancels what remains.
+     * Idempotent.
      */
     @Override
     public void close() {
         healthToNotServing();
-        core.close(shutdownTimeout);
+        core.close(closeTimeout);
     }
 
     /** Configures and starts an {@link RpcServer}. Not thread-safe. */
@@ -159,7 +161,7 @@ public final class RpcServer implements AutoCloseable {
         private Duration keepAliveTime = Duration.ofMinutes(2);
         private Duration keepAliveTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Duration closeTimeout = Duration.ofSeconds(10);
         private GrpcServerSettings grpc = GrpcServerSettings.DEFAULT;
 
         private Builder(Conduit conduit) {
@@ -275,16 +277,32 @@ public final class RpcServer implements AutoCloseable {
             return this;
         }
 
-        /** How long a new connection may take to send its HELLO (default 10 s). */
+        /**
+         * How long a new connection may take to send its HELLO (default 10 s). The same name as {@link
+         * RpcChannel.Builder#handshakeTimeout}.
+         */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = Objects.requireNonNull(timeout);
             return this;
         }
 
-        /** How long {@link RpcServer#close()} lets calls in flight finish before cancelling them (default 10 s). */
-        public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = Objects.requireNonNull(timeout);
+        /**
+         * How long {@link RpcServer#close()} lets calls in flight finish before cancelling them (default 10 s). The
+         * same name as {@link RpcChannel.Builder#closeTimeout}.
+         */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Objects.requireNonNull(timeout);
             return this;
+        }
+
+        /**
+         * The old name of {@link #closeTimeout}.
+         *
+         * @deprecated use {@link #closeTimeout}, the name both RPC builders use; this one goes in the next release
+         */
+        @Deprecated
+        public Builder shutdownTimeout(Duration timeout) {
+            return closeTimeout(timeout);
         }
 
         /**
@@ -327,7 +345,7 @@ public final class RpcServer implements AutoCloseable {
                 core.close(Duration.ZERO);
                 throw e;
             }
-            return new RpcServer(core, bound, shutdownTimeout, health);
+            return new RpcServer(core, bound, closeTimeout, health);
         }
 
         private static int positive(int value, String name) {

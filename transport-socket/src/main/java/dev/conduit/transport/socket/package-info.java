@@ -5,8 +5,8 @@
  *
  * <p>This package holds the small public surface: the endpoint options of each transport ({@link TcpOptions}, {@link
  * TlsOptions}, {@link ReconnectOptions}, {@link UdpOptions}), the facts a channel or listener reports ({@link
- * SocketProperties}), the reconnection and multicast handles, and the registry for programmatic TLS contexts ({@link
- * TlsContexts}). See {@code docs/socket.md} for a guide.
+ * SocketProperties}) and the reconnection and multicast handles. TLS contexts built in code travel as attributes
+ * ({@link TlsOptions#SERVER_CONTEXT}, {@link TlsOptions#CLIENT_CONTEXT}). See {@code docs/socket.md} for a guide.
  */
 @NullMarked
 package dev.conduit.transport.socket;

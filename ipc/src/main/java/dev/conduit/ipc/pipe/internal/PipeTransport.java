@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code pipe:}: connecting spawns a child ({@code ?cmd=} or {@link dev.conduit.ipc.Pipes#spawn}) and talks over its
@@ -54,17 +55,16 @@ public final class PipeTransport implements Transport {
     @Override
     public void checkConnect(Endpoint endpoint, LinkConfig config) {
         checkNoAddress(endpoint);
-        if (endpoint.find(PipeOptions.SPAWN).isPresent()) {
-            return; // a ProcessBuilder handed over by Pipes.spawn, checked when it is taken
+        if (attached(endpoint, config) == null) {
+            commandBuilder(endpoint);
         }
-        commandBuilder(endpoint);
     }
 
     @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         checkNoAddress(endpoint);
-        ProcessBuilder builder = builder(endpoint);
+        ProcessBuilder builder = builder(endpoint, config);
         Process process;
         try {
             process = builder.start();
@@ -96,16 +96,20 @@ public final class PipeTransport implements Transport {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** The child to start: a builder handed over by {@code Pipes.spawn}, or one made from {@code cmd=}. */
-    private static ProcessBuilder builder(Endpoint endpoint) {
-        Optional<String> handle = endpoint.find(PipeOptions.SPAWN);
-        ProcessBuilder builder;
-        if (handle.isPresent()) {
-            builder = SpawnRequests.take(handle.get());
-            if (builder == null) {
-                throw new EndpointException("spawn=" + handle.get() + " in " + endpoint
-                        + " is not a live handle: use Pipes.spawn(...), or cmd= to name a command");
-            }
+    /** The builder attached in code ({@link PipeOptions#PROCESS}), or null; never together with {@code cmd=}. */
+    private static @Nullable ProcessBuilder attached(Endpoint endpoint, LinkConfig config) {
+        ProcessBuilder builder = config.attributes().get(PipeOptions.PROCESS);
+        if (builder != null && endpoint.find(PipeOptions.CMD).isPresent()) {
+            throw new EndpointException(endpoint + " names a command (cmd=) and has a ProcessBuilder attached as "
+                    + PipeOptions.PROCESS.name() + "; expected one of them");
+        }
+        return builder;
+    }
+
+    /** The child to start: a builder attached in code (as by {@code Pipes.spawn}), or one made from {@code cmd=}. */
+    private static ProcessBuilder builder(Endpoint endpoint, LinkConfig config) {
+        ProcessBuilder builder = attached(endpoint, config);
+        if (builder != null) {
             if (builder.redirectError() == ProcessBuilder.Redirect.PIPE) {
                 applyStderr(builder, endpoint);
             }
@@ -154,10 +158,9 @@ public final class PipeTransport implements Transport {
     @Override
     public Binding listen(Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
         checkNoAddress(endpoint);
-        if (endpoint.find(PipeOptions.CMD).isPresent()
-                || endpoint.find(PipeOptions.SPAWN).isPresent()) {
+        if (endpoint.find(PipeOptions.CMD).isPresent() || endpoint.attributes().get(PipeOptions.PROCESS) != null) {
             throw new EndpointException("listening on " + endpoint + " serves this process's own stdin and stdout;"
-                    + " cmd= and spawn= are for connecting, which spawns a child");
+                    + " cmd= and " + PipeOptions.PROCESS.name() + " are for connecting, which spawns a child");
         }
         try {
             StdioGuard.claim();

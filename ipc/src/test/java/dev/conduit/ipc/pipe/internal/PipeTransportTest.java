@@ -198,6 +198,25 @@ class PipeTransportTest {
     }
 
     @Test
+    void aProcessBuilderAttachedToTheEndpointIsSpawnedWithoutARegistry() throws Exception {
+        ProcessBuilder builder =
+                new ProcessBuilder("python3", Scripts.framesPeer().toString());
+        builder.environment().put("CONDUIT_TEST_VALUE", "attached");
+        Channel<String> child =
+                conduit.connect(Endpoint.parse("pipe:").with(PipeOptions.PROCESS, builder), Codecs.text());
+        assertThat(ask(child, "env CONDUIT_TEST_VALUE")).isEqualTo("attached");
+
+        Endpoint both = Endpoint.parse("pipe:?cmd=cat").with(PipeOptions.PROCESS, new ProcessBuilder("cat"));
+        assertThatThrownBy(() -> conduit.connect(both, Codecs.text()))
+                .isInstanceOf(EndpointException.class)
+                .hasMessageContaining("expected one of them");
+        assertThatThrownBy(() -> conduit.connect("pipe:?spawn=1-abc", Codecs.text()))
+                .as("the handle of the JVM-wide map is gone")
+                .isInstanceOf(EndpointException.class)
+                .hasMessageContaining("unknown option 'spawn'");
+    }
+
+    @Test
     void lineFramingTalksToPlainUnixTools() throws Exception {
         Channel<String> cat = conduit.connect("pipe:?cmd=cat&framing=line", Codecs.text());
         assertThat(ask(cat, "one line")).isEqualTo("one line");

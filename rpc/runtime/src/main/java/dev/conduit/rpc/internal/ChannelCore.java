@@ -31,7 +31,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChannelCore {
     private final RpcConfig config;
-    private final Resources resources;
     private final FrameCodec codec;
     /** Taking calls; changed under {@link #lock}, read lock-free through {@link #ring}. */
     private final List<Subchannel> subchannels = new ArrayList<>();
@@ -61,7 +60,7 @@ public final class ChannelCore {
             Duration keepAliveTime,
             Duration keepAliveTimeout,
             Duration idleTimeout,
-            Duration connectTimeout,
+            Duration handshakeTimeout,
             Duration backoffInitial,
             Duration backoffMax,
             Idle idle,
@@ -71,21 +70,20 @@ public final class ChannelCore {
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
      */
     public ChannelCore(Conduit conduit, Map<String, @Nullable ChannelFactory> targets, Settings s) {
-        this.resources = new Resources("rpc-client");
         this.config = new RpcConfig(
                 s.maxMessageSize(),
                 s.initialWindow(),
                 s.keepAliveTime(),
                 s.keepAliveTimeout(),
-                s.connectTimeout(),
-                resources.scheduler());
+                s.handshakeTimeout(),
+                conduit.scheduler());
         this.codec = new FrameCodec(s.maxMessageSize());
         this.idle = s.idle();
         this.idleTimeout = s.idleTimeout();
         this.backoffInitial = s.backoffInitial();
         this.backoffMax = s.backoffMax();
         Executor e = s.executor();
-        this.defaultExecutor = e != null ? e : resources.newPool("callback");
+        this.defaultExecutor = e != null ? e : conduit.scheduler().executor();
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
             if (f != null) {
@@ -310,7 +308,7 @@ public final class ChannelCore {
         return true;
     }
 
-    /** Shuts down, waits up to {@code grace} for calls in flight, cancels the rest, stops the channel's threads. */
+    /** Shuts down, waits up to {@code grace} for calls in flight, cancels the rest. */
     public void close(Duration grace) {
         shutdown();
         try {
@@ -321,8 +319,6 @@ public final class ChannelCore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdownNow();
-        } finally {
-            resources.close();
         }
     }
 }

@@ -7,8 +7,6 @@ import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.Status;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,19 +31,15 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private final SerialExecutor serial;
     private final OutboundQueue out = new OutboundQueue();
     private final InboundQueue in;
+    private final ClientRequests<Req> requests;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile @Nullable ClientCarrier conn;
     private volatile int id;
     private volatile @Nullable Status localStatus;
     private ClientCall.Listener<Resp> listener = new ClientCall.Listener<>() {};
-    private Metadata headers = new Metadata();
     private boolean started;
     private boolean halfClosed;
-    private boolean compressMessages = true;
-    private @Nullable Req single;
-    private boolean hasDeadline;
-    private long deadlineNanos;
-    private volatile @Nullable ScheduledFuture<?> deadlineTimer;
+    private volatile CallDeadline deadline = CallDeadline.NONE;
     // Set on the transport thread before in.finish(); read on the serial executor after it.
     private @Nullable Status remoteStatus;
     private @Nullable Metadata remoteTrailers;
@@ -57,6 +51,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         this.options = options;
         this.serial = new SerialExecutor(channel.executorFor(options));
         this.in = new InboundQueue(serial, this, channel.config().initialWindow());
+        this.requests = new ClientRequests<>(method, options);
     }
 
     // ---------------------------------------------------------------- ClientCall
@@ -68,28 +63,22 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         }
         started = true;
         listener = newListener;
-        Metadata optionHeaders = options.headers();
-        headers = optionHeaders == null
-                ? startHeaders.copy()
-                : startHeaders.copy().merge(optionHeaders);
         Duration timeout = options.timeout();
+        requests.start(startHeaders, timeout != null);
         if (timeout != null) {
-            hasDeadline = true;
-            deadlineNanos = System.nanoTime() + timeout.toNanos();
+            deadline = CallDeadline.in(timeout.toNanos());
             if (timeout.isZero()) {
                 end(deadlineStatus(timeout), false);
                 return;
             }
-            deadlineTimer = channel.config()
-                    .scheduler()
-                    .schedule(() -> end(deadlineStatus(timeout), true), timeout.toNanos(), TimeUnit.NANOSECONDS);
+            deadline.arm(channel.config().scheduler(), () -> end(deadlineStatus(timeout), true));
         }
         if (channel.isShutdown()) {
             end(Status.UNAVAILABLE.withDescription("the channel is shut down"), false);
             return;
         }
         if (!method.type().clientSendsOne()) {
-            out.add(callStart(0));
+            out.add(requests.callStart(0));
         }
         pick();
     }
@@ -134,14 +123,6 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         return true;
     }
 
-    private Frame callStart(int flags) {
-        Frame f = new Frame(Frames.CALL_START, flags | (hasDeadline ? Frames.FLAG_DEADLINE : 0), 0);
-        f.method = method.fullName();
-        f.metadata = headers;
-        f.encoding = options.compression();
-        return f;
-    }
-
     @Override
     public void request(int count) {
         in.request(count);
@@ -159,15 +140,10 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (ended.get()) {
             return; // the server already ended the call; the listener hears how
         }
-        if (method.type().clientSendsOne()) {
-            if (single != null) {
-                throw new IllegalStateException(method.fullName() + " is " + method.type() + ": one request only");
-            }
-            single = message;
-            return;
+        Frame f = requests.message(message);
+        if (f == null) {
+            return; // the one request, sent with CALL_START at the half-close
         }
-        Frame f = new Frame(Frames.MESSAGE, 0, 0).withMessage(message, method.requestCodec(), Integer.MAX_VALUE);
-        f.compressed = compressMessages;
         out.add(f);
         if (!f.sent && TransportThread.mayBlock()) {
             awaitSent(f);
@@ -196,18 +172,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             throw new IllegalStateException(started ? "halfClose called twice" : "halfClose before start");
         }
         halfClosed = true;
-        if (method.type().clientSendsOne()) {
-            Req request = single;
-            single = null;
-            Frame f = callStart(Frames.FLAG_HALF_CLOSE | (request != null ? Frames.FLAG_MESSAGE : 0));
-            if (request != null) {
-                f.withMessage(request, method.requestCodec(), Integer.MAX_VALUE);
-                f.compressed = compressMessages;
-            }
-            out.add(f);
-        } else {
-            out.add(new Frame(Frames.HALF_CLOSE, 0, 0));
-        }
+        out.add(requests.halfClose());
     }
 
     @Override
@@ -226,7 +191,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     @Override
     public void setMessageCompression(boolean compress) {
-        compressMessages = compress;
+        requests.setCompression(compress);
     }
 
     // ---------------------------------------------------------------- OutboundQueue.Sink
@@ -238,8 +203,8 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             return false;
         }
         f.callId = id;
-        if (f.type == Frames.CALL_START && hasDeadline) {
-            f.timeoutNanos = deadlineNanos - System.nanoTime();
+        if (f.type == Frames.CALL_START && deadline.isSet()) {
+            f.timeoutNanos = deadline.remainingNanos();
         }
         if (f.carriesMessage()) {
             f.maxPayload = c.peerMaxMessageSize();
@@ -283,7 +248,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
      */
     private Status remoteStatus(Frame f) {
         Status s = Status.fromCodeValue(f.code).withDescription(f.text == null || f.text.isEmpty() ? null : f.text);
-        if (s.code() == Status.Code.CANCELLED && hasDeadline && System.nanoTime() - deadlineNanos >= 0) {
+        if (s.code() == Status.Code.CANCELLED && deadline.hasPassed()) {
             return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (the server cancelled the call)");
         }
         return s;
@@ -409,10 +374,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     }
 
     private void cleanup() {
-        ScheduledFuture<?> timer = deadlineTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        deadline.disarm();
         ClientCarrier c = conn;
         if (c != null) {
             c.remove(id);

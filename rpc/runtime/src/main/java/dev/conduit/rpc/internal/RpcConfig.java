@@ -1,7 +1,7 @@
 package dev.conduit.rpc.internal;
 
+import dev.conduit.core.RuntimeScheduler;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The settings a server or client channel gives its connections.
@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param keepAliveTime how long without inbound frames before a PING is sent; zero disables keepalive
  * @param keepAliveTimeout how long to wait for any frame after a PING before the connection is declared dead
  * @param handshakeTimeout how long a new connection may take to complete the HELLO exchange
- * @param scheduler timers: deadlines, keepalive, handshake timeouts, reconnect backoff
+ * @param scheduler timers (deadlines, keepalive, handshake timeouts, reconnect backoff): the runtime's
  */
 public record RpcConfig(
         int maxMessageSize,
@@ -19,7 +19,7 @@ public record RpcConfig(
         Duration keepAliveTime,
         Duration keepAliveTimeout,
         Duration handshakeTimeout,
-        ScheduledExecutorService scheduler) {
+        RuntimeScheduler scheduler) {
 
     /** The default largest message: 4 MiB, as in gRPC. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 << 20;

@@ -9,8 +9,6 @@ import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.Status;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,17 +36,12 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private final OutboundQueue out = new OutboundQueue();
     private final InboundQueue in;
     private final ServerContext context;
+    private final ServerResponses<Resp> responses;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final long deadlineNanos;
-    private final boolean hasDeadline;
-    private volatile @Nullable ScheduledFuture<?> deadlineTimer;
+    private final CallDeadline deadline;
     private volatile @Nullable Status cancelStatus;
     private ServerCall.Listener<Req> listener = new ServerCall.Listener<>() {};
     private boolean closed; // handler threads, one at a time
-    private boolean firstFrameQueued; // handler threads, one at a time
-    private @Nullable Resp single;
-    private volatile @Nullable String responseEncoding;
-    private volatile boolean compressMessages = true;
     private volatile boolean lastRequestCompressed;
 
     ServerCallImpl(
@@ -64,22 +57,19 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         this.headers = start.metadata != null ? start.metadata : new Metadata();
         this.serial = new SerialExecutor(conn.executor());
         this.in = new InboundQueue(serial, this, conn.config().initialWindow());
-        this.hasDeadline = start.has(Frames.FLAG_DEADLINE);
-        this.deadlineNanos = System.nanoTime() + start.timeoutNanos;
+        this.deadline = start.has(Frames.FLAG_DEADLINE) ? CallDeadline.in(start.timeoutNanos) : CallDeadline.NONE;
         this.context = new ServerContext(this, headers);
+        this.responses = new ServerResponses<>(conn, id, method, context);
     }
 
     /** Begins the call from its CALL_START frame; on the transport thread. */
     void begin(Frame start) {
         out.attach(this, conn.initialSendCredit());
-        if (hasDeadline) {
-            if (start.timeoutNanos <= 0) {
-                abort(Status.DEADLINE_EXCEEDED.withDescription("deadline already passed when the call arrived"), true);
-                return;
-            }
-            deadlineTimer =
-                    conn.config().scheduler().schedule(this::deadlinePassed, start.timeoutNanos, TimeUnit.NANOSECONDS);
+        if (deadline.isSet() && start.timeoutNanos <= 0) {
+            abort(Status.DEADLINE_EXCEEDED.withDescription("deadline already passed when the call arrived"), true);
+            return;
         }
+        deadline.arm(conn.config().scheduler(), this::deadlinePassed);
         serial.execute(() -> CurrentCall.run(context, this::startHandler));
         if (start.has(Frames.FLAG_MESSAGE)) {
             onMessageFrame(start);
@@ -243,17 +233,10 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         if (closed) {
             throw new IllegalStateException("sendMessage after close on " + method.fullName());
         }
-        if (method.type().serverSendsOne()) {
-            if (single != null) {
-                throw new IllegalStateException(method.fullName() + " is " + method.type() + ": one response only");
-            }
-            single = message; // sent with the status, in one CALL_END frame
-            return;
+        Frame f = responses.message(message);
+        if (f == null) {
+            return; // the one response, sent with the status in one CALL_END frame
         }
-        Frame f = new Frame(Frames.MESSAGE, 0, id)
-                .withMessage(message, method.responseCodec(), conn.peerMaxMessageSize());
-        f.compressed = compressMessages;
-        first(f);
         out.add(f);
         if (!f.sent && TransportThread.mayBlock()) {
             awaitSent(f);
@@ -281,46 +264,16 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return;
         }
         closed = true;
-        Frame end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
-        Metadata all = context.trailers().isEmpty()
-                ? trailers
-                : context.trailers().copy().merge(trailers);
-        if (!firstFrameQueued
-                && !conn.sendsResponseHeaders()
-                && !context.outgoingHeaders().isEmpty()) {
-            all = context.outgoingHeaders().copy().merge(all); // no place of their own: they travel with the trailers
-        }
-        end.metadata = all;
-        Resp response = single;
-        if (response != null && status.isOk()) {
-            end.flags |= Frames.FLAG_MESSAGE;
-            end.withMessage(response, method.responseCodec(), conn.peerMaxMessageSize());
-            end.compressed = compressMessages;
-        }
-        single = null;
-        first(end);
-        out.add(end);
-    }
-
-    /** The first frame of the response carries its headers and encoding, for carriers that send them first. */
-    private void first(Frame f) {
-        if (firstFrameQueued) {
-            return;
-        }
-        firstFrameQueued = true;
-        f.encoding = responseEncoding;
-        if (conn.sendsResponseHeaders()) {
-            f.responseHeaders = context.outgoingHeaders().copy();
-        }
+        out.add(responses.end(status, trailers));
     }
 
     /** Asks for responses compressed with {@code encoding}, if the client accepts it; before the first response. */
     void setResponseEncoding(String encoding) {
-        responseEncoding = MessageEncoding.check(encoding);
+        responses.setEncoding(encoding);
     }
 
     void setMessageCompression(boolean compress) {
-        compressMessages = compress;
+        responses.setCompression(compress);
     }
 
     boolean lastRequestCompressed() {
@@ -339,7 +292,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
 
     @Override
     public @Nullable Duration timeRemaining() {
-        return hasDeadline ? Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())) : null;
+        return deadline.isSet() ? Duration.ofNanos(Math.max(0, deadline.remainingNanos())) : null;
     }
 
     @Override
@@ -386,10 +339,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
 
     /** The call has ended: its id is free; {@link ServerConnection#endWritten} follows once its last frame is out. */
     private void finished() {
-        ScheduledFuture<?> timer = deadlineTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        deadline.disarm();
         conn.callEnded(id);
     }
 

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,8 +44,6 @@ public final class ServerCore {
     private final RpcConfig config;
     private final Map<String, Method<?, ?>> methods = new HashMap<>();
     private final Executor executor;
-    private final @Nullable ExecutorService ownedExecutor;
-    private final Resources resources;
     private final FrameCodec codec;
     private final List<ServerBinding> listeners = new ArrayList<>();
     private final GrpcServerSettings grpcSettings;
@@ -56,7 +53,8 @@ public final class ServerCore {
     private volatile boolean shutdown;
 
     /**
-     * @param executor the handlers' executor, or null for a pool owned by the server
+     * @param executor the handlers' executor, or null for the runtime's ({@link
+     *     dev.conduit.core.RuntimeScheduler#executor()}): the server starts no thread of its own
      */
     public ServerCore(
             Conduit conduit,
@@ -70,21 +68,14 @@ public final class ServerCore {
             GrpcServerSettings grpcSettings) {
         this.conduit = conduit;
         this.grpcSettings = grpcSettings;
-        this.resources = new Resources("rpc-server");
         this.config = new RpcConfig(
-                maxMessageSize,
-                initialWindow,
-                keepAliveTime,
-                keepAliveTimeout,
-                handshakeTimeout,
-                resources.scheduler());
+                maxMessageSize, initialWindow, keepAliveTime, keepAliveTimeout, handshakeTimeout, conduit.scheduler());
         for (ServerMethodDefinition<?, ?> d : definitions) {
             if (methods.put(d.descriptor().fullName(), method(d)) != null) {
                 throw new IllegalArgumentException(d.descriptor().fullName() + " is registered twice");
             }
         }
-        this.ownedExecutor = executor == null ? resources.newPool("handler") : null;
-        this.executor = executor != null ? executor : ownedExecutor;
+        this.executor = executor != null ? executor : conduit.scheduler().executor();
         this.codec = new FrameCodec(maxMessageSize);
     }
 
@@ -285,7 +276,7 @@ public final class ServerCore {
         return connections.stream().mapToInt(ServedConnection::activeCalls).sum();
     }
 
-    /** Graceful shutdown for up to {@code grace}, then cancels what remains; releases the server's threads. */
+    /** Graceful shutdown for up to {@code grace}, then cancels what remains. */
     public void close(Duration grace) {
         shutdown();
         try {
@@ -301,7 +292,6 @@ public final class ServerCore {
             // Whatever did not close by itself in time: listeners (and their channels), served channels.
             terminate();
             connections.forEach(c -> c.forceClose("server closed"));
-            resources.close();
         }
     }
 }

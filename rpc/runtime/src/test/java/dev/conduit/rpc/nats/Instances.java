@@ -40,7 +40,7 @@ final class Instances implements AutoCloseable {
         RpcServer server = RpcServer.builder(conduit)
                 .listen(uri)
                 .addService(InstanceService.definition(name, timer, holding))
-                .shutdownTimeout(Duration.ofSeconds(10))
+                .closeTimeout(Duration.ofSeconds(10))
                 .start();
         all.add(() -> {
             server.close();

@@ -30,6 +30,7 @@ import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.ServerInterceptor;
 import dev.conduit.rpc.ServiceDefinition;
 import dev.conduit.rpc.Status;
+import dev.conduit.rpc.internal.TransportThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,7 +198,7 @@ class RpcServerBehaviourTest {
     }
 
     @Test
-    void handlersRunOnTheServerPoolByDefaultAndOnTheTransportThreadWithDirectExecutor() {
+    void handlersRunOnTheRuntimesHandlerPoolByDefaultAndInsideFrameDeliveryWithDirectExecutor() {
         MethodDescriptor<StringValue, StringValue> thread = MethodDescriptor.protobuf(
                 "conduit.test.Thread/Name",
                 MethodType.UNARY,
@@ -205,7 +206,12 @@ class RpcServerBehaviourTest {
                 StringValue.getDefaultInstance());
         ServiceDefinition service = ServiceDefinition.builder("conduit.test.Thread")
                 .unary(thread, (req, out) -> {
-                    out.onNext(StringValue.of(Thread.currentThread().getName()));
+                    // Entering again tells whether this thread was already delivering the connection's frames.
+                    int[] depth = TransportThread.enter();
+                    boolean delivering = depth[0] > 1;
+                    TransportThread.exit(depth);
+                    out.onNext(StringValue.of(
+                            Thread.currentThread().getName() + (delivering ? " delivering" : " pooled")));
                     out.onCompleted();
                 })
                 .build();
@@ -218,14 +224,15 @@ class RpcServerBehaviourTest {
                 .addService(service)
                 .directExecutor()
                 .start());
+        // No pool of the server's own: the runtime's handler threads, apart from the thread delivering frames.
         assertThat(call(channel(pooled), thread, ""))
-                .startsWith("conduit-rpc-server")
-                .contains("-handler-");
+                .startsWith("conduit-server-behaviour-handler-")
+                .endsWith(" pooled");
         // inproc has no I/O thread: frames are delivered by whichever thread hands them over (the caller's, or the
-        // runtime's while it delivers the first ones). What matters: never the server's handler pool.
+        // runtime's while it delivers the first ones). What matters: the handler runs inside that delivery.
         RpcChannel toDirect = channel(direct);
         for (int i = 0; i < 20; i++) {
-            assertThat(call(toDirect, thread, "")).doesNotStartWith("conduit-rpc-server");
+            assertThat(call(toDirect, thread, "")).endsWith(" delivering");
         }
     }
 
@@ -273,14 +280,14 @@ class RpcServerBehaviourTest {
         RpcServer server = RpcServer.builder(conduit)
                 .listen("inproc://*")
                 .addService(slowService())
-                .shutdownTimeout(Duration.ofMillis(100))
+                .closeTimeout(Duration.ofMillis(100))
                 .start();
         RpcChannel ch = channel(server);
         CompletableFuture<StringValue> inFlight =
                 ClientCalls.futureUnary(ch, WAIT, CallOptions.DEFAULT, StringValue.of("never finishes"));
         await().atMost(TIMEOUT).until(() -> slowEvents.contains("started"));
         server.close();
-        assertThat(server.isTerminated()).isTrue();
+        await().atMost(TIMEOUT).until(server::isTerminated);
         assertThatThrownBy(() -> inFlight.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                 .cause()
                 .isInstanceOfSatisfying(
@@ -322,7 +329,7 @@ class RpcServerBehaviourTest {
     }
 
     @Test
-    void closingServerAndChannelLeavesNoThreadBehind() {
+    void closingServerAndChannelCancelsWhatIsLeftAndNoThreadIsTheirs() {
         RpcServer server = RpcServer.builder(conduit)
                 .listen("inproc://*")
                 .addService(new TestService().definition())
@@ -335,11 +342,11 @@ class RpcServerBehaviourTest {
         CompletableFuture<StringValue> hanging =
                 ClientCalls.futureUnary(ch, TestService.HANG, CallOptions.DEFAULT, StringValue.of("left open"));
         await().atMost(TIMEOUT).until(() -> server.activeCalls() == 1);
-        assertThat(ResourceCheck.threadsNamed("conduit-rpc-")).isNotEmpty();
+        // The runtime owns every thread (its close, after each test, checks that they end): none is named for RPC.
+        assertThat(ResourceCheck.threadsNamed("conduit-rpc-")).isEmpty();
         ch.close();
         server.close();
         assertThat(hanging).isCompletedExceptionally();
-        await().atMost(TIMEOUT)
-                .until(() -> ResourceCheck.threadsNamed("conduit-rpc-").isEmpty());
+        await().atMost(TIMEOUT).until(server::isTerminated);
     }
 }

@@ -57,7 +57,7 @@ class RpcServerStopTest {
     private RpcServer start(String... uris) {
         RpcServer.Builder b = RpcServer.builder(conduit)
                 .addService(new TestService().definition())
-                .shutdownTimeout(Duration.ofMillis(200));
+                .closeTimeout(Duration.ofMillis(200));
         for (String uri : uris) {
             b.listen(uri);
         }

@@ -66,7 +66,7 @@ class RpcShutdownFramesTest {
         server = RpcServer.builder(serverRuntime)
                 .listen(listenUri(transport))
                 .addService(new TestService().definition())
-                .shutdownTimeout(shutdownTimeout)
+                .closeTimeout(shutdownTimeout)
                 .start();
         Channel<byte[]> ch = clientRuntime.connect(server.endpoints().get(0), Codecs.bytes());
         ch.send(RawFrames.hello(1));

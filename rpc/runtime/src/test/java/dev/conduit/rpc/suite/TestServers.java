@@ -62,7 +62,7 @@ public final class TestServers {
         return builder.addService(new TestService().definition())
                 .maxMessageSize(MAX_MESSAGE_SIZE)
                 .initialWindow(SERVER_WINDOW)
-                .shutdownTimeout(java.time.Duration.ofSeconds(2))
+                .closeTimeout(java.time.Duration.ofSeconds(2))
                 .start();
     }
 

@@ -1,5 +1,6 @@
 package dev.conduit.transport.socket.internal;
 
+import dev.conduit.core.Attributes;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.Binding;
@@ -67,7 +68,7 @@ final class TcpBinding implements Binding {
                 .withAddress(hostPart + ":" + actual.getPort())
                 .without(TlsOptions.CERT)
                 .without(TlsOptions.KEY)
-                .without(TlsOptions.CONTEXT);
+                .withAttributes(Attributes.empty());
         return new TcpBinding(bound.channel(), reported);
     }
 

@@ -39,7 +39,7 @@ record TcpConfig(
                 endpoint.get(TcpOptions.NO_DELAY),
                 endpoint.get(TcpOptions.KEEP_ALIVE),
                 endpoint.get(TcpOptions.IDLE_TIMEOUT),
-                TlsSetup.of(endpoint),
+                TlsSetup.of(endpoint, link.attributes()),
                 endpoint.get(ReconnectOptions.RECONNECT) ? ReconnectPolicy.of(endpoint) : null);
     }
 

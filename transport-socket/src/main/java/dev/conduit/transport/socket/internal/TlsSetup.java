@@ -1,9 +1,9 @@
 package dev.conduit.transport.socket.internal;
 
+import dev.conduit.core.Attributes;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.spi.TransportContext;
-import dev.conduit.transport.socket.TlsContexts;
 import dev.conduit.transport.socket.TlsOptions;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param trust PEM trusted CAs, or null
  * @param clientAuth what a listener asks of clients
  * @param verifyHost whether a client checks the server's name
- * @param contextName a registered context that replaces the files, or null
+ * @param serverAttached a server context built in code that replaces the files of a listener, or null
+ * @param clientAttached a client context built in code that replaces the files of a client, or null
  * @param handshakeTimeout how long a handshake may take
  */
 record TlsSetup(
@@ -34,11 +35,16 @@ record TlsSetup(
         @Nullable String trust,
         ClientAuth clientAuth,
         boolean verifyHost,
-        @Nullable String contextName,
+        @Nullable SslContext serverAttached,
+        @Nullable SslContext clientAttached,
         Duration handshakeTimeout) {
 
-    /** The endpoint's TLS settings, or null if it does not use TLS. */
-    static @Nullable TlsSetup of(Endpoint endpoint) {
+    /**
+     * The endpoint's TLS settings, or null if it does not use TLS.
+     *
+     * @param attributes the call's attributes over the runtime's, where an attached context is found
+     */
+    static @Nullable TlsSetup of(Endpoint endpoint, Attributes attributes) {
         boolean on = endpoint.scheme().equals("tcps") || endpoint.get(TlsOptions.TLS);
         if (!on) {
             for (var option : TlsOptions.ALL) {
@@ -47,20 +53,40 @@ record TlsSetup(
                             option.name() + " is set on " + endpoint + " but TLS is off; use tcps:// or add tls=true");
                 }
             }
+            // A runtime's default context is for its TLS calls only; one attached to this call asks for TLS.
+            for (var key : List.of(TlsOptions.SERVER_CONTEXT, TlsOptions.CLIENT_CONTEXT)) {
+                if (endpoint.attributes().get(key) != null) {
+                    throw new EndpointException(key.name() + " is attached to " + endpoint
+                            + " but TLS is off; use tcps:// or add tls=true");
+                }
+            }
             return null;
         }
+        SslContext serverAttached = attributes.get(TlsOptions.SERVER_CONTEXT);
+        SslContext clientAttached = attributes.get(TlsOptions.CLIENT_CONTEXT);
+        checkSide(endpoint, serverAttached, true);
+        checkSide(endpoint, clientAttached, false);
         TlsSetup setup = new TlsSetup(
                 endpoint.find(TlsOptions.CERT).orElse(null),
                 endpoint.find(TlsOptions.KEY).orElse(null),
                 endpoint.find(TlsOptions.TRUST).orElse(null),
                 endpoint.get(TlsOptions.CLIENT_AUTH),
                 endpoint.get(TlsOptions.VERIFY_HOST),
-                endpoint.find(TlsOptions.CONTEXT).orElse(null),
+                serverAttached,
+                clientAttached,
                 endpoint.get(TlsOptions.HANDSHAKE_TIMEOUT));
         if ((setup.cert == null) != (setup.key == null)) {
             throw new EndpointException("tls.cert and tls.key go together; " + endpoint + " sets only one of them");
         }
         return setup;
+    }
+
+    private static void checkSide(Endpoint endpoint, @Nullable SslContext context, boolean server) {
+        if (context != null && context.isServer() != server) {
+            String key = (server ? TlsOptions.SERVER_CONTEXT : TlsOptions.CLIENT_CONTEXT).name();
+            throw new EndpointException(key + " given for " + endpoint + " is a " + (server ? "client" : "server")
+                    + " context; expected a " + (server ? "server" : "client") + " context");
+        }
     }
 
     /** Checks that the PEM files named exist and are readable, as building a context would. */
@@ -78,12 +104,12 @@ record TlsSetup(
 
     /** The context for a listener; needs a certificate and key, or a registered server context. */
     SslContext serverContext(Endpoint endpoint, TransportContext runtime) {
-        if (contextName != null) {
-            return registered(endpoint, true);
+        if (serverAttached != null) {
+            return serverAttached;
         }
         if (cert == null || key == null) {
-            throw new EndpointException("a TLS listener needs tls.cert and tls.key (PEM files) or tls.context; "
-                    + endpoint + " has neither");
+            throw new EndpointException("a TLS listener needs tls.cert and tls.key (PEM files) or an attached "
+                    + TlsOptions.SERVER_CONTEXT.name() + "; " + endpoint + " has neither");
         }
         return cached(runtime, "server", () -> {
             SslContextBuilder b = SslContextBuilder.forServer(file("tls.cert", cert), file("tls.key", key));
@@ -100,8 +126,8 @@ record TlsSetup(
 
     /** The context for a client: trusts {@code tls.trust} (or the JDK's CAs), presents {@code tls.cert} if set. */
     SslContext clientContext(Endpoint endpoint, TransportContext runtime) {
-        if (contextName != null) {
-            return registered(endpoint, false);
+        if (clientAttached != null) {
+            return clientAttached;
         }
         return cached(runtime, "client", () -> {
             SslContextBuilder b = SslContextBuilder.forClient();
@@ -120,20 +146,6 @@ record TlsSetup(
         SslHandler handler = host == null ? context.newHandler(alloc) : context.newHandler(alloc, host, port);
         handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
         return handler;
-    }
-
-    private SslContext registered(Endpoint endpoint, boolean server) {
-        SslContext context = TlsContexts.find(contextName);
-        if (context == null) {
-            throw new EndpointException("no SslContext is registered as '" + contextName + "' (tls.context of "
-                    + endpoint + "); register one with TlsContexts.register");
-        }
-        if (context.isServer() != server) {
-            throw new EndpointException("tls.context=" + contextName + " is a " + (server ? "client" : "server")
-                    + " context; " + (server ? "a listener" : "a client") + " needs a "
-                    + (server ? "server" : "client") + " context");
-        }
-        return context;
     }
 
     private interface BuilderStep {

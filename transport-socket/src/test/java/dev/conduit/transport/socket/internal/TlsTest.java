@@ -13,11 +13,7 @@ import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Listener;
 import dev.conduit.transport.socket.SocketProperties;
-import dev.conduit.transport.socket.TlsContexts;
 import dev.conduit.transport.socket.TlsOptions;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -198,36 +194,6 @@ class TlsTest {
         channel.send("by option");
         assertThat(listener.accept(TIMEOUT).receive(TIMEOUT)).isEqualTo("by option");
         assertThat(channel.property(SocketProperties.TLS_SESSION)).isPresent();
-    }
-
-    @Test
-    void registeredSslContextsServeBothSides() throws Exception {
-        SslContext serverContext = SslContextBuilder.forServer(
-                        pki.cert("server").toFile(), pki.key("server").toFile())
-                .trustManager(pki.ca().toFile())
-                .clientAuth(ClientAuth.REQUIRE)
-                .build();
-        SslContext clientContext = SslContextBuilder.forClient()
-                .trustManager(pki.ca().toFile())
-                .keyManager(pki.cert("client").toFile(), pki.key("client").toFile())
-                .build();
-        try (TlsContexts.Registration s = TlsContexts.register("test-server", serverContext);
-                TlsContexts.Registration c = TlsContexts.register("test-client", clientContext)) {
-            Listener<String> listener = server.listen("tcps://127.0.0.1:0?tls.context=" + s.name(), Codecs.text());
-            Channel<String> channel = client.connect(
-                    "tcps://127.0.0.1:" + listener.endpoint().port() + "?tls.context=" + c.name(), Codecs.text());
-            channel.send("programmatic");
-            Channel<String> accepted = listener.accept(TIMEOUT);
-            assertThat(accepted.receive(TIMEOUT)).isEqualTo("programmatic");
-            assertThat(accepted.property(SocketProperties.PEER_CERTIFICATE)).isPresent();
-
-            assertThatThrownBy(() -> server.listen("tcps://127.0.0.1:0?tls.context=" + c.name(), Codecs.text()))
-                    .isInstanceOf(EndpointException.class)
-                    .hasMessageContaining("needs a server context");
-        }
-        assertThatThrownBy(() -> server.listen("tcps://127.0.0.1:0?tls.context=test-server", Codecs.text()))
-                .isInstanceOf(EndpointException.class)
-                .hasMessageContaining("no SslContext is registered as 'test-server'");
     }
 
     @Test
