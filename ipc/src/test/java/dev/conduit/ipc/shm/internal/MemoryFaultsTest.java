@@ -2,6 +2,7 @@ package dev.conduit.ipc.shm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.ipc.internal.Unmapper;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
