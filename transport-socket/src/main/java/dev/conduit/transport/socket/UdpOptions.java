@@ -1,7 +1,7 @@
 package dev.conduit.transport.socket;
 
 import dev.conduit.core.Option;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import java.time.Duration;
 import java.util.List;
 

@@ -4,10 +4,10 @@ import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.StreamFramer;
-import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.ipc.AllowedUids;
 import dev.conduit.ipc.UnixOptions;
 import dev.conduit.ipc.internal.Uids;
+import dev.conduit.transport.netty.NettyEngine;
 import org.jspecify.annotations.Nullable;
 
 /**

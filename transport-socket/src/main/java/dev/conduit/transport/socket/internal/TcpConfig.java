@@ -2,7 +2,7 @@ package dev.conduit.transport.socket.internal;
 
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.LinkConfig;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import dev.conduit.transport.socket.ReconnectOptions;
 import dev.conduit.transport.socket.TcpOptions;
 import java.time.Duration;

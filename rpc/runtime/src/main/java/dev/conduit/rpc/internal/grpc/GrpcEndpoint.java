@@ -4,7 +4,7 @@ import dev.conduit.core.ChannelOptions;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Option;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;

@@ -1,4 +1,4 @@
-package dev.conduit.core.internal;
+package dev.conduit.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import dev.conduit.core.Framing;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.Idle;
 import dev.conduit.core.spi.StreamFramer;
-import dev.conduit.core.spi.netty.NettyLink;
+import dev.conduit.transport.netty.NettyLink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
