@@ -27,7 +27,7 @@ record UnixConfig(
         @Nullable AllowedUids allowUids) {
 
     static UnixConfig of(Endpoint endpoint, LinkConfig link) {
-        NettyEngine engine = endpoint.get(UnixOptions.IO).resolve();
+        NettyEngine engine = NettyEngine.of(endpoint.get(UnixOptions.IO)).resolve();
         SocketPath path = SocketPath.of(endpoint, engine);
         if (path.isAbstract() && endpoint.find(UnixOptions.MODE).isPresent()) {
             throw new EndpointException("mode does not apply to " + endpoint

@@ -35,7 +35,7 @@ record TcpConfig(
         return new TcpConfig(
                 endpoint,
                 link,
-                endpoint.get(TcpOptions.IO),
+                NettyEngine.of(endpoint.get(TcpOptions.IO)),
                 endpoint.get(TcpOptions.NO_DELAY),
                 endpoint.get(TcpOptions.KEEP_ALIVE),
                 endpoint.get(TcpOptions.IDLE_TIMEOUT),

@@ -59,7 +59,7 @@ record UdpConfig(
                 endpoint,
                 link,
                 Addresses.resolve(endpoint),
-                endpoint.get(UdpOptions.IO),
+                NettyEngine.of(endpoint.get(UdpOptions.IO)),
                 endpoint.find(UdpOptions.MULTICAST_INTERFACE)
                         .map(name -> networkInterface(name))
                         .orElse(null),
