@@ -1,21 +1,22 @@
 package dev.conduit.benchmarks;
 
 import dev.conduit.core.CloseReason;
+import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Framing;
 import dev.conduit.core.Idle;
-import dev.conduit.core.internal.RuntimeCore;
-import dev.conduit.core.internal.TransportRegistry;
 import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.LinkListener;
+import dev.conduit.core.spi.Transport;
+import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.WriteCallback;
-import dev.conduit.ipc.shm.internal.ShmTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +36,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The shm transport through its SPI only, without core's channel: {@code Link.writeNow} of a reused buffer (and
+ * The shm transport through its SPI only (found by scheme, as the runtime finds it), without core's channel: {@code Link.writeNow} of a reused buffer (and
  * {@code Link.write} when the ring is full, as core does), frames counted in {@code LinkListener.onFrame}. The difference to {@link ShmBenchmark} is what core's channel (encode into
  * a pooled buffer, pending-bytes accounting, inbound queue, codec) costs on top of the transport.
  */
@@ -54,7 +55,8 @@ public class ShmLinkBenchmark {
     @Param({"64"})
     int size;
 
-    private RuntimeCore runtime;
+    private Conduit runtime;
+    private TransportContext context;
     private Binding echoBinding;
     private Binding sinkBinding;
     private Link echoClient;
@@ -73,13 +75,14 @@ public class ShmLinkBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        runtime = new RuntimeCore("linkbench", TransportRegistry.load(getClass().getClassLoader()), null);
-        ShmTransport shm = new ShmTransport();
+        runtime = Conduit.builder().name("linkbench").build();
+        context = runtime.transportContext();
+        Transport shm = shmTransport();
         LinkConfig config =
                 new LinkConfig(Framing.NONE, 16 << 20, Idle.valueOf(idle.toUpperCase()), Duration.ofSeconds(10));
         payload = Unpooled.directBuffer(size).writeZero(size);
         reply = Unpooled.directBuffer(size).writeZero(size);
-        echoBinding = shm.listen(Endpoint.parse("shm://*"), config, runtime, link -> new Listener() {
+        echoBinding = shm.listen(Endpoint.parse("shm://*"), config, context, link -> new Listener() {
             @Override
             public void onFrame(ByteBuffer frame) {
                 if (!link.writeNow(reply)) {
@@ -87,7 +90,7 @@ public class ShmLinkBenchmark {
                 }
             }
         });
-        sinkBinding = shm.listen(Endpoint.parse("shm://*"), config, runtime, link -> new Listener() {
+        sinkBinding = shm.listen(Endpoint.parse("shm://*"), config, context, link -> new Listener() {
             @Override
             public void onFrame(ByteBuffer frame) {
                 sunk.increment();
@@ -102,10 +105,19 @@ public class ShmLinkBenchmark {
         sinkClient = connect(shm, sinkBinding.endpoint(), config, new Listener());
     }
 
-    private Link connect(ShmTransport shm, Endpoint endpoint, LinkConfig config, LinkListener listener)
-            throws Exception {
+    /** The shm transport as the runtime finds it: through the SPI's ServiceLoader, by scheme. */
+    private static Transport shmTransport() {
+        for (Transport t : ServiceLoader.load(Transport.class, ShmLinkBenchmark.class.getClassLoader())) {
+            if (t.schemes().contains("shm")) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("no transport serves shm://; conduit-ipc must be on the class path");
+    }
+
+    private Link connect(Transport shm, Endpoint endpoint, LinkConfig config, LinkListener listener) throws Exception {
         AtomicReference<Link> link = new AtomicReference<>();
-        shm.connect(endpoint, config, runtime, l -> {
+        shm.connect(endpoint, config, context, l -> {
                     link.set(l);
                     return listener;
                 })

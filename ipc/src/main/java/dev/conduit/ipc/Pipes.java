@@ -8,6 +8,7 @@ import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Listener;
 import dev.conduit.core.Property;
+import dev.conduit.ipc.pipe.internal.PipeProperties;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -47,7 +48,7 @@ public final class Pipes {
     private Pipes() {}
 
     /** The channel property holding the child process of a {@code pipe:} channel opened by its parent. */
-    public static final Property<ProcessHandle> PROCESS = Property.of("pipe.process", ProcessHandle.class);
+    public static final Property<ProcessHandle> PROCESS = PipeProperties.PROCESS;
 
     /** Spawns {@code builder}'s command and returns a channel over its stdin and stdout, with default options. */
     public static <T> Channel<T> spawn(Conduit conduit, ProcessBuilder builder, Codec<T> codec) {

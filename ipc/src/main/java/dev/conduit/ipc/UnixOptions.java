@@ -1,7 +1,7 @@
 package dev.conduit.ipc;
 
 import dev.conduit.core.Option;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.IoEngine;
 import java.util.List;
 
 /**
@@ -39,10 +39,10 @@ public final class UnixOptions {
     public static final Option<AllowedUids> ALLOW_UIDS = AllowedUids.OPTION;
 
     /**
-     * The Netty engine: {@code auto} (epoll on Linux, kqueue on macOS, NIO elsewhere), {@code epoll}, {@code kqueue},
+     * The I/O engine ({@link IoEngine}): {@code auto} (epoll on Linux, kqueue on macOS, NIO elsewhere), {@code epoll}, {@code kqueue},
      * {@code io_uring} or {@code nio} (JDK 16+ domain sockets). {@code idle=spin} needs {@code epoll}.
      */
-    public static final Option<NettyEngine> IO = NettyEngine.OPTION;
+    public static final Option<IoEngine> IO = IoEngine.OPTION;
 
     /** Every {@code unix://} option. */
     public static final List<Option<?>> ALL = List.of(MODE, ALLOW_UIDS, IO);

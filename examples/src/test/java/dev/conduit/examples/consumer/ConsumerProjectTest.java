@@ -3,18 +3,24 @@ package dev.conduit.examples.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Builds a small user project with the pom.xml shown in the README, exactly as written there: protoc and the Conduit
- * plugin generate stubs that the project's own code then uses. The Conduit artifacts come from this build (copied
+ * Builds a small user project with the pom.xml shown in the README, exactly as written there: it takes its Conduit
+ * versions from conduit-bom, and protoc and the Conduit plugin generate stubs that the project's own code then uses. The Conduit artifacts come from this build (copied
  * into a fresh local repository); everything else from the machine's local repository, through a file mirror, so the
  * test needs no network.
  */
@@ -102,6 +108,47 @@ class ConsumerProjectTest {
         assertThat(project.resolve("target/classes/com/example/App.class")).exists();
     }
 
+    /** Modules that are applications or tests, not libraries a project depends on: not in the BOM. */
+    private static final Set<String> NOT_LIBRARIES =
+            Set.of("conduit-examples", "conduit-benchmarks", "conduit-rpc-interop");
+
+    @Test
+    void theBomManagesEveryLibraryModuleOfThisBuildAtItsVersion() throws IOException {
+        String bom = Files.readString(ROOT.resolve("bom/pom.xml"));
+        List<String> libraries;
+        try (Stream<Path> files = Files.walk(ROOT, 3)) {
+            libraries = files.filter(f -> f.getFileName().toString().equals("pom.xml"))
+                    .filter(f ->
+                            !f.toString().contains("/target/") && !f.toString().contains("/src/"))
+                    .map(ConsumerProjectTest::libraryArtifact)
+                    .flatMap(Optional::stream)
+                    .toList();
+        }
+        assertThat(libraries).contains("conduit-core", "conduit-rpc");
+        for (String artifact : libraries) {
+            assertThat(bom)
+                    .as("bom/pom.xml manages " + artifact)
+                    .contains("<artifactId>" + artifact + "</artifactId>\n        <version>" + VERSION + "</version>");
+        }
+    }
+
+    /** The artifactId of a module's pom, if it builds a jar that is not in {@link #NOT_LIBRARIES}. */
+    private static Optional<String> libraryArtifact(Path pom) {
+        String text;
+        try {
+            text = Files.readString(pom);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (text.contains("<packaging>pom</packaging>")) {
+            return Optional.empty();
+        }
+        Matcher m =
+                Pattern.compile("</parent>\\s*<artifactId>([^<]+)</artifactId>").matcher(text);
+        assertThat(m.find()).as(pom + " names its artifactId after its parent").isTrue();
+        return NOT_LIBRARIES.contains(m.group(1)) ? Optional.empty() : Optional.of(m.group(1));
+    }
+
     /** The machine's own local repository, which this build has filled with every third-party artifact. */
     private static Path machineRepository() {
         String configured = System.getProperty("maven.repo.local");
@@ -112,8 +159,10 @@ class ConsumerProjectTest {
     private static void installFromThisBuild(Path repo) throws IOException {
         installPom(repo, "conduit-parent", ROOT.resolve("pom.xml"));
         installPom(repo, "conduit-rpc-parent", ROOT.resolve("rpc/pom.xml"));
+        installPom(repo, "conduit-bom", ROOT.resolve("bom/pom.xml"));
         for (List<String> module : List.of(
                 List.of("conduit-core", "core"),
+                List.of("conduit-transport-netty", "transport-netty"),
                 List.of("conduit-transport-socket", "transport-socket"),
                 List.of("conduit-rpc", "rpc/runtime"),
                 List.of("conduit-rpc-compiler", "rpc/compiler"))) {

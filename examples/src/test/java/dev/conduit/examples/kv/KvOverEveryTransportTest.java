@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.conduit.core.Conduit;
-import dev.conduit.core.spi.netty.NettyEngine;
-import dev.conduit.core.testkit.NativeEngines;
 import dev.conduit.examples.chat.ChatRpc;
 import dev.conduit.examples.chat.Line;
 import dev.conduit.rpc.BlockingStreamCall;
@@ -17,6 +15,8 @@ import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.StreamObserver;
+import dev.conduit.transport.netty.NettyEngine;
+import dev.conduit.transport.netty.testkit.NativeEngines;
 import dev.conduit.transport.socket.internal.TestPki;
 import java.time.Duration;
 import java.util.ArrayList;

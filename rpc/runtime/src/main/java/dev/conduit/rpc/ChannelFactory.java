@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Opens a channel for RPC with the codec the runtime gives it, for connections that are not made by URI: a spawned
- * child's stdio, a channel accepted elsewhere. Used by {@link RpcChannel.Builder#target(ChannelFactory)} (called
+ * child's stdio, a channel accepted elsewhere. Used by {@link RpcChannel.Builder#target(String, ChannelFactory)} (called
  * again for each reconnection) and {@link RpcServer#serve(ChannelFactory)}.
  *
  * <pre>{@code

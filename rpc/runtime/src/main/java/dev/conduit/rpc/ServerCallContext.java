@@ -68,6 +68,6 @@ public interface ServerCallContext {
      * @throws IllegalStateException if no handler callback is running on this thread
      */
     static ServerCallContext current() {
-        return CurrentCall.get();
+        return CurrentCall.get(ServerCallContext.class);
     }
 }

@@ -1,7 +1,7 @@
 package dev.conduit.transport.socket;
 
 import dev.conduit.core.Option;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.IoEngine;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,8 +18,8 @@ import java.util.List;
 public final class TcpOptions {
     private TcpOptions() {}
 
-    /** The Netty I/O engine: {@code auto} (epoll on Linux, kqueue on macOS, NIO elsewhere), or one by name. */
-    public static final Option<NettyEngine> IO = NettyEngine.OPTION;
+    /** The I/O engine ({@link IoEngine}): {@code auto} (epoll on Linux, kqueue on macOS, NIO elsewhere), or one by name. */
+    public static final Option<IoEngine> IO = IoEngine.OPTION;
 
     /** {@code TCP_NODELAY}: send small messages at once instead of coalescing them. Default {@code true}. */
     public static final Option<Boolean> NO_DELAY =

@@ -1,7 +1,7 @@
 package dev.conduit.transport.socket;
 
 import dev.conduit.core.Option;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.IoEngine;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,8 +18,8 @@ import java.util.List;
 public final class UdpOptions {
     private UdpOptions() {}
 
-    /** The Netty I/O engine, as for tcp. */
-    public static final Option<NettyEngine> IO = NettyEngine.OPTION;
+    /** The I/O engine ({@link IoEngine}), as for tcp. */
+    public static final Option<IoEngine> IO = IoEngine.OPTION;
 
     /**
      * The network interface, by name ({@code eth0}, {@code lo}), on which a multicast listener joins its group and

@@ -1,7 +1,6 @@
 package dev.conduit.ipc.pipe.internal;
 
 import dev.conduit.core.Property;
-import dev.conduit.ipc.Pipes;
 import dev.conduit.ipc.stream.internal.ByteSink;
 import dev.conduit.ipc.stream.internal.ByteSource;
 import dev.conduit.ipc.stream.internal.StreamEnds;
@@ -131,6 +130,6 @@ final class ChildEnds implements StreamEnds {
     @Override
     @SuppressWarnings("unchecked")
     public <V> @Nullable V property(Property<V> key) {
-        return key == Pipes.PROCESS ? (V) process.toHandle() : null;
+        return key == PipeProperties.PROCESS ? (V) process.toHandle() : null;
     }
 }

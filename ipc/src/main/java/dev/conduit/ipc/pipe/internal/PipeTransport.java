@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code pipe:}: connecting spawns a child ({@code ?cmd=} or {@link dev.conduit.ipc.Pipes#spawn}) and talks over its
+ * {@code pipe:}: connecting spawns a child ({@code ?cmd=} or {@code Pipes.spawn}) and talks over its
  * stdin and stdout; listening (in the child) serves the process's own stdin and stdout, as one channel. Length-prefix
  * framing by default, line framing for scripts.
  */

@@ -2,7 +2,7 @@ package dev.conduit.ipc.unix.internal;
 
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;

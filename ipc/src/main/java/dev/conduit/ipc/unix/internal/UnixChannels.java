@@ -1,6 +1,6 @@
 package dev.conduit.ipc.unix.internal;
 
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ServerChannel;

@@ -4,10 +4,10 @@ import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.StreamFramer;
-import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.ipc.AllowedUids;
 import dev.conduit.ipc.UnixOptions;
 import dev.conduit.ipc.internal.Uids;
+import dev.conduit.transport.netty.NettyEngine;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +27,7 @@ record UnixConfig(
         @Nullable AllowedUids allowUids) {
 
     static UnixConfig of(Endpoint endpoint, LinkConfig link) {
-        NettyEngine engine = endpoint.get(UnixOptions.IO).resolve();
+        NettyEngine engine = NettyEngine.of(endpoint.get(UnixOptions.IO)).resolve();
         SocketPath path = SocketPath.of(endpoint, engine);
         if (path.isAbstract() && endpoint.find(UnixOptions.MODE).isPresent()) {
             throw new EndpointException("mode does not apply to " + endpoint

@@ -2,8 +2,8 @@ package dev.conduit.ipc.unix.internal;
 
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Property;
-import dev.conduit.core.spi.netty.NettyLink;
 import dev.conduit.ipc.PeerCredentials;
+import dev.conduit.transport.netty.NettyLink;
 import io.netty.channel.Channel;
 import org.jspecify.annotations.Nullable;
 

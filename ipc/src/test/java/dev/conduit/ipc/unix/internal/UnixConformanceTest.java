@@ -3,12 +3,12 @@ package dev.conduit.ipc.unix.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.core.Endpoint;
-import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.core.testkit.ChannelConformanceSuite;
-import dev.conduit.core.testkit.NativeEngines;
 import dev.conduit.core.testkit.Peer;
 import dev.conduit.core.testkit.PeerProcess;
 import dev.conduit.ipc.testing.TempDirs;
+import dev.conduit.transport.netty.NettyEngine;
+import dev.conduit.transport.netty.testkit.NativeEngines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;

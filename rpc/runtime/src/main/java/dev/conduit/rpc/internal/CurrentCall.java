@@ -1,31 +1,34 @@
 package dev.conduit.rpc.internal;
 
-import dev.conduit.rpc.ServerCallContext;
 import org.jspecify.annotations.Nullable;
 
-/** The server call whose callback runs on this thread, behind {@link ServerCallContext#current()}. */
+/**
+ * The context of the server call whose handler callback runs on this thread, behind
+ * {@code ServerCallContext.current()}. It holds the context as a plain object and is asked for it by type, so that it
+ * needs nothing of the public API: the API looks here, never the other way round. Thread-confined by construction.
+ */
 public final class CurrentCall {
     private CurrentCall() {}
 
-    private static final ThreadLocal<@Nullable ServerCallContext> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<@Nullable Object> CURRENT = new ThreadLocal<>();
 
     /**
-     * The context of the call whose callback is running on this thread.
+     * The context of the call whose callback is running on this thread, as {@code type}.
      *
      * @throws IllegalStateException if none is
      */
-    public static ServerCallContext get() {
-        ServerCallContext c = CURRENT.get();
+    public static <C> C get(Class<C> type) {
+        Object c = CURRENT.get();
         if (c == null) {
             throw new IllegalStateException("no RPC handler callback is running on thread "
                     + Thread.currentThread().getName() + "; ServerCallContext.current() works inside handlers only");
         }
-        return c;
+        return type.cast(c);
     }
 
     /** Runs {@code task} with {@code context} as the current call. */
-    static void run(ServerCallContext context, Runnable task) {
-        ServerCallContext previous = CURRENT.get();
+    static void run(Object context, Runnable task) {
+        Object previous = CURRENT.get();
         CURRENT.set(context);
         try {
             task.run();

@@ -4,6 +4,7 @@ import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.ServerCall;
+import dev.conduit.rpc.ServerCallContext;
 import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.StreamObserver;
@@ -19,7 +20,8 @@ public final class ServerAdapters {
     public static <Req, Resp> ServerCallHandler<Req, Resp> unary(
             MethodDescriptor<Req, Resp> method, UnaryMethod<Req, Resp> handler) {
         return (call, headers) -> {
-            ServerResponseObserverImpl<Resp> responses = new ServerResponseObserverImpl<>(call, CurrentCall.get());
+            ServerResponseObserverImpl<Resp> responses =
+                    new ServerResponseObserverImpl<>(call, CurrentCall.get(ServerCallContext.class));
             // Two, so that a client sending more than one request is noticed instead of stalling the call.
             call.request(2);
             return new ServerCall.Listener<>() {
@@ -74,7 +76,8 @@ public final class ServerAdapters {
     public static <Req, Resp> ServerCallHandler<Req, Resp> streaming(
             MethodDescriptor<Req, Resp> method, StreamingMethod<Req, Resp> handler) {
         return (call, headers) -> {
-            ServerResponseObserverImpl<Resp> responses = new ServerResponseObserverImpl<>(call, CurrentCall.get());
+            ServerResponseObserverImpl<Resp> responses =
+                    new ServerResponseObserverImpl<>(call, CurrentCall.get(ServerCallContext.class));
             StreamObserver<Req> requests;
             try {
                 requests = handler.invoke(responses);

@@ -2,10 +2,10 @@ package dev.conduit.rpc.suite;
 
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
-import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.core.testkit.JavaCommand;
-import dev.conduit.core.testkit.NativeEngines;
 import dev.conduit.rpc.RpcServer;
+import dev.conduit.transport.netty.NettyEngine;
+import dev.conduit.transport.netty.testkit.NativeEngines;
 import dev.conduit.transport.socket.internal.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;

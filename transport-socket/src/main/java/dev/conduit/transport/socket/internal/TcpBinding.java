@@ -7,7 +7,7 @@ import dev.conduit.core.spi.Binding;
 import dev.conduit.core.spi.InboundBudget;
 import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.TransportContext;
-import dev.conduit.core.spi.netty.NettyLoops;
+import dev.conduit.transport.netty.NettyLoops;
 import dev.conduit.transport.socket.TlsOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

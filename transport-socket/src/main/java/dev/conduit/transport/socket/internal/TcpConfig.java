@@ -2,7 +2,7 @@ package dev.conduit.transport.socket.internal;
 
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.LinkConfig;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import dev.conduit.transport.socket.ReconnectOptions;
 import dev.conduit.transport.socket.TcpOptions;
 import java.time.Duration;
@@ -35,7 +35,7 @@ record TcpConfig(
         return new TcpConfig(
                 endpoint,
                 link,
-                endpoint.get(TcpOptions.IO),
+                NettyEngine.of(endpoint.get(TcpOptions.IO)),
                 endpoint.get(TcpOptions.NO_DELAY),
                 endpoint.get(TcpOptions.KEEP_ALIVE),
                 endpoint.get(TcpOptions.IDLE_TIMEOUT),

@@ -2,7 +2,7 @@ package dev.conduit.transport.socket.internal;
 
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Property;
-import dev.conduit.core.spi.netty.NettyLink;
+import dev.conduit.transport.netty.NettyLink;
 import dev.conduit.transport.socket.SocketProperties;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;

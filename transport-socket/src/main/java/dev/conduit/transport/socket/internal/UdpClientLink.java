@@ -9,7 +9,7 @@ import dev.conduit.core.spi.LinkBinder;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.TransportContext;
 import dev.conduit.core.spi.WriteCallback;
-import dev.conduit.core.spi.netty.NettyLoops;
+import dev.conduit.transport.netty.NettyLoops;
 import dev.conduit.transport.socket.IdleTimeoutException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

@@ -6,7 +6,7 @@ import dev.conduit.core.FrameTooLargeException;
 import dev.conduit.core.FramingException;
 import dev.conduit.core.spi.LinkConfig;
 import dev.conduit.core.spi.WriteCallback;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import dev.conduit.transport.socket.UdpOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -59,7 +59,7 @@ record UdpConfig(
                 endpoint,
                 link,
                 Addresses.resolve(endpoint),
-                endpoint.get(UdpOptions.IO),
+                NettyEngine.of(endpoint.get(UdpOptions.IO)),
                 endpoint.find(UdpOptions.MULTICAST_INTERFACE)
                         .map(name -> networkInterface(name))
                         .orElse(null),

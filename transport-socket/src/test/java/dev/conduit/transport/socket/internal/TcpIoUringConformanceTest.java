@@ -1,9 +1,9 @@
 package dev.conduit.transport.socket.internal;
 
-import dev.conduit.core.spi.netty.NettyEngine;
 import dev.conduit.core.testkit.ChannelConformanceSuite;
-import dev.conduit.core.testkit.NativeEngines;
 import dev.conduit.core.testkit.Peer;
+import dev.conduit.transport.netty.NettyEngine;
+import dev.conduit.transport.netty.testkit.NativeEngines;
 
 /**
  * tcp over the native io_uring engine passes the conformance suite. Where io_uring does not work (a kernel without

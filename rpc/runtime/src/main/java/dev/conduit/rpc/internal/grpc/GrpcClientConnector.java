@@ -2,11 +2,11 @@ package dev.conduit.rpc.internal.grpc;
 
 import dev.conduit.core.ChannelOptions;
 import dev.conduit.core.ConnectFailedException;
-import dev.conduit.core.spi.netty.NettyLoops;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.internal.CarrierListener;
 import dev.conduit.rpc.internal.ClientCarrier;
 import dev.conduit.rpc.internal.RpcConfig;
+import dev.conduit.transport.netty.NettyLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;

@@ -4,7 +4,8 @@ import dev.conduit.core.ChannelOptions;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Option;
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.IoEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -65,12 +66,12 @@ record GrpcEndpoint(Endpoint endpoint, SocketAddress address, boolean tls, Strin
     static GrpcEndpoint of(Endpoint endpoint) {
         boolean tls = endpoint.scheme().equals(GRPCS);
         List<Option<?>> known = new ArrayList<>(
-                List.of(NettyEngine.OPTION, ChannelOptions.IDLE, ChannelOptions.CONNECT_TIMEOUT, AUTHORITY));
+                List.of(IoEngine.OPTION, ChannelOptions.IDLE, ChannelOptions.CONNECT_TIMEOUT, AUTHORITY));
         if (tls) {
             known.addAll(GrpcTls.OPTIONS);
         }
         endpoint.validate(known);
-        NettyEngine engine = endpoint.get(NettyEngine.OPTION).resolve();
+        NettyEngine engine = NettyEngine.of(endpoint.get(IoEngine.OPTION)).resolve();
         if (endpoint.scheme().equals(GRPC_UNIX)) {
             String path = endpoint.address();
             if (!path.startsWith("/")) {

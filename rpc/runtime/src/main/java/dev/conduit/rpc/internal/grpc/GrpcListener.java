@@ -3,7 +3,7 @@ package dev.conduit.rpc.internal.grpc;
 import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.TransportContext;
-import dev.conduit.core.spi.netty.NettyLoops;
+import dev.conduit.transport.netty.NettyLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,8 +1,7 @@
-package dev.conduit.core.spi.netty;
+package dev.conduit.transport.netty;
 
 import dev.conduit.core.EndpointException;
 import dev.conduit.core.Idle;
-import dev.conduit.core.Option;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
@@ -33,9 +32,16 @@ public enum NettyEngine {
     /** Java NIO: everywhere. Supports {@code idle=spin} by polling the selector without blocking. */
     NIO;
 
-    /** The {@code io} endpoint option: which engine serves the endpoint. */
-    public static final Option<NettyEngine> OPTION = Option.choice(
-            "io", NettyEngine.class, AUTO, "Netty I/O engine: auto (best available), epoll, io_uring, kqueue or nio");
+    /** The engine a user chose through the {@code io} option ({@link IoEngine#OPTION}). */
+    public static NettyEngine of(IoEngine io) {
+        return switch (io) {
+            case AUTO -> AUTO;
+            case EPOLL -> EPOLL;
+            case IO_URING -> IO_URING;
+            case KQUEUE -> KQUEUE;
+            case NIO -> NIO;
+        };
+    }
 
     /** The concrete engine {@code AUTO} stands for here, or this engine itself. */
     public NettyEngine resolve() {

@@ -1,6 +1,6 @@
-package dev.conduit.core.testkit;
+package dev.conduit.transport.netty.testkit;
 
-import dev.conduit.core.spi.netty.NettyEngine;
+import dev.conduit.transport.netty.NettyEngine;
 import java.util.Locale;
 import org.opentest4j.TestAbortedException;
 

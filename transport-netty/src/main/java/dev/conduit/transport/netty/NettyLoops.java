@@ -1,4 +1,4 @@
-package dev.conduit.core.spi.netty;
+package dev.conduit.transport.netty;
 
 import dev.conduit.core.Idle;
 import dev.conduit.core.spi.TransportContext;

@@ -1,4 +1,4 @@
-package dev.conduit.core.spi.netty;
+package dev.conduit.transport.netty;
 
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Endpoint;

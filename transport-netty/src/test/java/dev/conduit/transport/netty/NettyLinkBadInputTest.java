@@ -1,17 +1,15 @@
-package dev.conduit.core.internal;
+package dev.conduit.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.conduit.core.Channel;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
-import dev.conduit.core.Endpoint;
+import dev.conduit.core.Conduit;
 import dev.conduit.core.FrameTooLargeException;
 import dev.conduit.core.Framing;
 import dev.conduit.core.FramingException;
-import dev.conduit.core.Idle;
-import dev.conduit.core.spi.StreamFramer;
-import dev.conduit.core.spi.netty.NettyLink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,21 +17,27 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Bad bytes on one stream close that channel with a clear error, and a second channel on the same runtime keeps
- * working: the whole receive path (NettyLink, StreamFramer, DefaultChannel) over Netty's embedded channel.
+ * working: the whole receive path (NettyLink, StreamFramer, the runtime's channel) over Netty's embedded channel,
+ * reached through the public API and a test transport ({@link EmbeddedTransport}).
  */
 class NettyLinkBadInputTest {
-    private RuntimeCore runtime;
+    private Conduit runtime;
     private final List<EmbeddedChannel> wires = new ArrayList<>();
+    private int count;
 
     @BeforeEach
     void start() {
-        runtime = new RuntimeCore("badinput", TransportRegistry.load(getClass().getClassLoader()), null);
+        runtime = Conduit.builder()
+                .name("badinput")
+                .classLoader(EmbeddedTransport.loader())
+                .build();
     }
 
     @AfterEach
@@ -42,31 +46,15 @@ class NettyLinkBadInputTest {
         runtime.close();
     }
 
-    private record Pair(EmbeddedChannel wire, DefaultChannel<String> channel) {}
+    private record Pair(EmbeddedChannel wire, Channel<String> channel) {}
 
     private Pair open(Framing framing, int maxFrame) {
-        DefaultChannel<String> channel = new DefaultChannel<>(
-                runtime,
-                Codecs.text(),
-                new ChannelSettings(maxFrame, 64 << 10, 32 << 10, 1 << 20, 1 << 20, Idle.BLOCK, framing));
-        NettyLink link = new NettyLink(
-                StreamFramer.of(framing, maxFrame),
-                channel::attach,
-                new NettyLink.Naming() {
-                    @Override
-                    public Endpoint local(io.netty.channel.Channel ch) {
-                        return Endpoint.parse("test://local");
-                    }
-
-                    @Override
-                    public Endpoint remote(io.netty.channel.Channel ch) {
-                        return Endpoint.parse("test://remote");
-                    }
-                },
-                NettyLink.Properties.NONE);
-        EmbeddedChannel wire = new EmbeddedChannel(link);
+        String name = "wire" + ++count;
+        Channel<String> channel = runtime.connect(
+                "embedded://" + name + "?framing=" + framing.uriName() + "&maxFrame=" + maxFrame, Codecs.text());
+        EmbeddedChannel wire = EmbeddedTransport.WIRES.remove(name);
+        assertThat(wire).as("the wire of %s", name).isNotNull();
         wires.add(wire);
-        assertThat(link.activeFuture()).isCompleted();
         return new Pair(wire, channel);
     }
 
@@ -82,8 +70,8 @@ class NettyLinkBadInputTest {
         return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
     }
 
-    private static void assertClosedWith(DefaultChannel<String> ch, Class<?> type, String... words) throws Exception {
-        CloseReason reason = ch.closeFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    private static void assertClosedWith(Channel<String> ch, Class<?> type, String... words) throws Exception {
+        CloseReason reason = ch.closeFuture().get(10, TimeUnit.SECONDS);
         assertThat(reason.kind()).isEqualTo(CloseReason.Kind.ERROR);
         assertThat(reason.error()).isInstanceOf(type);
         for (String w : words) {
@@ -94,7 +82,7 @@ class NettyLinkBadInputTest {
     private void assertStillWorks(Pair good) throws Exception {
         good.wire.writeInbound(bytes(0, 0, 0, 2, 'o', 'k'));
         assertThat(good.channel.receive(Duration.ofSeconds(10))).isEqualTo("ok");
-        good.channel.send("reply").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        good.channel.send("reply").get(10, TimeUnit.SECONDS);
         ByteBuf out = good.wire.readOutbound();
         try {
             assertThat(out.readInt()).isEqualTo(5);
@@ -153,11 +141,11 @@ class NettyLinkBadInputTest {
     @Test
     void aMessageWithANewlineCannotBeSentWithLineFramingButTheChannelStaysOpen() throws Exception {
         Pair p = open(Framing.LINE, 1024);
-        assertThatThrownBy(() -> p.channel.send("two\nlines").get(5, java.util.concurrent.TimeUnit.SECONDS))
+        assertThatThrownBy(() -> p.channel.send("two\nlines").get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(FramingException.class)
                 .hasMessageContaining("newline (at byte 3 of 9)");
         assertThatThrownBy(() -> p.channel.offer("a\nb")).isInstanceOf(FramingException.class);
-        p.channel.send("one line").get(5, java.util.concurrent.TimeUnit.SECONDS);
+        p.channel.send("one line").get(5, TimeUnit.SECONDS);
         ByteBuf out = p.wire.readOutbound();
         try {
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("one line\n");
@@ -176,7 +164,6 @@ class NettyLinkBadInputTest {
         assertThat(p.channel.receive(Duration.ofSeconds(5))).isEqualTo("bc");
         assertThat(p.channel.receive(Duration.ofSeconds(5))).isEqualTo("");
         p.wire.close();
-        assertThat(p.channel.closeFuture().get(5, java.util.concurrent.TimeUnit.SECONDS))
-                .isEqualTo(CloseReason.PEER);
+        assertThat(p.channel.closeFuture().get(5, TimeUnit.SECONDS)).isEqualTo(CloseReason.PEER);
     }
 }

@@ -1,4 +1,4 @@
-package dev.conduit.core.spi.netty;
+package dev.conduit.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
