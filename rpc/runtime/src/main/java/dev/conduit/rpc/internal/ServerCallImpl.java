@@ -6,6 +6,7 @@ import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.ServerCall;
 import dev.conduit.rpc.ServerCallHandler;
+import dev.conduit.rpc.ServerCallTracer;
 import dev.conduit.rpc.Status;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,14 +51,17 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private volatile @Nullable String responseEncoding;
     private volatile boolean compressMessages = true;
     private volatile boolean lastRequestCompressed;
+    private final @Nullable ServerCallTracer tracer; // null: the server traces nothing, and does no tracing work
 
     ServerCallImpl(
             ServerCarrier conn,
             int id,
             MethodDescriptor<Req, Resp> method,
             ServerCallHandler<Req, Resp> handler,
-            Frame start) {
+            Frame start,
+            @Nullable ServerCallTracer tracer) {
         this.conn = conn;
+        this.tracer = tracer;
         this.id = id;
         this.method = method;
         this.handler = handler;
@@ -124,6 +128,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     }
 
     private void onMessageFrame(Frame f) {
+        if (tracer != null) {
+            tracer.inboundMessage(f.payloadLength);
+        }
         if (f.payload == null) {
             abort(
                     Status.RESOURCE_EXHAUSTED.withDescription(
@@ -181,7 +188,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     public boolean write(Frame f) {
         f.callId = id;
         if (f.type != Frames.CALL_END || f.abortEnd) {
-            return conn.write(f);
+            return traced(f, conn.write(f));
         }
         // The normal end: claim it before writing, so that a connection closing as a result of this very frame
         // (the client drains and closes at once) does not count the call as cancelled. The id is free before the
@@ -192,11 +199,21 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         finished();
         boolean written;
         try {
-            written = conn.write(f);
+            written = traced(f, conn.write(f));
         } finally {
             conn.endWritten();
         }
+        if (tracer != null) {
+            tracer.callEnded(Status.fromCodeValue(f.code).withDescription(f.text));
+        }
         serial.execute(() -> CurrentCall.run(context, listener::onComplete));
+        return written;
+    }
+
+    private boolean traced(Frame f, boolean written) {
+        if (tracer != null && written && f.carriesMessage()) {
+            tracer.outboundMessage(f.wireSize);
+        }
         return written;
     }
 
@@ -365,6 +382,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         cancelStatus = status;
         context.cancelled();
         finished();
+        if (tracer != null) {
+            tracer.callEnded(status);
+        }
         in.close();
         Frame end = null;
         if (tellClient) {
