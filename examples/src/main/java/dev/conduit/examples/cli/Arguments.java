@@ -2,6 +2,7 @@ package dev.conduit.examples.cli;
 
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.EndpointException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -75,6 +76,28 @@ final class Arguments {
             return Arrays.stream(type.getEnumConstants())
                     .map(e -> e.name().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining("|"));
+        }
+    }
+
+    /** {@code HOST:PORT} to listen on, such as {@code 127.0.0.1:9464}; port 0 picks a free one. */
+    static final class HostPort implements ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            int colon = value.lastIndexOf(':');
+            String host = colon > 0 ? value.substring(0, colon) : "";
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                int port = Integer.parseInt(value.substring(colon + 1));
+                if (!host.isEmpty() && port >= 0 && port <= 65535) {
+                    return new InetSocketAddress(host, port);
+                }
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                // reported below
+            }
+            throw new TypeConversionException(
+                    "expected HOST:PORT such as 127.0.0.1:9464 (port 0 for any free port), but was '" + value + "'");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.health.HealthService;
 import dev.conduit.rpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
  * so that {@code conduit health} and {@code conduit call} work on it. Prints {@code listening on <bound URI>} once per
  * URI, in order, then serves until stopped. SIGTERM or Ctrl-C stops it in order: it stops accepting (its socket files
  * go at once), turns health NOT_SERVING, sends GOAWAY, lets calls finish for {@code --close-timeout}, ends the rest
- * with UNAVAILABLE, and exits (with 143 after SIGTERM, as any JVM a signal ends).
+ * with UNAVAILABLE, and exits (with 143 after SIGTERM, as any JVM a signal ends). With {@code --metrics HOST:PORT}
+ * it also serves its RPC metrics (gRPC's OpenTelemetry names) as Prometheus text, and prints {@code metrics on
+ * http://HOST:PORT/metrics} with the bound port after the listening lines.
  */
 @Command(
         name = "kv-server",
@@ -53,6 +56,14 @@ final class KvServerCommand implements Callable<Integer> {
     @Nullable
     Duration shutdownTimeout;
 
+    @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
+            converter = Arguments.HostPort.class,
+            description = "serve RPC metrics as Prometheus text at http://HOST:PORT/metrics (port 0: any free port)")
+    @Nullable
+    InetSocketAddress metrics;
+
     @Spec
     CommandSpec spec;
 
@@ -64,7 +75,8 @@ final class KvServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Conduit conduit = Conduit.builder().name("kv-server").build()) {
+        try (Conduit conduit = Conduit.builder().name("kv-server").build();
+                PrometheusEndpoint prometheus = metrics == null ? null : PrometheusEndpoint.start(metrics)) {
             HealthService health = new HealthService();
             RpcServer.Builder builder = RpcServer.builder(conduit)
                     .addService(KvRpc.bindService(new KvStore()))
@@ -72,10 +84,16 @@ final class KvServerCommand implements Callable<Integer> {
                     .addReflectionService()
                     .closeTimeout(closeTimeout());
             uris.forEach(builder::listen);
+            if (prometheus != null) {
+                prometheus.telemetry().configure(builder);
+            }
             try (RpcServer server = builder.start()) {
                 health.setStatus(KvRpc.SERVICE_NAME, ServingStatus.SERVING);
                 for (Endpoint e : server.endpoints()) {
                     out.println("listening on " + e);
+                }
+                if (prometheus != null) {
+                    out.println("metrics on " + prometheus.url());
                 }
                 out.flush();
                 // docs/rpc.md's way to serve until stopped: the hook stops the server in order, the main thread waits.

@@ -135,6 +135,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private @Nullable Idle idle;
         private boolean keepAliveSet;
+        private ClientCallTracer.@Nullable Factory tracer;
 
         private Builder(Conduit conduit) {
             this.conduit = Objects.requireNonNull(conduit);
@@ -157,6 +158,16 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
          */
         public Builder target(String name, ChannelFactory factory) {
             targets.put(name, Objects.requireNonNull(factory));
+            return this;
+        }
+
+        /**
+         * Traces every call: {@code factory} makes a {@link ClientCallTracer} per call, which sees each message's
+         * size on the wire and the status the call ended with (what {@code conduit-rpc-opentelemetry} builds its
+         * metrics on). One per channel; a later call replaces it. Without one, calls do no tracing work.
+         */
+        public Builder tracer(ClientCallTracer.Factory factory) {
+            this.tracer = Objects.requireNonNull(factory);
             return this;
         }
 
@@ -280,7 +291,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                             backoffInitial,
                             backoffMax,
                             waiting,
-                            keepAliveSet));
+                            keepAliveSet,
+                            tracer));
             return new RpcChannel(core, interceptors, closeTimeout);
         }
 

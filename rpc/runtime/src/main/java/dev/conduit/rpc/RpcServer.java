@@ -155,6 +155,7 @@ public final class RpcServer implements AutoCloseable {
         private @Nullable HealthService health;
         private boolean reflection;
         private final List<ServerInterceptor> interceptors = new ArrayList<>();
+        private ServerCallTracer.@Nullable Factory tracer;
         private @Nullable Executor executor;
         private int maxMessageSize = RpcConfig.DEFAULT_MAX_MESSAGE_SIZE;
         private int initialWindow = RpcConfig.DEFAULT_INITIAL_WINDOW;
@@ -216,6 +217,17 @@ public final class RpcServer implements AutoCloseable {
         /** Puts {@code interceptor} in front of every method; the first added is outermost. */
         public Builder intercept(ServerInterceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor));
+            return this;
+        }
+
+        /**
+         * Traces every call: {@code factory} makes a {@link ServerCallTracer} per call, which sees each message's size
+         * on the wire and the status the call ended with, calls to unknown methods included (what {@code
+         * conduit-rpc-opentelemetry} builds its metrics on). One per server; a later call replaces it. Without one,
+         * calls do no tracing work.
+         */
+        public Builder tracer(ServerCallTracer.Factory factory) {
+            this.tracer = Objects.requireNonNull(factory);
             return this;
         }
 
@@ -337,7 +349,8 @@ public final class RpcServer implements AutoCloseable {
                     keepAliveTime,
                     keepAliveTimeout,
                     handshakeTimeout,
-                    grpc);
+                    grpc,
+                    tracer);
             List<Endpoint> bound;
             try {
                 bound = core.listen(endpoints);

@@ -6,6 +6,7 @@ import dev.conduit.core.Idle;
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ChannelFactory;
 import dev.conduit.rpc.ClientCall;
+import dev.conduit.rpc.ClientCallTracer;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.internal.grpc.GrpcTransport;
@@ -49,6 +50,9 @@ public final class ChannelCore {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Pick> pending = new ArrayList<>();
     private volatile boolean shutdown;
+    private final ClientCallTracer.@Nullable Factory tracer;
+    private final String targetName;
+    private final String transportName;
 
     private record Pick(CompletableFuture<ClientCarrier> future, boolean waitForReady) {}
 
@@ -64,7 +68,8 @@ public final class ChannelCore {
             Duration backoffInitial,
             Duration backoffMax,
             Idle idle,
-            boolean keepAliveSet) {}
+            boolean keepAliveSet,
+            ClientCallTracer.@Nullable Factory tracer) {}
 
     /**
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
@@ -84,6 +89,9 @@ public final class ChannelCore {
         this.backoffMax = s.backoffMax();
         Executor e = s.executor();
         this.defaultExecutor = e != null ? e : conduit.scheduler().executor();
+        this.tracer = s.tracer();
+        this.targetName = TracedTarget.name(targets);
+        this.transportName = TracedTarget.transport(targets);
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
             if (f != null) {
@@ -123,6 +131,12 @@ public final class ChannelCore {
 
     RpcConfig config() {
         return config;
+    }
+
+    /** A tracer for a call of {@code method} starting now, or null if the channel has no tracer. */
+    @Nullable
+    ClientCallTracer newTracer(MethodDescriptor<?, ?> method) {
+        return tracer == null ? null : tracer.newCallTracer(method, targetName, transportName);
     }
 
     Duration backoffInitial() {

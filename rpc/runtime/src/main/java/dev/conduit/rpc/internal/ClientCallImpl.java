@@ -2,6 +2,7 @@ package dev.conduit.rpc.internal;
 
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ClientCall;
+import dev.conduit.rpc.ClientCallTracer;
 import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
@@ -44,6 +45,8 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private @Nullable Status remoteStatus;
     private @Nullable Metadata remoteTrailers;
     private int received;
+    // Set in start(), before any frame is queued; null when the channel has no tracer (then no tracing work).
+    private @Nullable ClientCallTracer tracer;
 
     ClientCallImpl(ChannelCore channel, MethodDescriptor<Req, Resp> method, CallOptions options) {
         this.channel = channel;
@@ -62,6 +65,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             throw new IllegalStateException("call of " + method.fullName() + " already started");
         }
         started = true;
+        tracer = channel.newTracer(method);
         listener = newListener;
         Duration timeout = options.timeout();
         requests.start(startHeaders, timeout != null);
@@ -209,7 +213,12 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (f.carriesMessage()) {
             f.maxPayload = c.peerMaxMessageSize();
         }
-        return c.write(f);
+        boolean written = c.write(f);
+        ClientCallTracer t = tracer;
+        if (t != null && written && f.carriesMessage()) {
+            t.outboundMessage(f.wireSize);
+        }
+        return written;
     }
 
     @Override
@@ -270,6 +279,10 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     }
 
     private boolean onMessageFrame(Frame f) {
+        ClientCallTracer t = tracer;
+        if (t != null) {
+            t.inboundMessage(f.payloadLength);
+        }
         if (f.payload == null) {
             end(
                     Status.RESOURCE_EXHAUSTED.withDescription(
@@ -341,6 +354,14 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             status = Status.INTERNAL.withDescription(
                     "the server completed " + method.fullName() + " without a response");
         }
+        closeListener(status, trailers);
+    }
+
+    private void closeListener(Status status, Metadata trailers) {
+        ClientCallTracer t = tracer;
+        if (t != null) {
+            t.callEnded(status);
+        }
         listener.onClose(status, trailers);
     }
 
@@ -369,7 +390,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         in.close();
         Frame cancel = tellServer ? Frame.status(Frames.CANCEL, 0, status.code().value(), status.description()) : null;
         out.abort(cancel, true);
-        serial.execute(() -> listener.onClose(status, new Metadata()));
+        serial.execute(() -> closeListener(status, new Metadata()));
         return true;
     }
 

@@ -61,6 +61,9 @@ public final class Frame {
     /** The payload size: set when an outbound payload is encoded, or when an inbound one is decoded. */
     int payloadLength;
 
+    /** Outbound: the message's bytes as sent, after compression if any; set when it is encoded. For tracers. */
+    int wireSize;
+
     /**
      * The flow-control credit the message uses, in the carrier's units: inbound, returned to the peer once consumed;
      * outbound, set when the message is encoded (Conduit: size + 8; HTTP/2: the DATA bytes, prefix included).
@@ -194,7 +197,13 @@ public final class Frame {
             throw new MessageTooLargeException(n, maxPayload);
         }
         payloadLength = n;
+        wireSize = n;
         cost = Frames.cost(n);
+    }
+
+    /** Records the size of an outbound message after the carrier compressed it. */
+    public void compressedSize(int bytes) {
+        wireSize = bytes;
     }
 
     /** Sets the flow-control cost of an encoded outbound message, for carriers whose units differ from Conduit's. */

@@ -6,6 +6,7 @@ import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.ServerCall;
 import dev.conduit.rpc.ServerCallHandler;
+import dev.conduit.rpc.ServerCallTracer;
 import dev.conduit.rpc.Status;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,14 +44,17 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private ServerCall.Listener<Req> listener = new ServerCall.Listener<>() {};
     private boolean closed; // handler threads, one at a time
     private volatile boolean lastRequestCompressed;
+    private final @Nullable ServerCallTracer tracer; // null: the server traces nothing, and does no tracing work
 
     ServerCallImpl(
             ServerCarrier conn,
             int id,
             MethodDescriptor<Req, Resp> method,
             ServerCallHandler<Req, Resp> handler,
-            Frame start) {
+            Frame start,
+            @Nullable ServerCallTracer tracer) {
         this.conn = conn;
+        this.tracer = tracer;
         this.id = id;
         this.method = method;
         this.handler = handler;
@@ -114,6 +118,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     }
 
     private void onMessageFrame(Frame f) {
+        if (tracer != null) {
+            tracer.inboundMessage(f.payloadLength);
+        }
         if (f.payload == null) {
             abort(
                     Status.RESOURCE_EXHAUSTED.withDescription(
@@ -171,7 +178,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     public boolean write(Frame f) {
         f.callId = id;
         if (f.type != Frames.CALL_END || f.abortEnd) {
-            return conn.write(f);
+            return traced(f, conn.write(f));
         }
         // The normal end: claim it before writing, so that a connection closing as a result of this very frame
         // (the client drains and closes at once) does not count the call as cancelled. The id is free before the
@@ -182,11 +189,21 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         finished();
         boolean written;
         try {
-            written = conn.write(f);
+            written = traced(f, conn.write(f));
         } finally {
             conn.endWritten();
         }
+        if (tracer != null) {
+            tracer.callEnded(Status.fromCodeValue(f.code).withDescription(f.text));
+        }
         serial.execute(() -> CurrentCall.run(context, listener::onComplete));
+        return written;
+    }
+
+    private boolean traced(Frame f, boolean written) {
+        if (tracer != null && written && f.carriesMessage()) {
+            tracer.outboundMessage(f.wireSize);
+        }
         return written;
     }
 
@@ -318,6 +335,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         cancelStatus = status;
         context.cancelled();
         finished();
+        if (tracer != null) {
+            tracer.callEnded(status);
+        }
         in.close();
         Frame end = null;
         if (tellClient) {

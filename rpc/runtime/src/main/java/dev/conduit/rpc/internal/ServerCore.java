@@ -4,8 +4,10 @@ import dev.conduit.core.Channel;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.ChannelFactory;
+import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.ServerCallHandler;
+import dev.conduit.rpc.ServerCallTracer;
 import dev.conduit.rpc.ServerMethodDefinition;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.internal.grpc.GrpcTransport;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,8 +38,9 @@ public final class ServerCore {
 
     /** A registered method: its descriptor and its handler, interceptors included. */
     private record Method<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, ServerCallHandler<Req, Resp> handler) {
-        ServerCallImpl<Req, Resp> newCall(ServerCarrier carrier, int id, Frame start) {
-            return new ServerCallImpl<>(carrier, id, descriptor, handler, start);
+        ServerCallImpl<Req, Resp> newCall(
+                ServerCarrier carrier, int id, Frame start, @Nullable ServerCallTracer tracer) {
+            return new ServerCallImpl<>(carrier, id, descriptor, handler, start, tracer);
         }
     }
 
@@ -47,6 +51,7 @@ public final class ServerCore {
     private final FrameCodec codec;
     private final List<ServerBinding> listeners = new ArrayList<>();
     private final GrpcServerSettings grpcSettings;
+    private final ServerCallTracer.@Nullable Factory tracer;
     private final Set<ServedConnection> connections = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -65,8 +70,10 @@ public final class ServerCore {
             Duration keepAliveTime,
             Duration keepAliveTimeout,
             Duration handshakeTimeout,
-            GrpcServerSettings grpcSettings) {
+            GrpcServerSettings grpcSettings,
+            ServerCallTracer.@Nullable Factory tracer) {
         this.conduit = conduit;
+        this.tracer = tracer;
         this.grpcSettings = grpcSettings;
         this.config = new RpcConfig(
                 maxMessageSize, initialWindow, keepAliveTime, keepAliveTimeout, handshakeTimeout, conduit.scheduler());
@@ -140,13 +147,24 @@ public final class ServerCore {
      */
     public boolean startCall(ServerCarrier carrier, Frame start, Consumer<CarriedCall> register) {
         Method<?, ?> method = methods.get(start.method());
+        ServerCallTracer t = tracer == null ? null : newTracer(carrier, start, method != null);
         if (method == null) {
+            if (t != null) {
+                t.callEnded(Status.UNIMPLEMENTED);
+            }
             return false;
         }
-        ServerCallImpl<?, ?> call = method.newCall(carrier, start.callId, start);
+        ServerCallImpl<?, ?> call = method.newCall(carrier, start.callId, start, t);
         register.accept(call);
         call.begin(start);
         return true;
+    }
+
+    private ServerCallTracer newTracer(ServerCarrier carrier, Frame start, boolean registered) {
+        Metadata headers = start.metadata != null ? start.metadata : new Metadata();
+        return Objects.requireNonNull(tracer)
+                .newCallTracer(
+                        start.method(), registered, carrier.remoteEndpoint().scheme(), headers);
     }
 
     /** The server's settings. */

@@ -49,6 +49,7 @@ final class MessageFramer {
                     throw e;
                 }
                 buf.release();
+                f.compressedSize(z.readableBytes() - 5);
                 f.cost(z.readableBytes());
                 return z;
             }

@@ -1,0 +1,81 @@
+package dev.conduit.rpc.opentelemetry;
+
+import dev.conduit.rpc.RpcChannel;
+import dev.conduit.rpc.RpcServer;
+import dev.conduit.rpc.opentelemetry.internal.ClientMetrics;
+import dev.conduit.rpc.opentelemetry.internal.ClientTracing;
+import dev.conduit.rpc.opentelemetry.internal.RpcInstruments;
+import dev.conduit.rpc.opentelemetry.internal.ServerMetrics;
+import dev.conduit.rpc.opentelemetry.internal.ServerTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * OpenTelemetry for Conduit RPC: gRPC's metrics (gRFC A66 names, units, attributes and buckets, plus {@code
+ * conduit.transport}) and a span per call on each side, joined across processes by the W3C {@code traceparent} the
+ * client puts in the call's headers — so a trace runs through {@code shm://}, {@code tcp://} and {@code grpc://}
+ * hops alike, and through grpc-java's own OpenTelemetry module. One call turns it on per builder:
+ *
+ * <pre>{@code
+ * ConduitOpenTelemetry otel = ConduitOpenTelemetry.create(openTelemetry);
+ * RpcServer server = otel.configure(RpcServer.builder(conduit).listen("shm://kv")).addService(kv).start();
+ * RpcChannel channel = otel.configure(RpcChannel.builder(conduit).target("shm://kv")).build();
+ * }</pre>
+ *
+ * <p>Uses the given {@link OpenTelemetry}'s meter provider, tracer provider and text-map propagators (set the W3C
+ * trace-context propagator in the SDK for {@code traceparent}); the application owns and closes the SDK. Immutable
+ * and thread-safe: one instance can configure any number of builders. See {@code docs/observability.md}.
+ */
+public final class ConduitOpenTelemetry {
+    /** The instrumentation scope of Conduit's meters and tracers. */
+    public static final String INSTRUMENTATION_SCOPE = "dev.conduit.rpc";
+
+    private final ClientMetrics clientMetrics;
+    private final ServerMetrics serverMetrics;
+    private final ClientTracing clientTracing;
+    private final ServerTracing serverTracing;
+
+    private ConduitOpenTelemetry(OpenTelemetry otel, Predicate<String> clientMethods) {
+        RpcInstruments instruments = new RpcInstruments(otel.getMeter(INSTRUMENTATION_SCOPE));
+        Tracer tracer = otel.getTracer(INSTRUMENTATION_SCOPE);
+        TextMapPropagator propagator = otel.getPropagators().getTextMapPropagator();
+        this.clientMetrics = new ClientMetrics(instruments, clientMethods);
+        this.serverMetrics = new ServerMetrics(instruments);
+        this.clientTracing = new ClientTracing(tracer, propagator);
+        this.serverTracing = new ServerTracing(tracer, propagator);
+    }
+
+    /** Metrics and traces through {@code openTelemetry}; clients record every method by its full name. */
+    public static ConduitOpenTelemetry create(OpenTelemetry openTelemetry) {
+        return new ConduitOpenTelemetry(Objects.requireNonNull(openTelemetry), name -> true);
+    }
+
+    /**
+     * Like {@link #create}, but a client records as {@code grpc.method} only the full method names {@code
+     * recordMethod} accepts, and the rest as {@code other}: for clients that call methods by names from outside
+     * (a CLI, a proxy), which would otherwise make a time series per name. Servers always record only the methods
+     * they have.
+     */
+    public static ConduitOpenTelemetry create(OpenTelemetry openTelemetry, Predicate<String> recordMethod) {
+        return new ConduitOpenTelemetry(Objects.requireNonNull(openTelemetry), Objects.requireNonNull(recordMethod));
+    }
+
+    /**
+     * Turns on metrics and tracing for the channel {@code builder} builds: sets its call tracer and adds the tracing
+     * interceptor (after the interceptors added so far, so those run outside the span). Returns {@code builder}.
+     */
+    public RpcChannel.Builder configure(RpcChannel.Builder builder) {
+        return builder.tracer(clientMetrics).intercept(clientTracing);
+    }
+
+    /**
+     * Turns on metrics and tracing for the server {@code builder} starts: sets its call tracer and adds the tracing
+     * interceptor, which makes the call's span current while handlers run. Returns {@code builder}.
+     */
+    public RpcServer.Builder configure(RpcServer.Builder builder) {
+        return builder.tracer(serverMetrics).intercept(serverTracing);
+    }
+}
