@@ -1,6 +1,8 @@
 package dev.conduit.rpc.internal;
 
 import dev.conduit.core.RuntimeScheduler;
+import dev.conduit.rpc.Status;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +36,24 @@ final class CallDeadline {
     /** Nanoseconds left, negative once passed; meaningful only if {@link #isSet()}. */
     long remainingNanos() {
         return atNanos - System.nanoTime();
+    }
+
+    /** DEADLINE_EXCEEDED for a deadline of {@code timeout}; {@code waiting}, if any, says why no connection came. */
+    static Status exceeded(Duration timeout, @Nullable String waiting) {
+        return Status.DEADLINE_EXCEEDED.withDescription("deadline of " + timeout.toMillis() + " ms exceeded"
+                + (waiting == null ? "" : " while waiting for a connection; " + waiting));
+    }
+
+    /**
+     * A status the server ended the call with, as the client reports it: a CANCELLED that arrives once the deadline
+     * has passed is the server noticing the deadline (gRPC servers reset the stream), so it reads as
+     * DEADLINE_EXCEEDED, as gRPC's protocol advises.
+     */
+    Status seenFromServer(Status s) {
+        if (s.code() == Status.Code.CANCELLED && hasPassed()) {
+            return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (the server cancelled the call)");
+        }
+        return s;
     }
 
     boolean hasPassed() {

@@ -89,9 +89,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     /** The deadline passed; if the call was still waiting for a connection, says why there was none. */
     private Status deadlineStatus(Duration timeout) {
-        String waiting = conn == null ? channel.whyNotConnected() : null;
-        return Status.DEADLINE_EXCEEDED.withDescription("deadline of " + timeout.toMillis() + " ms exceeded"
-                + (waiting == null ? "" : " while waiting for a connection; " + waiting));
+        return CallDeadline.exceeded(timeout, conn == null ? channel.whyNotConnected() : null);
     }
 
     private void pick() {
@@ -251,16 +249,10 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         }
     }
 
-    /**
-     * The server's status; a CANCELLED that arrives once the deadline has passed is the server noticing the deadline
-     * (gRPC servers reset the stream), so it reads as DEADLINE_EXCEEDED, as gRPC's protocol advises.
-     */
+    /** The server's status in a CALL_END, as {@link CallDeadline#seenFromServer} reads it. */
     private Status remoteStatus(Frame f) {
-        Status s = Status.fromCodeValue(f.code).withDescription(f.text == null || f.text.isEmpty() ? null : f.text);
-        if (s.code() == Status.Code.CANCELLED && deadline.hasPassed()) {
-            return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (the server cancelled the call)");
-        }
-        return s;
+        return deadline.seenFromServer(
+                Status.fromCodeValue(f.code).withDescription(f.text == null || f.text.isEmpty() ? null : f.text));
     }
 
     @Override
@@ -279,9 +271,8 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     }
 
     private boolean onMessageFrame(Frame f) {
-        ClientCallTracer t = tracer;
-        if (t != null) {
-            t.inboundMessage(f.payloadLength);
+        if (tracer != null) {
+            tracer.inboundMessage(f.payloadLength);
         }
         if (f.payload == null) {
             end(
@@ -358,9 +349,8 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     }
 
     private void closeListener(Status status, Metadata trailers) {
-        ClientCallTracer t = tracer;
-        if (t != null) {
-            t.callEnded(status);
+        if (tracer != null) {
+            tracer.callEnded(status);
         }
         listener.onClose(status, trailers);
     }
