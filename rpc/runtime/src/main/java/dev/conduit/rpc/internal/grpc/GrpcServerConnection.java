@@ -196,12 +196,14 @@ final class GrpcServerConnection extends Http2Attachment implements ServerCarrie
     }
 
     /**
-     * Ends a call the server aborted. Its status goes in trailers when nothing is stuck in flow control; a passed
-     * deadline, or responses the client is not reading, reset the stream (CANCEL) as gRPC's protocol says.
+     * Ends a call the server aborted. Its status goes in trailers when nothing is stuck in flow control, a passed
+     * deadline too: a client that reads a reset (CANCEL) as DEADLINE_EXCEEDED only once its own clock says the
+     * deadline passed (gRPC's C core, with a cached clock) would report CANCELLED when the reset comes first.
+     * Responses the client is not reading reset the stream (CANCEL), as gRPC's protocol says.
      */
     private void abortStream(GrpcServerStream st, Http2Stream stream, Frame f) {
         boolean stuck = handler().encoder().flowController().hasFlowControlled(stream);
-        if (stuck || f.code() == Status.Code.DEADLINE_EXCEEDED.value()) {
+        if (stuck) {
             handler().resetStream(ctx(), stream.id(), Http2Error.CANCEL.code(), ctx().newPromise());
             return;
         }
