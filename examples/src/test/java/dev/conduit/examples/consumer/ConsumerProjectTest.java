@@ -110,7 +110,7 @@ class ConsumerProjectTest {
 
     /** Modules that are applications or tests, not libraries a project depends on: not in the BOM. */
     private static final Set<String> NOT_LIBRARIES =
-            Set.of("conduit-examples", "conduit-benchmarks", "conduit-rpc-interop");
+            Set.of("conduit-examples", "conduit-benchmarks", "conduit-rpc-interop", "conduit-jcstress");
 
     @Test
     void theBomManagesEveryLibraryModuleOfThisBuildAtItsVersion() throws IOException {
