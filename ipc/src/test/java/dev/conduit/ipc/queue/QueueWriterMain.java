@@ -6,7 +6,8 @@ import dev.conduit.core.Conduit;
 
 /**
  * A writer process for the queue tests: appends {@code count} messages ({@link QueueMessages}; -1: until killed) as
- * writer {@code id} to the queue at {@code args[0]}, printing {@code appending} first and {@code done <n>} at the end.
+ * writer {@code id} to the queue at {@code args[0]}, printing {@code appending} once its first message is in the queue
+ * (so a writer killed any time after that line has left at least one record) and {@code done <n>} at the end.
  * With a fifth argument {@code gate} it prints {@code ready} and waits for a line on stdin before it appends, so that
  * several writers can be started together.
  *
@@ -28,9 +29,12 @@ public final class QueueWriterMain {
                                 new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
                         .readLine();
             }
+            long n = 0;
+            if (count != 0) {
+                channel.send(QueueMessages.message(id, n++, maxSize)).get();
+            }
             System.out.println("appending");
             System.out.flush();
-            long n = 0;
             while (count < 0 || n < count) {
                 if (!channel.offer(QueueMessages.message(id, n, maxSize))) {
                     throw new IllegalStateException("the queue refused message " + n);
