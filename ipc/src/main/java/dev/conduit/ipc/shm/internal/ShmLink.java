@@ -218,7 +218,13 @@ final class ShmLink extends LinePadding implements Link, ShmInbound.Owner, Contr
                 }
             }
         } catch (IOException e) {
-            // A peer that dies with bytes of ours unread resets the socket instead of ending the stream.
+            // A peer that closes with bytes of ours unread (a wake-up sent as it said goodbye) resets the socket
+            // instead of ending the stream: after its goodbye that is an orderly close, finished once drained.
+            cancelKey();
+            if (peerSaidBye) {
+                return;
+            }
+            // Without a goodbye, it died with bytes of ours unread.
             closeNow(CloseReason.error(new ConduitException(
                     "the shm peer's control socket failed (" + e.getMessage() + "): its process died or was killed",
                     e)));
