@@ -274,10 +274,13 @@ public final class ChannelCore {
                                 + (all.length > 1 ? " (and " + (all.length - 1) + " more)" : ""));
     }
 
-    /** Why no connection is ready, if an endpoint failed to connect; null if none has failed yet. */
+    /**
+     * Why no connection is ready, if an endpoint failed to connect (also while it tries again: a deadline may pass
+     * during the retry); null if none has failed yet.
+     */
     @Nullable
     String whyNotConnected() {
-        boolean anyFailed = Arrays.stream(ring).anyMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+        boolean anyFailed = Arrays.stream(ring).anyMatch(Subchannel::failing);
         return anyFailed ? lastError().description() : null;
     }
 

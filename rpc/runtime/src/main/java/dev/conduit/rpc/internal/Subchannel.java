@@ -47,6 +47,7 @@ final class Subchannel implements CarrierListener {
     private volatile State state = State.IDLE;
     private volatile @Nullable ClientCarrier ready;
     private volatile Status lastError = Status.UNAVAILABLE.withDescription("not connected yet");
+    private volatile boolean failing;
     private long backoffNanos;
     private @Nullable ScheduledFuture<?> retry;
 
@@ -69,6 +70,11 @@ final class Subchannel implements CarrierListener {
 
     Status lastError() {
         return lastError;
+    }
+
+    /** Whether its last connection attempt failed: also while it tries again, until a connection is ready. */
+    boolean failing() {
+        return failing;
     }
 
     /** The ready connection if it takes calls, else null. Lock-free: the per-call fast path. */
@@ -124,6 +130,7 @@ final class Subchannel implements CarrierListener {
             }
             state = State.READY;
             ready = c;
+            failing = false;
             backoffNanos = owner.backoffInitial().toNanos();
         } finally {
             lock.unlock();
@@ -145,6 +152,7 @@ final class Subchannel implements CarrierListener {
             lastError = Status.UNAVAILABLE
                     .withDescription(why.startsWith(target) ? why : "cannot connect to " + target + ": " + why)
                     .withCause(cause);
+            failing = true;
             long jittered = (long)
                     (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
             retry = owner.config().scheduler().schedule(this::retry, jittered, TimeUnit.NANOSECONDS);

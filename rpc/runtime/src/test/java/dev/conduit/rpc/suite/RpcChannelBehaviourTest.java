@@ -19,6 +19,8 @@ import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServiceDefinition;
 import dev.conduit.rpc.Status;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +155,40 @@ class RpcChannelBehaviourTest {
                                     "deadline of 2000 ms exceeded while waiting for a connection; cannot connect to "
                                             + refused + ": ");
                 });
+    }
+
+    @Test
+    void aWaitForReadyCallWhoseDeadlinePassesDuringAReconnectAttemptStillSaysWhyThereWasNoConnection()
+            throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String target = "tcp://127.0.0.1:" + port;
+        RpcChannel ch = closeLater(RpcChannel.builder(conduit)
+                .target(target)
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(20))
+                .handshakeTimeout(TIMEOUT)
+                .build());
+        CallOptions patient = CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(3));
+        CompletableFuture<StringValue> call =
+                ClientCalls.futureUnary(ch, TestService.ECHO, patient, StringValue.of("x"));
+        await().atMost(TIMEOUT).until(() -> ch.endpointStates().toString().contains("TRANSIENT_FAILURE"));
+        // The port now completes TCP handshakes but never speaks: the next attempt hangs in CONNECTING until the
+        // call's deadline passes, and the call must still name the failure before it.
+        try (ServerSocket silent = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            await().atMost(TIMEOUT).until(() -> ch.endpointStates().toString().contains("CONNECTING"));
+            Throwable e = catchThrowable(() -> call.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            assertThat(e.getCause()).isInstanceOfSatisfying(RpcException.class, r -> {
+                assertThat(r.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                assertThat(r.status().description())
+                        .startsWith("deadline of 3000 ms exceeded while waiting for a connection; cannot connect to "
+                                + target + ": ");
+            });
+            assertThat(ch.endpointStates().toString())
+                    .as("still in the silent attempt")
+                    .contains("CONNECTING");
+        }
     }
 
     @Test
