@@ -8,7 +8,6 @@ import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.WriteCallback;
 import dev.conduit.ipc.queue.Queues;
 import io.netty.buffer.ByteBuf;
-import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +30,11 @@ final class QueueLink implements Link {
     /* Poller thread (or the closing thread of a link without a reader). */
     private @Nullable LinkListener listener;
     private boolean closed;
+    /**
+     * What the reader hit (a corrupt or oversized record, an I/O error), held back until the application has every
+     * message read before it, so that the stored position ends right before it; poller thread.
+     */
+    private @Nullable Exception failure;
 
     QueueLink(
             Endpoint endpoint,
@@ -125,15 +129,32 @@ final class QueueLink implements Link {
         return signal;
     }
 
-    /** One batch for the poller; returns how many records were read. */
-    int poll() throws IOException {
+    /**
+     * One batch for the poller; returns how many records were read. A failure closes the link once the messages
+     * handed on before it are delivered (the poller comes back at least every park), or at once if there are none.
+     */
+    int poll() throws Exception {
         QueueReader r = reader;
-        return closed || r == null ? 0 : r.poll();
+        if (closed || r == null) {
+            return 0;
+        }
+        Exception f = failure;
+        if (f == null) {
+            try {
+                return r.poll();
+            } catch (Exception e) {
+                failure = f = e;
+            }
+        }
+        if (r.allDelivered()) {
+            throw f;
+        }
+        return 0;
     }
 
     boolean hasRecord() {
         QueueReader r = reader;
-        return !closed && r != null && r.hasRecord();
+        return !closed && r != null && failure == null && r.hasRecord();
     }
 
     @Override

@@ -180,6 +180,11 @@ final class QueueReader implements Tailer.Delivery {
         }
     }
 
+    /** Whether the application has every message handed on; poller thread. */
+    boolean allDelivered() {
+        return (long) ACKED.getAcquire(this) == pushed;
+    }
+
     /** {@link #pushed} for other threads: its value is published to them by the runtime's hand-over of the message. */
     private long pushed() {
         return pushed;
