@@ -119,14 +119,13 @@ final class JetStreamSetup {
                     throw new ConduitException("consumer " + reader + " of stream " + stream + " is a push consumer;"
                             + " a Conduit reader is a pull consumer of its own: pick another reader name");
                 }
-                long next = existing.getAckFloor().getStreamSequence() + 1;
+                long next = position(existing);
                 jsm.deleteConsumer(stream, reader);
                 b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(next);
             } else {
-                from(b, settings.from());
+                b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(start(jsm, settings));
             }
-            ConsumerInfo made = jsm.addOrUpdateConsumer(stream, b.build());
-            return made.getAckFloor().getStreamSequence() + 1;
+            return position(jsm.addOrUpdateConsumer(stream, b.build()));
         } catch (JetStreamApiException e) {
             throw new ConduitException(
                     "cannot set up reader '" + reader + "' of stream " + stream + ": " + e.getMessage());
@@ -145,19 +144,27 @@ final class JetStreamSetup {
         }
     }
 
-    private static void from(ConsumerConfiguration.Builder b, String from) {
-        switch (from) {
-            case "start" -> b.deliverPolicy(DeliverPolicy.All);
-            case "end" -> b.deliverPolicy(DeliverPolicy.New);
-            default -> {
-                long seq = Long.parseLong(from);
-                if (seq <= 1) {
-                    b.deliverPolicy(DeliverPolicy.All); // sequences start at 1
-                } else {
-                    b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(seq);
-                }
-            }
-        }
+    /**
+     * A reader's stored position: the stream sequence its consumer delivers next once all it was sent is forgotten.
+     * Every consumer Conduit makes starts at an explicit sequence, so the position is the later of that start and the
+     * message after the ack floor (a consumer that has acked nothing may report a floor of 0).
+     */
+    static long position(ConsumerInfo consumer) {
+        return Math.max(
+                consumer.getAckFloor().getStreamSequence() + 1,
+                consumer.getConsumerConfiguration().getStartSequence());
+    }
+
+    /** Where a reader without a stored position starts, as a stream sequence: {@code from} made exact now. */
+    private static long start(JetStreamManagement jsm, StreamSettings settings)
+            throws IOException, JetStreamApiException {
+        return switch (settings.from()) {
+            case "start" ->
+                Math.max(
+                        1, jsm.getStreamInfo(settings.stream()).getStreamState().getFirstSequence());
+            case "end" -> jsm.getStreamInfo(settings.stream()).getStreamState().getLastSequence() + 1;
+            default -> Math.max(1, Long.parseLong(settings.from()));
+        };
     }
 
     /** Whether NATS subject pattern {@code pattern} ({@code *} one token, {@code >} the rest) takes {@code subject}. */

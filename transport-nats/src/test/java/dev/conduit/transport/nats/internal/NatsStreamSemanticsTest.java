@@ -43,16 +43,12 @@ class NatsStreamSemanticsTest extends QueueSemanticsSuite {
                 + ProcessHandle.current().pid() + "_" + STREAMS.incrementAndGet();
     }
 
-    /** The reader's stored position: its durable consumer's ack floor, plus one. */
+    /** The reader's stored position, as its durable consumer on the server says. */
     @Override
     protected long nextIndexOf(String queue, String reader) {
         String stream = queue.substring(queue.lastIndexOf('/') + 1);
         try {
-            return admin.jetStreamManagement()
-                            .getConsumerInfo(stream, reader)
-                            .getAckFloor()
-                            .getStreamSequence()
-                    + 1;
+            return JetStreamSetup.position(admin.jetStreamManagement().getConsumerInfo(stream, reader));
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("no consumer " + reader + " of " + stream + ": " + e.getMessage(), e);
         }
