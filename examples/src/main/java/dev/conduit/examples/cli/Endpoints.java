@@ -9,6 +9,7 @@ import dev.conduit.core.Framing;
 import dev.conduit.ipc.PipeOptions;
 import dev.conduit.ipc.Pipes;
 import dev.conduit.ipc.queue.QueueOptions;
+import dev.conduit.transport.nats.NatsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,10 +58,19 @@ final class Endpoints {
         return new ProcessBuilder(command);
     }
 
-    /** Whether a channel to {@code endpoint} only sends: a queue without a reader appends, and nothing replies. */
+    /**
+     * Whether a channel to {@code endpoint} only sends: a queue or a JetStream stream without a reader appends, and
+     * nothing replies.
+     */
     static boolean appendOnly(Endpoint endpoint) {
-        return endpoint.scheme().equals("queue")
-                && endpoint.find(QueueOptions.READER).isEmpty();
+        return (endpoint.scheme().equals("queue")
+                        && endpoint.find(QueueOptions.READER).isEmpty())
+                || (isNatsStream(endpoint) && endpoint.find(NatsOptions.READER).isEmpty());
+    }
+
+    /** Whether {@code endpoint} names a JetStream stream: {@code nats://host:port/stream/NAME}. */
+    static boolean isNatsStream(Endpoint endpoint) {
+        return endpoint.scheme().equals("nats") && endpoint.address().contains("/stream/");
     }
 
     /** Whether listening on {@code endpoint} takes over this process's stdin and stdout ({@code pipe:}). */

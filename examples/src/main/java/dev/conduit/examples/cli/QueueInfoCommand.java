@@ -45,6 +45,12 @@ final class QueueInfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Endpoint endpoint = Endpoint.parse(uri);
+        if (Endpoints.isNatsStream(endpoint)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "queue info reads queue:// directories; for a JetStream stream ask the NATS servers, for example"
+                            + " with the nats CLI: nats stream info NAME, nats consumer info NAME READER");
+        }
         if (!endpoint.scheme().equals("queue")) {
             throw new ParameterException(spec.commandLine(), "queue info expects queue:///dir, not " + uri);
         }

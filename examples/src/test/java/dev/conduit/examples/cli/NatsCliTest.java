@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code conduit listen/send/ping} and {@code kv-server/kv} over nats://, through a real nats-server, and the tour's row. */
+/**
+ * {@code conduit listen/send/ping}, {@code kv-server/kv}, and {@code send/tail} to a JetStream stream over nats://,
+ * through a real nats-server, and the tour's row.
+ */
 class NatsCliTest {
     private final BackgroundCommands background = new BackgroundCommands();
     private NatsServer server;
@@ -56,6 +59,54 @@ class NatsCliTest {
         assertThat(got.out().strip()).isEqualTo("blue");
         Run missing = CliTest.run("kv", uri, "get", "no-such-key");
         assertThat(missing.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void sendAppendsToAStreamAndTailPrintsFromTheReadersPositionUpToTheEndThenStops() {
+        String stream = "nats://" + server.address() + "/stream/CLI";
+        Run sent = CliTest.run("send", stream, "a", "b", "c");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out()).as("nobody replies to an append").isEmpty();
+
+        Run first = CliTest.run("tail", stream + "?reader=r1", "--from", "start");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out().lines()).containsExactly("a", "b", "c");
+        Run again = CliTest.run("tail", stream + "?reader=r1");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).as("the position was stored").isEmpty();
+
+        CliTest.run("send", stream, "d");
+        assertThat(CliTest.run("tail", stream + "?reader=r1").out().lines()).containsExactly("d");
+        assertThat(CliTest.run("tail", stream + "?reader=late").out())
+                .as("a new reader starts at the end")
+                .isEmpty();
+        assertThat(CliTest.run("tail", stream + "?reader=r2&from=start", "--count", "3")
+                        .out()
+                        .lines())
+                .containsExactly("a", "b", "c");
+        assertThat(CliTest.run("tail", stream + "?reader=r2").out().lines()).containsExactly("d");
+    }
+
+    @Test
+    void tailFollowPrintsMessagesAppendedToAStreamWhileItWaits() throws Exception {
+        String stream = "nats://" + server.address() + "/stream/FOLLOW";
+        CliTest.run("send", stream, "before");
+        Running following = background.start("tail", stream + "?reader=f&from=start", "--follow");
+        await().atMost(Duration.ofSeconds(30)).until(() -> following.lines().contains("before"));
+        CliTest.run("send", stream, "while following");
+        await().atMost(Duration.ofSeconds(30)).until(() -> following.lines().contains("while following"));
+        assertThat(following.lines()).containsExactly("before", "while following");
+    }
+
+    @Test
+    void queueInfoOnAStreamIsAOneLineUsageErrorThatSaysWhereToLook() {
+        Run info = CliTest.run("queue", "info", "nats://" + server.address() + "/stream/CLI");
+        assertThat(info.exitCode()).isEqualTo(ConduitCli.USAGE_ERROR);
+        assertThat(info.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("conduit: queue info reads queue:// directories")
+                .contains("nats stream info NAME");
     }
 
     @Test

@@ -76,7 +76,35 @@ public final class NatsOptions {
     public static final Option<String> INSTANCE =
             Option.string("instance", null, "connect to this listening instance instead of the one NATS picks");
 
-    /** The options of core NATS endpoints, for listings. */
+    /**
+     * On a JetStream stream ({@code nats://…/stream/NAME}): the name of a durable reader (a JetStream durable
+     * consumer) whose stored position this channel reads from; letters, digits, '-' and '_', at most 64. Without it a
+     * channel only appends. The same meaning as {@code reader=} of {@code queue://}.
+     */
+    public static final Option<String> READER = Option.string(
+            "reader", null, "JetStream stream: name of the durable reader whose position this channel reads from");
+
+    /**
+     * On a JetStream stream: where a reader without a stored position starts: {@code end} (the default: what is
+     * appended from now on), {@code start} (the oldest message the stream keeps) or an index (a stream sequence
+     * number: the first message at or after it).
+     */
+    public static final Option<String> FROM = Option.of(
+            "from",
+            "end",
+            "start, end or a stream sequence number",
+            "JetStream stream: where a reader without a stored position starts",
+            NatsOptions::parseFrom,
+            s -> s);
+
+    /**
+     * On a JetStream stream: the replicas of a stream that Conduit creates because it is missing (1 to 5; a cluster
+     * of at least that many nodes). A stream that exists keeps its own configuration, whatever this says.
+     */
+    public static final Option<Integer> REPLICAS = Option.integer(
+            "replicas", 1, 1, 5, "JetStream stream: replicas of the stream when Conduit creates it (1 to 5)");
+
+    /** Every option of {@code nats://} endpoints, for listings: those of core NATS subjects and of streams. */
     public static final List<Option<?>> ALL = List.of(
             USER,
             PASSWORD,
@@ -89,5 +117,18 @@ public final class NatsOptions {
             WINDOW,
             HEARTBEAT,
             HEARTBEAT_TIMEOUT,
-            INSTANCE);
+            INSTANCE,
+            READER,
+            FROM,
+            REPLICAS);
+
+    /** The options that apply only to JetStream streams. */
+    public static final List<Option<?>> STREAM_ONLY = List.of(READER, FROM, REPLICAS);
+
+    private static String parseFrom(String s) {
+        if (!s.equals("start") && !s.equals("end") && Long.parseLong(s) < 0) {
+            throw new IllegalArgumentException("negative index");
+        }
+        return s;
+    }
 }

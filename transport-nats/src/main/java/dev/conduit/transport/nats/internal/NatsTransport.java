@@ -49,6 +49,10 @@ public final class NatsTransport implements Transport {
     @Override
     public CompletableFuture<Void> connect(
             Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
+        NatsTarget parsed = NatsTarget.of(endpoint);
+        if (parsed.isStream()) {
+            return JetStreamQueue.connect(endpoint, parsed, config, context, binder);
+        }
         NatsTarget target = coreTarget(endpoint);
         SessionSettings settings = SessionSettings.of(endpoint);
         String openSubject = endpoint.find(NatsOptions.INSTANCE)
@@ -63,6 +67,9 @@ public final class NatsTransport implements Transport {
 
     @Override
     public Binding listen(Endpoint endpoint, LinkConfig config, TransportContext context, LinkBinder binder) {
+        if (NatsTarget.of(endpoint).isStream()) {
+            throw JetStreamQueue.noListener(endpoint);
+        }
         NatsTarget target = coreTarget(endpoint);
         if (endpoint.find(NatsOptions.INSTANCE).isPresent()) {
             throw new EndpointException(
@@ -100,20 +107,26 @@ public final class NatsTransport implements Transport {
     private static NatsTarget coreTarget(Endpoint endpoint) {
         NatsTarget target = NatsTarget.of(endpoint);
         if (target.isStream()) {
-            throw new EndpointException(endpoint + " names a JetStream stream (stream/NAME); durable queues on"
-                    + " JetStream are not supported yet; expected a core NATS subject such as nats://host:4222/orders");
+            throw new EndpointException(endpoint + " names a JetStream stream (stream/NAME), a durable queue to connect"
+                    + " to; expected a core NATS subject such as nats://host:4222/orders");
+        }
+        for (Option<?> o : NatsOptions.STREAM_ONLY) {
+            if (endpoint.find(o).isPresent()) {
+                throw new EndpointException(endpoint + " sets " + o.name() + "=, which applies to JetStream streams"
+                        + " only (nats://host:4222/stream/NAME?" + o.name() + "=...)");
+            }
         }
         return target;
     }
 
-    private static Throwable unwrap(Throwable e) {
+    static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
         return e;
     }
 
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         Throwable cause = unwrap(e);
         if (e instanceof TimeoutException) {
             return "no NATS server answered in time";

@@ -63,7 +63,8 @@ class NatsEndpointTest {
                 "nats://127.0.0.1/o?heartbeat=1s      | at least three heartbeats",
                 "nats://127.0.0.1/o?window=1k         | option window=1k is not valid",
                 "nats://127.0.0.1/o?framing=line      | framing=line is not supported",
-                "nats://127.0.0.1/stream/ORDERS       | durable queues on JetStream are not supported yet",
+                "nats://127.0.0.1/o?reader=r          | reader=, which applies to JetStream streams only",
+                "nats://127.0.0.1/o?replicas=3        | replicas=, which applies to JetStream streams only",
             })
     void badEndpointsAreRefusedBeforeAnythingConnectsSayingWhatWasExpected(String uri, String why) {
         assertThatThrownBy(() -> conduit.connect(uri, Codecs.text()))

@@ -38,6 +38,7 @@ public final class NatsServer implements AutoCloseable {
     private final String name;
     private @Nullable Process process;
     private int port;
+    private boolean jetStream = true;
 
     private NatsServer(Path dir, String name, List<String> args) {
         this.dir = dir;
@@ -98,6 +99,31 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /**
+     * A single server with JetStream that takes messages of up to {@code maxPayload} bytes (the default is 1 MiB;
+     * the server allows up to 64 MiB), set in a configuration file as an operator would.
+     */
+    public static NatsServer withMaxPayload(int maxPayload) {
+        Path dir = tempDir();
+        Path config = dir.resolve("server.conf");
+        try {
+            Files.writeString(config, "max_payload: " + maxPayload + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        NatsServer s = new NatsServer(dir, "solo", List.of("-c", config.toString()));
+        s.launch(-1);
+        return s;
+    }
+
+    /** A single server without JetStream: core NATS only. */
+    public static NatsServer withoutJetStream() {
+        NatsServer s = new NatsServer(tempDir(), "solo", List.of());
+        s.jetStream = false;
+        s.launch(-1);
+        return s;
+    }
+
+    /**
      * {@code size} servers routed to each other on loopback as one cluster with JetStream: node {@code i}'s cluster
      * port is picked free here, its client port by the server.
      */
@@ -132,6 +158,11 @@ public final class NatsServer implements AutoCloseable {
             throw e;
         }
         return nodes;
+    }
+
+    /** The server's name ({@code -n}): {@code solo}, or {@code n1}, {@code n2}... in a cluster. */
+    public String name() {
+        return name;
     }
 
     /** {@code nats://127.0.0.1:<port>}. */
@@ -170,11 +201,11 @@ public final class NatsServer implements AutoCloseable {
                 String.valueOf(clientPort),
                 "-n",
                 name,
-                "-js",
-                "-sd",
-                dir.resolve("store").toString(),
                 "--ports_file_dir",
                 dir.toString()));
+        if (jetStream) {
+            command.addAll(List.of("-js", "-sd", dir.resolve("store").toString()));
+        }
         command.addAll(args);
         try {
             deletePortsFiles();
