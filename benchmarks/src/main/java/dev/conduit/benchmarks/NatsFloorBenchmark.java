@@ -9,6 +9,7 @@ import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The floor under {@code nats://}: the NATS Java client alone (no Conduit), through the same kind of nats-server on
  * loopback that {@link NatsRpcBenchmark} uses, so that its figures can be read against what the broker hop itself
  * costs on this machine. {@code requestReply} is a 64 B request answered by a subscriber on another connection (as
- * another process would be), with the client's own {@code request}; {@code publishSubscribe} is the rate of 64 B
+ * another process would be), with the client's own {@code request}; {@code publishReply} is the same round trip the
+ * way a Conduit session makes it (publish with a reply subject the caller's dispatcher listens on, whose handler wakes
+ * the caller), the fewest thread hand-overs the NATS client allows; {@code publishSubscribe} is the rate of 64 B
  * messages from one connection's publisher to another connection's subscriber, {@value #BATCH} per invocation, each
  * invocation waiting until the subscriber has them all (as a server stream's caller waits for its last message).
  * {@code connections=1} puts both ends on one connection, as one Conduit runtime holding client and server does.
@@ -57,9 +60,12 @@ public class NatsFloorBenchmark {
     private volatile Thread waiter;
     private volatile long wanted = Long.MAX_VALUE;
     private long published;
+    private String inbox;
+    private volatile Thread caller;
+    private volatile Message reply;
 
     @Setup(Level.Trial)
-    public void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException, TimeoutException {
         server = NatsServer.start();
         Options options = new Options.Builder().server(server.url()).build();
         requester = Nats.connect(options);
@@ -72,6 +78,13 @@ public class NatsFloorBenchmark {
                 LockSupport.unpark(waiter);
             }
         });
+        inbox = requester.createInbox();
+        Dispatcher replies = requester.createDispatcher();
+        replies.subscribe(inbox, m -> {
+            reply = m;
+            LockSupport.unpark(caller);
+        });
+        requester.flush(Duration.ofSeconds(5));
         responder.flush(Duration.ofSeconds(5));
     }
 
@@ -94,6 +107,25 @@ public class NatsFloorBenchmark {
             throw new IllegalStateException("no reply within 5 s");
         }
         return reply;
+    }
+
+    /** One request and its reply, 64 B each, with the reply handled on the caller's dispatcher thread. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Message publishReply() {
+        caller = Thread.currentThread();
+        reply = null;
+        requester.publish("floor.echo", inbox, payload);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Message m;
+        while ((m = reply) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no reply within 5 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        return m;
     }
 
     /** Messages per second from a publisher to a subscriber through the nats-server. */
