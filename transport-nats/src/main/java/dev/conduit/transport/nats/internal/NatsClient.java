@@ -160,7 +160,7 @@ final class NatsClient implements AutoCloseable {
         String subject = m.getSubject();
         long id;
         try {
-            id = Long.parseLong(subject.substring(subject.lastIndexOf('.') + 1));
+            id = Long.parseLong(subject, subject.lastIndexOf('.') + 1, subject.length(), 10);
         } catch (NumberFormatException e) {
             return;
         }
@@ -174,7 +174,13 @@ final class NatsClient implements AutoCloseable {
             }
             return;
         }
-        s.onMessage(m.getData(), m.getReplyTo());
+        // What the handlers send while this message is delivered leaves together when it returns.
+        HeldWrites delivering = HeldWrites.begin();
+        try {
+            s.onMessage(m.getData(), m.getReplyTo());
+        } finally {
+            delivering.end();
+        }
     }
 
     private void tick() {

@@ -2,9 +2,13 @@ package dev.conduit.transport.nats.internal;
 
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -16,13 +20,22 @@ import org.jspecify.annotations.Nullable;
  * Every message the session publishes goes through here, under one lock, so that their order on the wire is the
  * order of their sequence numbers.
  *
- * <p>A write is "taken" (its callback completes) once the NATS client has the message; frames that wait for credit
- * count as pending in the channel, which is how a slow reader turns into backpressure on its sender.
+ * <p>A whole frame that credit lets go is copied into the DATA message being filled ({@link #batch}) and is then
+ * "taken" (its callback completes, or {@link #writeNow} returns true); the message is published at once, unless the
+ * writing thread is delivering a NATS message ({@link HeldWrites}): then it is published when that delivery returns,
+ * or when it is full. Frames that wait for credit count as pending in the channel, which is how a slow reader turns
+ * into backpressure on its sender.
  *
  * <p>Thread-safe; callbacks run after the lock is released, on the thread that sent the frame.
  */
 final class Outbound {
     private record Pending(ByteBuf frame, WriteCallback callback) {}
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    /** The first size of a session's batch buffer, which grows (up to a chunk) as batches do. */
+    private static final int SMALL = 256;
+    /** The largest batch buffer a session keeps between messages. */
+    private static final int KEEP = 4096;
 
     /** Where messages go; returns false once the NATS connection is closed. */
     interface Publisher {
@@ -43,6 +56,15 @@ final class Outbound {
     private long limit;
     /** How much of the head frame has gone out in PART messages. */
     private int partOffset;
+    /**
+     * The DATA message being filled: {@link Wire#HEADER} bytes for the header, written when it is published, then the
+     * records copied in so far, up to {@link #batchEnd}. Kept for the next message while it is small.
+     */
+    private byte @Nullable [] batch;
+
+    private int batchEnd = Wire.HEADER;
+    /** Whether a delivering thread's {@link HeldWrites} will publish the batch. */
+    private boolean held;
 
     private @Nullable Throwable failed;
     private volatile long lastSentNanos = System.nanoTime();
@@ -101,6 +123,28 @@ final class Outbound {
         complete(done, null);
     }
 
+    /**
+     * Copies {@code frame} into the DATA message being filled and returns true, if nothing waits before it and credit
+     * lets it go; otherwise returns false and {@link #write} must take it. The caller keeps {@code frame}.
+     */
+    boolean writeNow(ByteBuf frame) {
+        int record = Wire.RECORD_HEADER + frame.readableBytes();
+        if (record > maxChunk) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (failed != null || peer == null || !queue.isEmpty() || sent + record > limit) {
+                return false;
+            }
+            append(frame, record);
+            publishOrHold();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The peer granted credit up to {@code newLimit}. */
     void granted(long newLimit) {
         List<WriteCallback> done = null;
@@ -121,12 +165,29 @@ final class Outbound {
         }
     }
 
-    /** Sends a PING (heartbeat, and this side's grant). */
+    /** Sends this side's grant, and says it is alive: in the DATA message being filled if any, else in a PING. */
     void ping() {
         lock.lock();
         try {
             if (failed == null && peer != null) {
-                publish(Wire.ping(seq, grant.getAsLong()), null);
+                if (batchEnd > Wire.HEADER) {
+                    publishBatch();
+                } else {
+                    publish(Wire.ping(seq, grant.getAsLong()), null);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Publishes the DATA message being filled, if any: a delivery that held it returned, or the ticker came by. */
+    void publishHeld() {
+        lock.lock();
+        try {
+            held = false;
+            if (failed == null) {
+                publishBatch();
             }
         } finally {
             lock.unlock();
@@ -145,6 +206,7 @@ final class Outbound {
                 return;
             }
             if (peer != null) {
+                publishBatch(); // frames already taken go out before the CLOSE
                 publish(Wire.close(seq, grant.getAsLong(), errorClose, reason), null);
             }
             failed = error;
@@ -168,46 +230,78 @@ final class Outbound {
     private void drain(List<WriteCallback> done) {
         while (peer != null && !queue.isEmpty()) {
             Pending head = queue.peek();
-            boolean sentSome = Wire.RECORD_HEADER + head.frame.readableBytes() <= maxChunk
-                    ? sendBatch(done)
-                    : sendPart(head, done);
-            if (!sentSome) {
-                return;
+            int record = Wire.RECORD_HEADER + head.frame.readableBytes();
+            if (record <= maxChunk) {
+                if (sent + record > limit) {
+                    break;
+                }
+                append(head.frame, record);
+                queue.poll();
+                head.frame.release();
+                done.add(head.callback);
+            } else {
+                publishBatch(); // the whole frames before it go first
+                if (!sendPart(head, done)) {
+                    break;
+                }
             }
+        }
+        publishOrHold();
+    }
+
+    /** Copies one whole frame into the DATA message being filled, publishing that first if the frame does not fit. */
+    private void append(ByteBuf f, int record) {
+        byte[] b = batch;
+        if (b != null && batchEnd + record > Wire.HEADER + maxChunk) {
+            publishBatch();
+            b = batch;
+        }
+        if (b == null || batchEnd + record > b.length) {
+            int grown = b == null ? SMALL : 2 * b.length;
+            int size = Math.max(batchEnd + record, Math.min(Wire.HEADER + maxChunk, grown));
+            b = b == null ? new byte[size] : Arrays.copyOf(b, size);
+            batch = b;
+        }
+        int size = record - Wire.RECORD_HEADER;
+        INT.set(b, batchEnd, size);
+        f.getBytes(f.readerIndex(), b, batchEnd + Wire.RECORD_HEADER, size);
+        batchEnd += record;
+        sent += record;
+    }
+
+    /** Publishes the batch now, or leaves it to the delivery under way on this thread. */
+    private void publishOrHold() {
+        if (batchEnd == Wire.HEADER) {
+            return;
+        }
+        HeldWrites delivering = HeldWrites.ofCallingThread();
+        if (delivering == null) {
+            publishBatch();
+        } else if (!held) {
+            held = true;
+            delivering.add(this);
         }
     }
 
-    /** Sends the whole frames at the head of the queue that fit in one message and in the credit left. */
-    private boolean sendBatch(List<WriteCallback> done) {
-        int bytes = 0;
-        int count = 0;
-        for (Pending p : queue) {
-            int record = Wire.RECORD_HEADER + p.frame.readableBytes();
-            if (bytes + record > maxChunk || sent + bytes + record > limit) {
-                break;
+    /** Publishes the DATA message being filled, if it has any record. */
+    private void publishBatch() {
+        byte[] b = batch;
+        if (b == null || batchEnd == Wire.HEADER) {
+            return;
+        }
+        Wire.header(b, Wire.DATA, ++seq, grant.getAsLong());
+        byte[] m;
+        if (batchEnd == b.length) {
+            m = b;
+            batch = null;
+        } else {
+            m = Arrays.copyOf(b, batchEnd);
+            if (b.length > KEEP) {
+                batch = null; // a large buffer is not kept by an idle session
             }
-            bytes += record;
-            count++;
         }
-        if (count == 0) {
-            return false;
-        }
-        byte[] m = new byte[Wire.HEADER + bytes];
-        Wire.header(m, Wire.DATA, ++seq, grant.getAsLong());
-        ByteBuffer b = ByteBuffer.wrap(m, Wire.HEADER, bytes);
-        for (int i = 0; i < count; i++) {
-            Pending p = queue.poll();
-            ByteBuf f = p.frame;
-            int size = f.readableBytes();
-            b.putInt(size);
-            f.getBytes(f.readerIndex(), m, b.position(), size);
-            b.position(b.position() + size);
-            f.release();
-            done.add(p.callback);
-        }
-        sent += bytes;
+        batchEnd = Wire.HEADER;
         publish(m, null);
-        return true;
     }
 
     /** Sends the next piece of a frame too large for one message, as large as the credit left allows. */

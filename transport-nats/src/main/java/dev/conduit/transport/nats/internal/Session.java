@@ -210,6 +210,7 @@ final class Session implements Link, Inbound.Session {
         if (!open || closed.get()) {
             return;
         }
+        out.publishHeld(); // what a handler that runs on has sent waits at most one tick
         if (now - lastHeardNanos > peerTimeoutNanos) {
             fail(new NatsSessionException("no word from the peer of " + this + " for "
                     + TimeUnit.NANOSECONDS.toMillis(now - lastHeardNanos) + " ms (heartbeatTimeout="
@@ -267,6 +268,11 @@ final class Session implements Link, Inbound.Session {
     @Override
     public void write(ByteBuf frame, WriteCallback callback) {
         out.write(frame, callback);
+    }
+
+    @Override
+    public boolean writeNow(ByteBuf frame) {
+        return out.writeNow(frame);
     }
 
     @Override
