@@ -25,9 +25,16 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: its link lets one sender in at a time. It owns its mapping of the current segment.
  */
 final class Appender {
-    /** What the appender asks of its surroundings when a segment is half full: create the next one ahead of time. */
+    /** What the appender asks of its surroundings: the segment after the one it fills, made ahead of time. */
     interface Preparation {
+        /** {@code segment} is half full: create the next one in the background. */
         void prepareAfter(long segment);
+
+        /**
+         * The segment after {@code segment} is needed now and missing: wait for its creation if one is under way;
+         * returns whether there was one.
+         */
+        boolean awaitAfter(long segment);
     }
 
     private final QueueDirectory dir;
@@ -186,10 +193,12 @@ final class Appender {
 
     /**
      * Moves on from the full segment {@code full}: to the next one if it exists, to the newest if retention deleted
-     * the next, or to a new one if {@code full} is the newest.
+     * the next, or to a new one if {@code full} is the newest: the one the preparer is making, if it is, else one
+     * made here.
      */
     private SegmentFile roll(SegmentFile full) throws IOException {
         long next = full.number() + 1;
+        boolean awaited = false;
         while (true) {
             try {
                 SegmentFile opened = next == full.number() + 1 ? dir.open(next, true) : openLive(next, full.number());
@@ -200,6 +209,8 @@ final class Appender {
                 long newest = dir.newestSegment();
                 if (newest > next) {
                     next = newest;
+                } else if (!awaited && next == full.number() + 1 && preparation.awaitAfter(full.number())) {
+                    awaited = true; // made in the background meanwhile (or failed there): look again
                 } else {
                     dir.createSegment(next, segmentSize, durable);
                 }

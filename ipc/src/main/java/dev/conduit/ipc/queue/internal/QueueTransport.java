@@ -71,8 +71,8 @@ public final class QueueTransport implements Transport {
             Syncer syncer = settings.sync() == Sync.NONE
                     ? null
                     : context.resource("queue-sync", () -> new Syncer(context.threadFactory("queue-sync")));
-            Appender.Preparation preparation = segment -> preparer.prepareAfter(
-                    dir, segment, settings.segmentSize(), settings.sync() != Sync.NONE, settings.retention());
+            Appender.Preparation preparation = preparer.preparation(
+                    dir, settings.segmentSize(), settings.sync() != Sync.NONE, settings.retention());
             QueueClock clock = context.resource("queue-clock", () -> new QueueClock(context.scheduler()));
             QueueWriter writer = new QueueWriter(
                     queue, dir, settings.segmentSize(), settings.sync(), syncer, preparation, clock, signal);
