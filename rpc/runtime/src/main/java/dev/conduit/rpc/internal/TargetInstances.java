@@ -1,16 +1,12 @@
 package dev.conduit.rpc.internal;
 
-import dev.conduit.core.Channel;
-import dev.conduit.core.Codec;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.InstanceWatch;
-import dev.conduit.rpc.ChannelFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -123,13 +119,7 @@ final class TargetInstances {
     }
 
     private Subchannel subchannel(Endpoint endpoint) {
-        ChannelFactory factory = new ChannelFactory() {
-            @Override
-            public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
-                return conduit.connectAsync(endpoint, c);
-            }
-        };
-        return new Subchannel(owner, describe(endpoint), owner.conduitConnector(factory));
+        return owner.transportSubchannel(describe(endpoint), endpoint);
     }
 
     /** The user's URI, with what the watch added to tell the instance apart ({@code ?instance=...}). */
