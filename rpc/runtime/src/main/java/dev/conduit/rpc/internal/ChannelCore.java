@@ -1,7 +1,5 @@
 package dev.conduit.rpc.internal;
 
-import dev.conduit.core.Channel;
-import dev.conduit.core.Codec;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Idle;
@@ -36,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChannelCore {
     private final RpcConfig config;
-    private final FrameCodec codec;
+    private final Connectors connectors;
     /** Taking calls; changed under {@link #lock}, read lock-free through {@link #ring}. */
     private final List<Subchannel> subchannels = new ArrayList<>();
     /** The subchannels taking calls, as an array for the lock-free per-call pick. */
@@ -53,10 +51,8 @@ public final class ChannelCore {
     private final @Nullable Subchannel pinned;
 
     private final @Nullable ChannelCore parent;
-    private final boolean keepAliveSet;
     private final Executor defaultExecutor;
     private final Idle idle;
-    private final Duration idleTimeout;
     private final Duration backoffInitial;
     private final Duration backoffMax;
     private final ReentrantLock lock = new ReentrantLock();
@@ -102,7 +98,6 @@ public final class ChannelCore {
         this.picker = new Picker(balancing.policy());
         this.pinned = null;
         this.parent = null;
-        this.keepAliveSet = s.keepAliveSet();
         this.config = new RpcConfig(
                 s.maxMessageSize(),
                 s.initialWindow(),
@@ -110,9 +105,8 @@ public final class ChannelCore {
                 s.keepAliveTimeout(),
                 s.handshakeTimeout(),
                 conduit.scheduler());
-        this.codec = new FrameCodec(s.maxMessageSize());
+        this.connectors = new Connectors(conduit, config, s.idleTimeout(), s.keepAliveSet());
         this.idle = s.idle();
-        this.idleTimeout = s.idleTimeout();
         this.backoffInitial = s.backoffInitial();
         this.backoffMax = s.backoffMax();
         Executor e = s.executor();
@@ -124,7 +118,7 @@ public final class ChannelCore {
             ChannelFactory f = t.getValue();
             NameResolverProvider provider = f == null ? Resolvers.forTarget(t.getKey()) : null;
             if (f != null) {
-                addSubchannel(new Subchannel(this, t.getKey(), conduitConnector(f)));
+                addSubchannel(new Subchannel(this, t.getKey(), connectors.conduit(f)));
             } else if (provider != null) {
                 var resolver = provider.newResolver(
                         URI.create(t.getKey()), new NameResolverProvider.Args(conduit.scheduler()));
@@ -146,14 +140,12 @@ public final class ChannelCore {
     private ChannelCore(ChannelCore parent, Subchannel sc) {
         this.parent = parent;
         this.pinned = sc;
-        this.keepAliveSet = parent.keepAliveSet;
         this.conduit = parent.conduit;
         this.balancing = parent.balancing;
         this.picker = parent.picker;
         this.config = parent.config;
-        this.codec = parent.codec;
+        this.connectors = parent.connectors;
         this.idle = parent.idle;
-        this.idleTimeout = parent.idleTimeout;
         this.backoffInitial = parent.backoffInitial;
         this.backoffMax = parent.backoffMax;
         this.defaultExecutor = parent.defaultExecutor;
@@ -169,45 +161,22 @@ public final class ChannelCore {
     }
 
     /**
-     * A subchannel for one endpoint URI: a gRPC server, or a Conduit transport's endpoint (one connection, even for
-     * a transport that lists instances: a resolver already named the instance).
+     * A subchannel for one endpoint URI, named in messages as the user wrote it (secrets masked).
      *
      * @throws dev.conduit.core.EndpointException if the URI is not valid or no transport serves it
      */
     Subchannel newSubchannel(String uri) {
         Endpoint asked = Endpoint.parse(uri);
-        if (GrpcTransport.serves(asked)) {
-            CarrierConnector connector =
-                    GrpcTransport.connector(asked, conduit.transportContext(), config, idleTimeout, keepAliveSet);
-            // Named in messages as the user wrote it, secrets masked.
-            return new Subchannel(this, asked.toString(), connector);
-        }
-        conduit.checkConnect(asked);
-        return transportSubchannel(asked.toString(), Endpoints.forRpc(asked, config.maxMessageSize()));
+        return new Subchannel(this, asked.toString(), connectors.forUri(asked));
     }
 
     /** A subchannel connecting to {@code endpoint} through the runtime's transports; {@code name} for messages. */
     Subchannel transportSubchannel(String name, Endpoint endpoint) {
-        ChannelFactory factory = new ChannelFactory() {
-            @Override
-            public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
-                return conduit.connectAsync(endpoint, c);
-            }
-        };
-        return new Subchannel(this, name, conduitConnector(factory));
+        return new Subchannel(this, name, connectors.transport(endpoint));
     }
 
     Balancing balancing() {
         return balancing;
-    }
-
-    /** Connections in Conduit's own protocol over the channels {@code factory} opens. */
-    CarrierConnector conduitConnector(ChannelFactory factory) {
-        return listener -> factory.open(codec).thenCompose(ch -> {
-            ClientConnection c = new ClientConnection(ch, config, listener, idleTimeout);
-            listener.opened(c);
-            return c.handshake().<ClientCarrier>thenApply(ready -> ready);
-        });
     }
 
     public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {

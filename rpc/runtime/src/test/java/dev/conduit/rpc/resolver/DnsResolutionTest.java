@@ -98,6 +98,9 @@ class DnsResolutionTest {
 
         c.destroyForcibly().waitFor();
         long killed = fleet.mark();
+        // Left out: its connection is gone and reconnecting fails, so it is in TRANSIENT_FAILURE, not picked.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> channel.endpointStates().contains("tcp://127.0.0.4:" + port + " (TRANSIENT_FAILURE)"));
         // Calls on the killed server's connection fail (no retry policy here); then it is left out.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             long m = fleet.mark();
