@@ -174,15 +174,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
          * @throws IllegalArgumentException for any other name
          */
         public Builder loadBalancingPolicy(String policy) {
-            Balancing b = balancing;
-            balancing = new Balancing(
-                    Balancing.Policy.named(policy),
-                    b.ejectAfter(),
-                    b.ejectionTime(),
-                    b.maxEjectionTime(),
-                    b.healthService(),
-                    b.resolveEvery(),
-                    b.resolveAfterFailureMin());
+            balancing = balancing.withPolicy(Balancing.Policy.named(policy));
             return this;
         }
 
@@ -198,15 +190,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                 throw new IllegalArgumentException(
                         "consecutiveFailures must be 0 (off) or more: " + consecutiveFailures);
             }
-            Balancing b = balancing;
-            balancing = new Balancing(
-                    b.policy(),
-                    consecutiveFailures,
-                    Objects.requireNonNull(ejectionTime),
-                    Objects.requireNonNull(maxEjectionTime),
-                    b.healthService(),
-                    b.resolveEvery(),
-                    b.resolveAfterFailureMin());
+            balancing = balancing.withEjection(
+                    consecutiveFailures, Objects.requireNonNull(ejectionTime), Objects.requireNonNull(maxEjectionTime));
             return this;
         }
 
@@ -216,15 +201,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
          * server without the health service is taken as healthy. Off by default.
          */
         public Builder healthCheck(String service) {
-            Balancing b = balancing;
-            balancing = new Balancing(
-                    b.policy(),
-                    b.ejectAfter(),
-                    b.ejectionTime(),
-                    b.maxEjectionTime(),
-                    Objects.requireNonNull(service),
-                    b.resolveEvery(),
-                    b.resolveAfterFailureMin());
+            balancing = balancing.withHealthService(Objects.requireNonNull(service));
             return this;
         }
 
@@ -237,15 +214,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
             if (every.isNegative() || every.isZero()) {
                 throw new IllegalArgumentException("resolveInterval must be positive: " + every);
             }
-            Balancing b = balancing;
-            balancing = new Balancing(
-                    b.policy(),
-                    b.ejectAfter(),
-                    b.ejectionTime(),
-                    b.maxEjectionTime(),
-                    b.healthService(),
-                    every,
-                    Objects.requireNonNull(minAfterFailure));
+            balancing = balancing.withResolution(every, Objects.requireNonNull(minAfterFailure));
             return this;
         }
 

@@ -36,6 +36,24 @@ public record Balancing(
             Duration.ofSeconds(30),
             Duration.ofSeconds(5));
 
+    public Balancing withPolicy(Policy p) {
+        return new Balancing(
+                p, ejectAfter, ejectionTime, maxEjectionTime, healthService, resolveEvery, resolveAfterFailureMin);
+    }
+
+    public Balancing withEjection(int after, Duration time, Duration maxTime) {
+        return new Balancing(policy, after, time, maxTime, healthService, resolveEvery, resolveAfterFailureMin);
+    }
+
+    public Balancing withHealthService(String service) {
+        return new Balancing(
+                policy, ejectAfter, ejectionTime, maxEjectionTime, service, resolveEvery, resolveAfterFailureMin);
+    }
+
+    public Balancing withResolution(Duration every, Duration afterFailureMin) {
+        return new Balancing(policy, ejectAfter, ejectionTime, maxEjectionTime, healthService, every, afterFailureMin);
+    }
+
     /** The load-balancing policies, by their gRPC names. */
     public enum Policy {
         /** Each call goes to the next healthy endpoint in turn. */

@@ -3,10 +3,7 @@ package dev.conduit.rpc.internal;
 import dev.conduit.core.RuntimeScheduler;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.resolver.NameResolver;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +30,7 @@ final class ResolvedTarget implements NameResolver.Listener {
     private final RuntimeScheduler scheduler;
     private final Balancing balancing;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Subchannel> current = new LinkedHashMap<>();
+    private final SubchannelSet<String> current = new SubchannelSet<>();
     private @Nullable ScheduledFuture<?> periodic;
     private @Nullable ScheduledFuture<?> soon;
     private long lastRefreshNanos;
@@ -124,42 +121,22 @@ final class ResolvedTarget implements NameResolver.Listener {
 
     @Override
     public void onResult(List<String> endpoints) {
-        List<Subchannel> added = new ArrayList<>();
-        List<Subchannel> removed = new ArrayList<>();
+        SubchannelSet.Change change;
         lock.lock();
         try {
             if (closed || owner.isShutdown()) {
                 return;
             }
-            for (Map.Entry<String, Subchannel> e : List.copyOf(current.entrySet())) {
-                if (!endpoints.contains(e.getKey())) {
-                    current.remove(e.getKey());
-                    removed.add(e.getValue());
-                }
-            }
-            for (String uri : endpoints) {
-                if (current.containsKey(uri)) {
-                    continue;
-                }
-                try {
-                    Subchannel sc = owner.newSubchannel(uri);
-                    current.put(uri, sc);
-                    added.add(sc);
-                } catch (RuntimeException e) {
-                    // One bad endpoint from a resolver must not cost the others.
-                    log.warn("{} resolved to {}, which cannot be used: {}", name, uri, e.getMessage());
-                }
-            }
+            change = current.update(endpoints, this::subchannel);
             error = null;
             answered = true;
         } finally {
             lock.unlock();
         }
-        if (!added.isEmpty() || !removed.isEmpty()) {
-            log.debug("{} resolved: {} added, {} removed", name, added, removed);
+        if (!change.isEmpty()) {
+            log.debug("{} resolved: {} added, {} removed", name, change.added(), change.removed());
         }
-        added.forEach(owner::addSubchannel);
-        removed.forEach(owner::retireSubchannel);
+        change.apply(owner);
         owner.endpointsChanged();
     }
 
@@ -169,6 +146,16 @@ final class ResolvedTarget implements NameResolver.Listener {
         error = status;
         answered = true;
         owner.stateChanged();
+    }
+
+    private @Nullable Subchannel subchannel(String uri) {
+        try {
+            return owner.newSubchannel(uri);
+        } catch (RuntimeException e) {
+            // One bad endpoint from a resolver must not cost the others.
+            log.warn("{} resolved to {}, which cannot be used: {}", name, uri, e.getMessage());
+            return null;
+        }
     }
 
     /** Stops resolving; the subchannels are the channel's to shut down. */

@@ -13,7 +13,6 @@ import dev.conduit.rpc.health.HealthService;
 import dev.conduit.rpc.health.v1.HealthCheckResponse.ServingStatus;
 import dev.conduit.rpc.nats.InstanceService;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -32,21 +31,14 @@ class BalancingTest {
         return server.endpoints().get(0).toString();
     }
 
-    private static Set<String> names(RpcChannel channel, int calls) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < calls; i++) {
-            seen.add(Fleet.name(channel));
-        }
-        return seen;
-    }
-
     @Test
     void roundRobinSpreadsCallsOverEveryEndpoint() {
         RpcChannel channel = fleet.channel(RpcChannel.builder(fleet.conduit)
                 .target(uri(fleet.server("tcp://127.0.0.1:0", "a", new HealthService())))
                 .target(uri(fleet.server("tcp://127.0.0.1:0", "b", new HealthService())))
                 .target(uri(fleet.server("tcp://127.0.0.1:0", "c", new HealthService()))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> names(channel, 30).size() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 30).size() == 3);
     }
 
     @Test
@@ -59,7 +51,7 @@ class BalancingTest {
                 .loadBalancingPolicy("pick_first")
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200)));
 
-        assertThat(names(channel, 50)).containsExactly("a");
+        assertThat(Fleet.names(channel, 50)).containsExactly("a");
         assertThat(channel.endpointStates())
                 .as("connections made")
                 .filteredOn(s -> s.contains("READY"))
@@ -69,7 +61,7 @@ class BalancingTest {
         await().atMost(Duration.ofSeconds(10))
                 .ignoreException(RpcException.class)
                 .until(() -> Fleet.name(channel).equals("b"));
-        assertThat(names(channel, 50)).containsExactly("b");
+        assertThat(Fleet.names(channel, 50)).containsExactly("b");
     }
 
     @Test
@@ -101,10 +93,11 @@ class BalancingTest {
         assertThat(failed).as("failed calls before the ejection").isEqualTo(3);
 
         // Ejected: every call goes to the good endpoint, none fails.
-        assertThat(names(channel, 40)).containsExactly("good");
+        assertThat(Fleet.names(channel, 40)).containsExactly("good");
 
         broken.set(false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> names(channel, 10).contains("flaky"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 10).contains("flaky"));
     }
 
     @Test
@@ -114,14 +107,17 @@ class BalancingTest {
                 .target(uri(fleet.server("tcp://127.0.0.1:0", "a", new HealthService())))
                 .target(uri(fleet.server("tcp://127.0.0.1:0", "b", bHealth)))
                 .healthCheck(""));
-        await().atMost(Duration.ofSeconds(10)).until(() -> names(channel, 20).size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 20).size() == 2);
 
         bHealth.setStatus("", ServingStatus.NOT_SERVING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> names(channel, 20).equals(Set.of("a")));
-        assertThat(names(channel, 100)).containsExactly("a");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 20).equals(Set.of("a")));
+        assertThat(Fleet.names(channel, 100)).containsExactly("a");
 
         bHealth.setStatus("", ServingStatus.SERVING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> names(channel, 20).contains("b"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 20).contains("b"));
     }
 
     @Test

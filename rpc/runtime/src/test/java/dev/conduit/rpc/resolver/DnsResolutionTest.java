@@ -12,6 +12,7 @@ import dev.conduit.rpc.health.HealthService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,22 @@ class DnsResolutionTest {
                 .until(() -> fleet.namesSince(back).contains("c"));
         fleet.stopLoad();
         assertThat(fleet.namesSince(killed)).contains("a", "b", "c");
+    }
+
+    @Test
+    void everyAAndAaaaRecordBecomesAnEndpoint() throws Exception {
+        RpcServer a = fleet.server("tcp://127.0.0.2:0", "v4", new HealthService());
+        port = Integer.parseInt(a.endpoints().get(0).address().replaceAll(".*:", ""));
+        fleet.server("tcp://[::1]:" + port, "v6", new HealthService());
+        dns = Dnsmasq.start(dir, List.of("127.0.0.2 dual.test", "::1 dual.test"));
+        RpcChannel channel = fleet.channel(dnsChannel("dual.test"));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 20).equals(Set.of("v4", "v6")));
+        assertThat(channel.endpointStates())
+                .hasSize(2)
+                .anyMatch(s -> s.startsWith("tcp://["))
+                .anyMatch(s -> s.startsWith("tcp://127.0.0.2:"));
     }
 
     @Test

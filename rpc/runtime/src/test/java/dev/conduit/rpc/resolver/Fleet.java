@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
 import dev.conduit.core.Conduit;
-import dev.conduit.core.testkit.JavaCommand;
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ClientCalls;
 import dev.conduit.rpc.RpcChannel;
@@ -13,17 +12,13 @@ import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServiceDefinition;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.health.HealthService;
-import dev.conduit.rpc.nats.InstanceMain;
 import dev.conduit.rpc.nats.InstanceService;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.conduit.rpc.nats.Instances;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +37,7 @@ final class Fleet implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService callers = Executors.newFixedThreadPool(2);
     private final List<AutoCloseable> all = new ArrayList<>();
+    private final Instances children = new Instances();
     private final AtomicBoolean loading = new AtomicBoolean();
     private final AtomicLong sequence = new AtomicLong();
     /** Each answered call: the sequence number it started with, and the server's name. */
@@ -67,28 +63,8 @@ final class Fleet implements AutoCloseable {
     }
 
     /** A server named {@code name} on {@code uri} in a child JVM, which {@link Process#destroyForcibly()} kills. */
-    Process child(String uri, String name) throws IOException {
-        Process p = new ProcessBuilder(JavaCommand.of(List.of("-Xmx128m"), InstanceMain.class, uri, name))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        all.add(() -> {
-            p.getOutputStream().close();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        });
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return out.readLine();
-                    } catch (IOException e) {
-                        return e.toString();
-                    }
-                })
-                .orTimeout(60, TimeUnit.SECONDS)
-                .join();
-        assertThat(first).as("first line of server %s", name).startsWith("listening on ");
-        return p;
+    Process child(String uri, String name) {
+        return children.child(uri, name);
     }
 
     /** A channel, closed with the fleet. */
@@ -142,6 +118,15 @@ final class Fleet implements AutoCloseable {
         return List.copyOf(failures);
     }
 
+    /** The servers that answer {@code calls} calls made one after another. */
+    static Set<String> names(RpcChannel channel, int calls) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < calls; i++) {
+            seen.add(name(channel));
+        }
+        return seen;
+    }
+
     static String name(RpcChannel channel) {
         return ClientCalls.blockingUnary(
                         channel,
@@ -159,6 +144,7 @@ final class Fleet implements AutoCloseable {
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).close();
         }
+        children.close();
         timer.shutdownNow();
         conduit.close();
     }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.health.HealthService;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,5 +51,35 @@ class ResolverSpiTest {
 
         assertThat(fleet.namesSince(after)).containsExactly("remote");
         assertThat(fleet.failures()).isEmpty();
+    }
+
+    @Test
+    void aFailingEndpointHasTheNameResolvedAgainButNoMoreOftenThanTheLimit() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        String live = fleet.server("tcp://127.0.0.1:0", "live", new HealthService())
+                .endpoints()
+                .get(0)
+                .toString();
+        Path file = dir.resolve("endpoints.txt");
+        Path refreshes = dir.resolve("endpoints.txt.refreshes");
+        Files.write(file, List.of("tcp://127.0.0.1:" + closedPort, live));
+        long start = System.nanoTime();
+        RpcChannel channel = fleet.channel(RpcChannel.builder(fleet.conduit)
+                .target("endpoints://" + file)
+                .resolveInterval(Duration.ofHours(1), Duration.ofMillis(300))
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(20)));
+
+        assertThat(Fleet.name(channel)).isEqualTo("live");
+        // No schedule would refresh within the hour: these come from the dead endpoint's failed connections.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        Files.exists(refreshes) && Files.readAllLines(refreshes).size() >= 4);
+        int count = Files.readAllLines(refreshes).size();
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        // The dead endpoint fails every ~20 ms; resolutions stay at least 300 ms apart (plus the first, at start).
+        assertThat(count).as("resolutions in %d ms", elapsedMs).isLessThanOrEqualTo(2 + (int) (elapsedMs / 300));
     }
 }
