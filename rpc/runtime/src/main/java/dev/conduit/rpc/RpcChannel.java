@@ -332,8 +332,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
          * Creates the channel. Nothing connects until the first call.
          *
          * @throws IllegalStateException if no target was given
-         * @throws dev.conduit.core.EndpointException if a target URI is not valid
-         * @throws IllegalArgumentException if a name's resolver refuses it (a {@code dns:} target without a port)
+         * @throws dev.conduit.core.EndpointException if a target URI is not valid, or a name's resolver refuses it (a
+         *     {@code dns:} target without a port)
          */
         public RpcChannel build() {
             if (targets.isEmpty()) {

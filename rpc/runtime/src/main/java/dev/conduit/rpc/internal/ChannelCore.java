@@ -2,6 +2,7 @@ package dev.conduit.rpc.internal;
 
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.EndpointException;
 import dev.conduit.core.Idle;
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ChannelFactory;
@@ -10,6 +11,7 @@ import dev.conduit.rpc.ClientCallTracer;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.internal.grpc.GrpcTransport;
+import dev.conduit.rpc.resolver.NameResolver;
 import dev.conduit.rpc.resolver.NameResolverProvider;
 import java.net.URI;
 import java.time.Duration;
@@ -89,7 +91,7 @@ public final class ChannelCore {
     /**
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own); a
      *     URI whose scheme a {@link NameResolverProvider} serves is a name, resolved into endpoints
-     * @throws IllegalArgumentException if a resolver refuses its target
+     * @throws EndpointException if a target is not valid, or a resolver refuses it
      */
     public ChannelCore(
             Conduit conduit, Map<String, @Nullable ChannelFactory> targets, Settings s, Balancing balancing) {
@@ -120,8 +122,7 @@ public final class ChannelCore {
             if (f != null) {
                 addSubchannel(new Subchannel(this, t.getKey(), connectors.conduit(f)));
             } else if (provider != null) {
-                var resolver = provider.newResolver(
-                        URI.create(t.getKey()), new NameResolverProvider.Args(conduit.scheduler()));
+                var resolver = newResolver(provider, t.getKey());
                 resolved.add(new ResolvedTarget(this, t.getKey(), resolver, conduit.scheduler(), balancing));
             } else if (GrpcTransport.serves(Endpoint.parse(t.getKey()))) {
                 addSubchannel(newSubchannel(t.getKey()));
@@ -133,6 +134,17 @@ public final class ChannelCore {
                 // One subchannel per instance behind the target (most transports: the target itself).
                 watched.add(new TargetInstances(this, conduit, asked.toString(), endpoint));
             }
+        }
+    }
+
+    /** A resolver for {@code target}; a target the provider refuses is an invalid URI, as for any other target. */
+    private NameResolver newResolver(NameResolverProvider provider, String target) {
+        try {
+            return provider.newResolver(URI.create(target), new NameResolverProvider.Args(conduit.scheduler()));
+        } catch (IllegalArgumentException e) {
+            EndpointException invalid = new EndpointException(String.valueOf(e.getMessage()));
+            invalid.initCause(e);
+            throw invalid;
         }
     }
 

@@ -51,6 +51,11 @@ final class HealthCheck {
         return serving;
     }
 
+    /** Whether the endpoint has answered since its connection was made. */
+    boolean answered() {
+        return answered;
+    }
+
     /** Whether the endpoint answered, and not SERVING: it has failed, as far as calls are concerned. */
     boolean notServing() {
         return answered && !serving;

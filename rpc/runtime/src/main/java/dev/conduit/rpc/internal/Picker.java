@@ -64,7 +64,8 @@ final class Picker {
                     return;
                 }
                 case READY -> {
-                    if (sc.readyConnection() != null) {
+                    // Connected and serving, or waiting for its first health answer: no need for the next one yet.
+                    if (sc.readyConnection() != null || sc.awaitingHealth()) {
                         return;
                     }
                 }

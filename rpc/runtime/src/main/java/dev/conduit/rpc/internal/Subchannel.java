@@ -113,6 +113,12 @@ final class Subchannel implements CarrierListener {
         return st == State.TRANSIENT_FAILURE || (st == State.READY && h != null && h.notServing());
     }
 
+    /** Whether the endpoint is connected and its health check has not answered yet. */
+    boolean awaitingHealth() {
+        HealthCheck h = health;
+        return state == State.READY && h != null && !h.answered();
+    }
+
     boolean isEjected() {
         OutlierEjection o = outliers;
         return o != null && o.isEjected();

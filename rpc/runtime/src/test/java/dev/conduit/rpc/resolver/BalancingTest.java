@@ -121,6 +121,27 @@ class BalancingTest {
     }
 
     @Test
+    void pickFirstPassesOverANotServingEndpointAndReturnsWhenItServes() {
+        HealthService aHealth = new HealthService();
+        RpcChannel channel = fleet.channel(RpcChannel.builder(fleet.conduit)
+                .target(uri(fleet.server("tcp://127.0.0.1:0", "a", aHealth)))
+                .target(uri(fleet.server("tcp://127.0.0.1:0", "b", new HealthService())))
+                .target(uri(fleet.server("tcp://127.0.0.1:0", "c", new HealthService())))
+                .loadBalancingPolicy("pick_first")
+                .healthCheck(""));
+        assertThat(Fleet.names(channel, 20)).containsExactly("a");
+
+        aHealth.setStatus("", ServingStatus.NOT_SERVING);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 20).equals(Set.of("b")));
+        assertThat(channel.endpointStates().get(2)).as("c, never needed").endsWith("(IDLE)");
+
+        aHealth.setStatus("", ServingStatus.SERVING);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.names(channel, 20).equals(Set.of("a")));
+    }
+
+    @Test
     void everyEndpointNotServingFailsCallsWithUnavailableSayingSo() {
         HealthService health = new HealthService();
         health.setStatus("", ServingStatus.NOT_SERVING);

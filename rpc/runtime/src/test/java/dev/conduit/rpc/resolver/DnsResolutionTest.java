@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.conduit.core.EndpointException;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
@@ -165,7 +166,7 @@ class DnsResolutionTest {
         RpcChannel.Builder b = RpcChannel.builder(fleet.conduit).target("dns:///svc.test");
 
         assertThatThrownBy(b::build)
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(EndpointException.class)
                 .hasMessageContaining("dns:///svc.test")
                 .hasMessageContaining("has no port");
     }
