@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.conduit.core.EndpointException;
+import dev.conduit.rpc.ClientCallTracer;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +161,23 @@ class DnsResolutionTest {
         RpcChannel channel = fleet.channel(RpcChannel.builder(fleet.conduit).target("dns:///127.0.0.1:" + port));
 
         assertThat(Fleet.name(channel)).isEqualTo("a");
+    }
+
+    @Test
+    void tracersSeeTheNameAsTargetAndTheEndpointsTransport() {
+        RpcServer a = fleet.server("tcp://127.0.0.1:0", "a", new HealthService());
+        port = Integer.parseInt(a.endpoints().get(0).address().replaceAll(".*:", ""));
+        List<String> traced = new CopyOnWriteArrayList<>();
+        RpcChannel channel = fleet.channel(RpcChannel.builder(fleet.conduit)
+                .target("dns:///127.0.0.1:" + port)
+                .tracer((method, target, transport) -> {
+                    traced.add(target + " over " + transport);
+                    return new ClientCallTracer() {};
+                }));
+
+        Fleet.name(channel);
+
+        assertThat(traced).containsExactly("dns:///127.0.0.1:" + port + " over tcp");
     }
 
     @Test
