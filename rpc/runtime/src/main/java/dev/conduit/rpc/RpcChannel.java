@@ -4,7 +4,9 @@ import dev.conduit.core.ChannelOptions;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Idle;
+import dev.conduit.rpc.internal.Balancing;
 import dev.conduit.rpc.internal.ChannelCore;
+import dev.conduit.rpc.internal.Resolvers;
 import dev.conduit.rpc.internal.RpcConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +18,9 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The client's side of RPC: makes calls to one or more endpoints of a service, spreading them round-robin.
+ * The client's side of RPC: makes calls to one or more endpoints of a service, spreading them by a load-balancing
+ * policy (round-robin by default). A target is an endpoint URI, or a name that a {@linkplain
+ * dev.conduit.rpc.resolver.NameResolver resolver} turns into endpoints and keeps current: {@code dns:///host:port}.
  *
  * <pre>{@code
  * try (RpcChannel channel = RpcChannel.builder(conduit).target("tcp://127.0.0.1:7000").build()) {
@@ -136,21 +140,85 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         private @Nullable Idle idle;
         private boolean keepAliveSet;
         private ClientCallTracer.@Nullable Factory tracer;
+        private Balancing balancing = Balancing.DEFAULT;
 
         private Builder(Conduit conduit) {
             this.conduit = Objects.requireNonNull(conduit);
         }
 
         /**
-         * Adds an endpoint of the service; with several, calls are spread over them round-robin. Any Conduit
-         * transport, or a gRPC server: {@code grpc://host:port}, {@code grpcs://host:port} (TLS, the {@code tls.*}
-         * options of {@code tcps://}), {@code grpc+unix:///abs/path.sock} (see {@code docs/grpc.md}).
+         * Adds an endpoint of the service; with several, calls are spread over them by the {@linkplain
+         * #loadBalancingPolicy policy}. Any Conduit transport, or a gRPC server: {@code grpc://host:port}, {@code
+         * grpcs://host:port} (TLS, the {@code tls.*} options of {@code tcps://}), {@code grpc+unix:///abs/path.sock}
+         * (see {@code docs/grpc.md}). Or a name whose scheme a {@link dev.conduit.rpc.resolver.NameResolverProvider}
+         * serves, resolved into endpoints: {@code dns:///host:port} (every A and AAAA record; {@code
+         * dns://server:port/host:port} asks that DNS server; {@code ?scheme=grpc} for gRPC servers).
          */
         public Builder target(String uri) {
-            Endpoint.parse(uri);
+            if (Resolvers.forTarget(uri) != null) {
+                java.net.URI.create(uri);
+            } else {
+                Endpoint.parse(uri);
+            }
             targets.put(uri, null);
             return this;
         }
+
+        // ------------------------------------------------ load balancing, ejection, health, resolution (issue 19)
+
+        /**
+         * How calls are spread over the endpoints, by gRPC's policy names: {@code round_robin} (the default: each call
+         * to the next endpoint that can take it) or {@code pick_first} (every call to the first endpoint, in the order
+         * given or resolved, that can take it; the next only while it cannot).
+         *
+         * @throws IllegalArgumentException for any other name
+         */
+        public Builder loadBalancingPolicy(String policy) {
+            balancing = balancing.withPolicy(Balancing.Policy.named(policy));
+            return this;
+        }
+
+        /**
+         * Outlier ejection: an endpoint whose last {@code consecutiveFailures} calls failed with UNAVAILABLE,
+         * INTERNAL, UNKNOWN or DATA_LOSS takes no new call for {@code ejectionTime}, times the number of ejections in
+         * a row, at most {@code maxEjectionTime}; then it is taken back. The last endpoint that could take calls is
+         * never ejected. Default 5 failures, 10 s, 5 min; 0 failures turns ejection off. (An endpoint that cannot
+         * connect is left out anyway, and retried with {@link #reconnectBackoff}.)
+         */
+        public Builder outlierEjection(int consecutiveFailures, Duration ejectionTime, Duration maxEjectionTime) {
+            if (consecutiveFailures < 0) {
+                throw new IllegalArgumentException(
+                        "consecutiveFailures must be 0 (off) or more: " + consecutiveFailures);
+            }
+            balancing = balancing.withEjection(
+                    consecutiveFailures, Objects.requireNonNull(ejectionTime), Objects.requireNonNull(maxEjectionTime));
+            return this;
+        }
+
+        /**
+         * Client-side health checking: each connection watches the server's {@code grpc.health.v1} status of {@code
+         * service} ({@code ""}: the server as a whole), and its endpoint takes calls only while that is SERVING. A
+         * server without the health service is taken as healthy. Off by default.
+         */
+        public Builder healthCheck(String service) {
+            balancing = balancing.withHealthService(Objects.requireNonNull(service));
+            return this;
+        }
+
+        /**
+         * How often names ({@code dns:///...}, a resolver's scheme) are resolved again: every {@code every} (default
+         * 30 s), and soon after a connection to an endpoint fails, but not sooner than {@code minAfterFailure} after
+         * the previous resolution (default 5 s).
+         */
+        public Builder resolveInterval(Duration every, Duration minAfterFailure) {
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("resolveInterval must be positive: " + every);
+            }
+            balancing = balancing.withResolution(every, Objects.requireNonNull(minAfterFailure));
+            return this;
+        }
+
+        // ------------------------------------------------ end of issue 19's block
 
         /**
          * Adds an endpoint reached through {@code factory}, called for each (re)connection; {@code name} identifies it
@@ -264,7 +332,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
          * Creates the channel. Nothing connects until the first call.
          *
          * @throws IllegalStateException if no target was given
-         * @throws dev.conduit.core.EndpointException if a target URI is not valid
+         * @throws dev.conduit.core.EndpointException if a target URI is not valid, or a name's resolver refuses it (a
+         *     {@code dns:} target without a port)
          */
         public RpcChannel build() {
             if (targets.isEmpty()) {
@@ -273,7 +342,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
             Idle waiting = idle;
             if (waiting == null) {
                 String first = targets.keySet().iterator().next();
-                waiting = targets.get(first) == null
+                waiting = targets.get(first) == null && Resolvers.forTarget(first) == null
                         ? Endpoint.parse(first).find(ChannelOptions.IDLE).orElse(Idle.BACKOFF)
                         : Idle.BACKOFF;
             }
@@ -292,7 +361,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                             backoffMax,
                             waiting,
                             keepAliveSet,
-                            tracer));
+                            tracer),
+                    balancing);
             return new RpcChannel(core, interceptors, closeTimeout);
         }
 

@@ -2,6 +2,7 @@ package dev.conduit.rpc.internal;
 
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
+import dev.conduit.core.EndpointException;
 import dev.conduit.core.Idle;
 import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ChannelFactory;
@@ -10,6 +11,9 @@ import dev.conduit.rpc.ClientCallTracer;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.internal.grpc.GrpcTransport;
+import dev.conduit.rpc.resolver.NameResolver;
+import dev.conduit.rpc.resolver.NameResolverProvider;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,19 +24,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What an {@link dev.conduit.rpc.RpcChannel} is made of: one {@link Subchannel} per endpoint (per instance, for a
- * target whose transport lists several behind it: {@link TargetInstances}), round-robin picking of a ready connection
- * for each call, calls waiting for a connection, and shutdown.
+ * target whose transport lists several behind it: {@link TargetInstances}; per resolved endpoint, for a target a
+ * name resolver serves: {@link ResolvedTarget}), the policy's pick of a connection for each call ({@link Picker}),
+ * calls waiting for a connection, and shutdown.
  */
 public final class ChannelCore {
     private final RpcConfig config;
-    private final FrameCodec codec;
+    private final Connectors connectors;
     /** Taking calls; changed under {@link #lock}, read lock-free through {@link #ring}. */
     private final List<Subchannel> subchannels = new ArrayList<>();
     /** The subchannels taking calls, as an array for the lock-free per-call pick. */
@@ -41,12 +45,18 @@ public final class ChannelCore {
     private final List<Subchannel> retired = new CopyOnWriteArrayList<>();
 
     private final List<TargetInstances> watched = new ArrayList<>();
+    private final List<ResolvedTarget> resolved = new ArrayList<>();
+    private final Conduit conduit;
+    private final Balancing balancing;
+    private final Picker picker;
+    /** For a health check's calls: the one endpoint they go to, whatever its health; null on a user's channel. */
+    private final @Nullable Subchannel pinned;
+
+    private final @Nullable ChannelCore parent;
     private final Executor defaultExecutor;
     private final Idle idle;
-    private final Duration idleTimeout;
     private final Duration backoffInitial;
     private final Duration backoffMax;
-    private final AtomicInteger next = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Pick> pending = new ArrayList<>();
     private volatile boolean shutdown;
@@ -75,6 +85,21 @@ public final class ChannelCore {
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
      */
     public ChannelCore(Conduit conduit, Map<String, @Nullable ChannelFactory> targets, Settings s) {
+        this(conduit, targets, s, Balancing.DEFAULT);
+    }
+
+    /**
+     * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own); a
+     *     URI whose scheme a {@link NameResolverProvider} serves is a name, resolved into endpoints
+     * @throws EndpointException if a target is not valid, or a resolver refuses it
+     */
+    public ChannelCore(
+            Conduit conduit, Map<String, @Nullable ChannelFactory> targets, Settings s, Balancing balancing) {
+        this.conduit = conduit;
+        this.balancing = balancing;
+        this.picker = new Picker(balancing.policy());
+        this.pinned = null;
+        this.parent = null;
         this.config = new RpcConfig(
                 s.maxMessageSize(),
                 s.initialWindow(),
@@ -82,9 +107,8 @@ public final class ChannelCore {
                 s.keepAliveTimeout(),
                 s.handshakeTimeout(),
                 conduit.scheduler());
-        this.codec = new FrameCodec(s.maxMessageSize());
+        this.connectors = new Connectors(conduit, config, s.idleTimeout(), s.keepAliveSet());
         this.idle = s.idle();
-        this.idleTimeout = s.idleTimeout();
         this.backoffInitial = s.backoffInitial();
         this.backoffMax = s.backoffMax();
         Executor e = s.executor();
@@ -94,17 +118,14 @@ public final class ChannelCore {
         this.transportName = TracedTarget.transport(targets);
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
+            NameResolverProvider provider = f == null ? Resolvers.forTarget(t.getKey()) : null;
             if (f != null) {
-                addSubchannel(new Subchannel(this, t.getKey(), conduitConnector(f)));
+                addSubchannel(new Subchannel(this, t.getKey(), connectors.conduit(f)));
+            } else if (provider != null) {
+                var resolver = newResolver(provider, t.getKey());
+                resolved.add(new ResolvedTarget(this, t.getKey(), resolver, conduit.scheduler(), balancing));
             } else if (GrpcTransport.serves(Endpoint.parse(t.getKey()))) {
-                CarrierConnector connector = GrpcTransport.connector(
-                        Endpoint.parse(t.getKey()),
-                        conduit.transportContext(),
-                        config,
-                        s.idleTimeout(),
-                        s.keepAliveSet());
-                // Named in messages as the user wrote it, secrets masked.
-                addSubchannel(new Subchannel(this, Endpoint.parse(t.getKey()).toString(), connector));
+                addSubchannel(newSubchannel(t.getKey()));
             } else {
                 Endpoint asked = Endpoint.parse(t.getKey());
                 // Refuse at once a target that could never connect, with the error connect would give.
@@ -116,13 +137,58 @@ public final class ChannelCore {
         }
     }
 
-    /** Connections in Conduit's own protocol over the channels {@code factory} opens. */
-    CarrierConnector conduitConnector(ChannelFactory factory) {
-        return listener -> factory.open(codec).thenCompose(ch -> {
-            ClientConnection c = new ClientConnection(ch, config, listener, idleTimeout);
-            listener.opened(c);
-            return c.handshake().<ClientCarrier>thenApply(ready -> ready);
-        });
+    /** A resolver for {@code target}; a target the provider refuses is an invalid URI, as for any other target. */
+    private NameResolver newResolver(NameResolverProvider provider, String target) {
+        try {
+            return provider.newResolver(URI.create(target), new NameResolverProvider.Args(conduit.scheduler()));
+        } catch (IllegalArgumentException e) {
+            EndpointException invalid = new EndpointException(String.valueOf(e.getMessage()));
+            invalid.initCause(e);
+            throw invalid;
+        }
+    }
+
+    /** A core whose calls all go to {@code sc}'s connection, whatever its health: for {@link HealthCheck}. */
+    private ChannelCore(ChannelCore parent, Subchannel sc) {
+        this.parent = parent;
+        this.pinned = sc;
+        this.conduit = parent.conduit;
+        this.balancing = parent.balancing;
+        this.picker = parent.picker;
+        this.config = parent.config;
+        this.connectors = parent.connectors;
+        this.idle = parent.idle;
+        this.backoffInitial = parent.backoffInitial;
+        this.backoffMax = parent.backoffMax;
+        this.defaultExecutor = parent.defaultExecutor;
+        this.tracer = null;
+        this.targetName = parent.targetName;
+        this.transportName = parent.transportName;
+    }
+
+    /** A new call on {@code sc}'s connection only; it fails with UNAVAILABLE if that has none. */
+    <Req, Resp> ClientCall<Req, Resp> newPinnedCall(
+            Subchannel sc, MethodDescriptor<Req, Resp> method, CallOptions options) {
+        return new ChannelCore(this, sc).newCall(method, options);
+    }
+
+    /**
+     * A subchannel for one endpoint URI, named in messages as the user wrote it (secrets masked).
+     *
+     * @throws dev.conduit.core.EndpointException if the URI is not valid or no transport serves it
+     */
+    Subchannel newSubchannel(String uri) {
+        Endpoint asked = Endpoint.parse(uri);
+        return new Subchannel(this, asked.toString(), connectors.forUri(asked));
+    }
+
+    /** A subchannel connecting to {@code endpoint} through the runtime's transports; {@code name} for messages. */
+    Subchannel transportSubchannel(String name, Endpoint endpoint) {
+        return new Subchannel(this, name, connectors.transport(endpoint));
+    }
+
+    Balancing balancing() {
+        return balancing;
     }
 
     public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
@@ -158,29 +224,15 @@ public final class ChannelCore {
     }
 
     boolean isShutdown() {
-        return shutdown;
+        ChannelCore p = parent;
+        return p != null ? p.shutdown : shutdown;
     }
 
-    /**
-     * A ready connection, round-robin over the endpoints; null if none is ready. With several endpoints, one found
-     * idle (its connection lost) is asked to reconnect, so that it takes its share again once it can.
-     */
+    /** A connection for a call now, as the policy picks it; null if no endpoint can take it now. */
     @Nullable
     ClientCarrier pickNow() {
-        Subchannel[] all = ring;
-        int n = all.length;
-        int start = Math.floorMod(next.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            Subchannel sc = all[(start + i) % n];
-            ClientCarrier c = sc.readyConnection();
-            if (c != null) {
-                return c;
-            }
-            if (n > 1 && sc.state() == Subchannel.State.IDLE) {
-                sc.requestConnection();
-            }
-        }
-        return null;
+        Subchannel only = pinned;
+        return only != null ? only.connectedCarrier() : picker.pick(ring);
     }
 
     /** Adds a subchannel that takes calls. */
@@ -213,6 +265,11 @@ public final class ChannelCore {
      * has failed to connect, unless {@code waitForReady}.
      */
     CompletableFuture<ClientCarrier> pickAsync(boolean waitForReady) {
+        if (pinned != null) {
+            return CompletableFuture.failedFuture(Status.UNAVAILABLE
+                    .withDescription("the connection to " + pinned.target() + " is gone")
+                    .asException());
+        }
         Pick p = new Pick(new CompletableFuture<>(), waitForReady);
         lock.lock();
         try {
@@ -226,9 +283,8 @@ public final class ChannelCore {
             lock.unlock();
         }
         watched.forEach(TargetInstances::start);
-        for (Subchannel sc : ring) {
-            sc.requestConnection();
-        }
+        resolved.forEach(ResolvedTarget::start);
+        picker.connect(ring);
         stateChanged();
         return p.future();
     }
@@ -239,7 +295,7 @@ public final class ChannelCore {
         boolean reconnect;
         lock.lock();
         try {
-            boolean allFailed = Arrays.stream(ring).allMatch(sc -> sc.state() == Subchannel.State.TRANSIENT_FAILURE);
+            boolean allFailed = nothingToWaitFor();
             for (Iterator<Pick> it = pending.iterator(); it.hasNext(); ) {
                 Pick p = it.next();
                 ClientCarrier c = shutdown ? null : pickNow();
@@ -258,14 +314,47 @@ public final class ChannelCore {
         }
         outcomes.forEach(Runnable::run);
         if (reconnect) {
-            for (Subchannel sc : ring) {
-                sc.requestConnection();
-            }
+            picker.connect(ring);
         }
+    }
+
+    /** Whether every endpoint has failed, or resolution found none: calls that do not wait for ready fail. */
+    private boolean nothingToWaitFor() {
+        Subchannel[] all = ring;
+        if (all.length == 0) {
+            return resolved.stream().noneMatch(ResolvedTarget::awaitingFirstAnswer);
+        }
+        return Picker.allFailed(all);
+    }
+
+    /** Whether one more endpoint may be ejected: another one could still take calls. */
+    boolean mayEject() {
+        return Picker.mayEject(ring);
+    }
+
+    /** A connection to an endpoint failed or was lost: names are resolved again (rate-limited). */
+    void endpointFailed() {
+        resolved.forEach(ResolvedTarget::refreshSoon);
+    }
+
+    /** A resolver changed the endpoints: connects the new ones the policy wants, and serves waiting calls. */
+    void endpointsChanged() {
+        picker.connect(ring);
+        stateChanged();
     }
 
     private Status lastError() {
         Subchannel[] all = ring;
+        if (all.length == 0) {
+            for (ResolvedTarget r : resolved) {
+                Status error = r.error();
+                if (error != null) {
+                    return error;
+                }
+            }
+            return Status.UNAVAILABLE.withDescription(
+                    resolved.stream().map(ResolvedTarget::name).toList() + " resolved to no endpoint");
+        }
         Subchannel first = all[0];
         return all.length == 1
                 ? first.lastError()
@@ -280,7 +369,8 @@ public final class ChannelCore {
      */
     @Nullable
     String whyNotConnected() {
-        boolean anyFailed = Arrays.stream(ring).anyMatch(Subchannel::failing);
+        boolean anyFailed = Arrays.stream(ring).anyMatch(sc -> sc.failing() || sc.failedSinceReady())
+                || (ring.length == 0 && nothingToWaitFor());
         return anyFailed ? lastError().description() : null;
     }
 
@@ -298,6 +388,7 @@ public final class ChannelCore {
     public void shutdown() {
         shutdown = true;
         watched.forEach(TargetInstances::close);
+        resolved.forEach(ResolvedTarget::close);
         Arrays.stream(ring).forEach(Subchannel::shutdown);
         stateChanged();
     }
@@ -305,6 +396,7 @@ public final class ChannelCore {
     public void shutdownNow() {
         shutdown = true;
         watched.forEach(TargetInstances::close);
+        resolved.forEach(ResolvedTarget::close);
         Status s = Status.UNAVAILABLE.withDescription("the channel was shut down before the call completed");
         Stream.concat(Arrays.stream(ring), retired.stream()).forEach(sc -> sc.shutdownNow(s));
         stateChanged();

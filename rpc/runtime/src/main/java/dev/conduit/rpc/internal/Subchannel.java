@@ -46,8 +46,13 @@ final class Subchannel implements CarrierListener {
     private final Set<ClientCarrier> connections = ConcurrentHashMap.newKeySet();
     private volatile State state = State.IDLE;
     private volatile @Nullable ClientCarrier ready;
+    /** What calls are given: {@link #ready}, counted for outlier ejection when that is on. */
+    private volatile @Nullable ClientCarrier picked;
+
+    private final @Nullable OutlierEjection outliers;
+    private final @Nullable HealthCheck health;
     private volatile Status lastError = Status.UNAVAILABLE.withDescription("not connected yet");
-    private volatile boolean failing;
+    private volatile boolean failedSinceReady;
     private long backoffNanos;
     private @Nullable ScheduledFuture<?> retry;
 
@@ -56,6 +61,10 @@ final class Subchannel implements CarrierListener {
         this.target = target;
         this.connector = connector;
         this.backoffNanos = owner.backoffInitial().toNanos();
+        Balancing b = owner.balancing();
+        this.outliers = b.ejectAfter() > 0 ? new OutlierEjection(owner, this, b) : null;
+        String service = b.healthService();
+        this.health = service != null ? new HealthCheck(owner, this, service) : null;
     }
 
     State state() {
@@ -69,19 +78,56 @@ final class Subchannel implements CarrierListener {
     }
 
     Status lastError() {
+        HealthCheck h = health;
+        if (state == State.READY && h != null && h.notServing()) {
+            return Status.UNAVAILABLE.withDescription("the health check of " + target + " says it is not serving");
+        }
         return lastError;
     }
 
     /** Whether its last connection attempt failed: also while it tries again, until a connection is ready. */
-    boolean failing() {
-        return failing;
+    boolean failedSinceReady() {
+        return failedSinceReady;
     }
 
-    /** The ready connection if it takes calls, else null. Lock-free: the per-call fast path. */
+    /**
+     * The connection for a new call, if it takes calls and the endpoint is neither ejected nor (with health checking)
+     * anything but SERVING; else null. Lock-free: the per-call fast path.
+     */
     @Nullable
     ClientCarrier readyConnection() {
+        ClientCarrier c = picked;
+        if (c == null || !c.acceptsCalls()) {
+            return null;
+        }
+        HealthCheck h = health;
+        OutlierEjection o = outliers;
+        return (h == null || h.serving()) && (o == null || !o.isEjected()) ? c : null;
+    }
+
+    /** The ready connection if it takes calls, whatever the endpoint's health: for the health check's own call. */
+    @Nullable
+    ClientCarrier connectedCarrier() {
         ClientCarrier c = ready;
         return c != null && c.acceptsCalls() ? c : null;
+    }
+
+    /** Whether the endpoint has failed: it cannot connect, or its health check says it is not serving. */
+    boolean failing() {
+        State st = state;
+        HealthCheck h = health;
+        return st == State.TRANSIENT_FAILURE || (st == State.READY && h != null && h.notServing());
+    }
+
+    /** Whether the endpoint is connected and its health check has not answered yet. */
+    boolean awaitingHealth() {
+        HealthCheck h = health;
+        return state == State.READY && h != null && !h.answered();
+    }
+
+    boolean isEjected() {
+        OutlierEjection o = outliers;
+        return o != null && o.isEjected();
     }
 
     /** Starts connecting if idle. */
@@ -130,12 +176,17 @@ final class Subchannel implements CarrierListener {
             }
             state = State.READY;
             ready = c;
-            failing = false;
+            failedSinceReady = false;
+            OutlierEjection o = outliers;
+            picked = o != null ? new CountingCarrier(c, o) : c;
             backoffNanos = owner.backoffInitial().toNanos();
         } finally {
             lock.unlock();
         }
         log.debug("connected to {}", target);
+        if (health != null) {
+            health.start();
+        }
         owner.stateChanged();
     }
 
@@ -152,7 +203,7 @@ final class Subchannel implements CarrierListener {
             lastError = Status.UNAVAILABLE
                     .withDescription(why.startsWith(target) ? why : "cannot connect to " + target + ": " + why)
                     .withCause(cause);
-            failing = true;
+            failedSinceReady = true;
             long jittered = (long)
                     (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
             retry = owner.config().scheduler().schedule(this::retry, jittered, TimeUnit.NANOSECONDS);
@@ -161,6 +212,7 @@ final class Subchannel implements CarrierListener {
             lock.unlock();
         }
         log.debug("{}", lastError);
+        owner.endpointFailed();
         owner.stateChanged();
     }
 
@@ -198,6 +250,9 @@ final class Subchannel implements CarrierListener {
         if (leave(c)) {
             lastError = status;
             log.debug("connection to {} lost: {}", target, status);
+            if (status.code() != Status.Code.OK) {
+                owner.endpointFailed();
+            }
         }
         owner.stateChanged();
     }
@@ -216,13 +271,17 @@ final class Subchannel implements CarrierListener {
                 return false;
             }
             ready = null;
+            picked = null;
             if (state == State.READY) {
                 state = State.IDLE;
             }
-            return true;
         } finally {
             lock.unlock();
         }
+        if (health != null) {
+            health.stop();
+        }
+        return true;
     }
 
     /** No new calls; connections close once their calls are done. */
@@ -231,11 +290,16 @@ final class Subchannel implements CarrierListener {
         try {
             state = State.SHUTDOWN;
             ready = null;
+            picked = null;
             if (retry != null) {
                 retry.cancel(false);
             }
         } finally {
             lock.unlock();
+        }
+        if (health != null) {
+            // The Watch never ends by itself: ended here, so the connection can drain.
+            health.stop();
         }
         for (ClientCarrier c : List.copyOf(connections)) {
             c.drain();

@@ -1,16 +1,10 @@
 package dev.conduit.rpc.internal;
 
-import dev.conduit.core.Channel;
-import dev.conduit.core.Codec;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.InstanceWatch;
-import dev.conduit.rpc.ChannelFactory;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +24,7 @@ final class TargetInstances {
     private final String name;
     private final Endpoint target;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Endpoint, Subchannel> current = new LinkedHashMap<>();
+    private final SubchannelSet<Endpoint> current = new SubchannelSet<>();
     private @Nullable InstanceWatch watch;
     private boolean started;
     private boolean closed;
@@ -77,33 +71,19 @@ final class TargetInstances {
     }
 
     private void update(List<Endpoint> instances) {
-        List<Subchannel> added = new ArrayList<>();
-        List<Subchannel> removed = new ArrayList<>();
+        SubchannelSet.Change change;
         lock.lock();
         try {
             if (closed || owner.isShutdown()) {
                 return;
             }
-            for (Map.Entry<Endpoint, Subchannel> e : List.copyOf(current.entrySet())) {
-                if (!instances.contains(e.getKey())) {
-                    current.remove(e.getKey());
-                    removed.add(e.getValue());
-                }
-            }
-            for (Endpoint instance : instances) {
-                if (!current.containsKey(instance)) {
-                    Subchannel sc = subchannel(instance);
-                    current.put(instance, sc);
-                    added.add(sc);
-                }
-            }
+            change = current.update(instances, this::subchannel);
         } finally {
             lock.unlock();
         }
-        added.forEach(owner::addSubchannel);
-        removed.forEach(owner::retireSubchannel);
+        change.apply(owner);
         // A new instance takes its share of the calls as soon as it is connected.
-        added.forEach(Subchannel::requestConnection);
+        change.added().forEach(Subchannel::requestConnection);
         owner.stateChanged();
     }
 
@@ -123,13 +103,7 @@ final class TargetInstances {
     }
 
     private Subchannel subchannel(Endpoint endpoint) {
-        ChannelFactory factory = new ChannelFactory() {
-            @Override
-            public <T> CompletableFuture<Channel<T>> open(Codec<T> c) {
-                return conduit.connectAsync(endpoint, c);
-            }
-        };
-        return new Subchannel(owner, describe(endpoint), owner.conduitConnector(factory));
+        return owner.transportSubchannel(describe(endpoint), endpoint);
     }
 
     /** The user's URI, with what the watch added to tell the instance apart ({@code ?instance=...}). */

@@ -23,13 +23,24 @@ final class TracedTarget {
     static String transport(Map<String, @Nullable ChannelFactory> targets) {
         String scheme = null;
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
-            String s =
-                    t.getValue() != null ? "other" : Endpoint.parse(t.getKey()).scheme();
+            String s = t.getValue() != null ? "other" : scheme(t.getKey());
             if (scheme != null && !scheme.equals(s)) {
                 return "other";
             }
             scheme = s;
         }
         return scheme == null ? "other" : scheme;
+    }
+
+    /**
+     * The transport of a target's calls: its scheme; for a {@code dns:} name, its endpoints' scheme ({@code tcp} unless
+     * {@code ?scheme=} says otherwise); for another resolver's name, unknown until resolved, so {@code other}.
+     */
+    private static String scheme(String uri) {
+        Endpoint e = Endpoint.parse(uri);
+        if (Resolvers.forTarget(uri) == null) {
+            return e.scheme();
+        }
+        return e.scheme().equals("dns") ? e.options().getOrDefault("scheme", "tcp") : "other";
     }
 }

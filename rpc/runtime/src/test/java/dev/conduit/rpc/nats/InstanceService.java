@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A service that says which instance answered: {@code Name} at once, {@code Hold} after the milliseconds its request
  * names (a call that stays in flight), so that tests can see where calls went.
  */
-final class InstanceService {
+public final class InstanceService {
     private InstanceService() {}
 
-    static final MethodDescriptor<StringValue, StringValue> NAME = method("Name");
+    public static final MethodDescriptor<StringValue, StringValue> NAME = method("Name");
     static final MethodDescriptor<StringValue, StringValue> HOLD = method("Hold");
 
-    static ServiceDefinition definition(String name, ScheduledExecutorService timer) {
+    public static ServiceDefinition definition(String name, ScheduledExecutorService timer) {
         return definition(name, timer, new AtomicInteger());
     }
 

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Instances of {@link InstanceService} for a test: in this JVM (a runtime each) or in child JVMs; all closed at the end. */
-final class Instances implements AutoCloseable {
+public final class Instances implements AutoCloseable {
     private final List<AutoCloseable> all = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
@@ -50,7 +50,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** An instance in a child JVM, which {@link Process#destroyForcibly()} kills with SIGKILL. */
-    Process child(String uri, String name) {
+    public Process child(String uri, String name) {
         List<String> command = JavaCommand.of(List.of("-Xmx128m"), InstanceMain.class, uri, name);
         Process p;
         try {

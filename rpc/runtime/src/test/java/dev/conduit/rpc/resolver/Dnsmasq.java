@@ -1,0 +1,130 @@
+package dev.conduit.rpc.resolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real DNS server for a test: Debian's {@code dnsmasq} on 127.0.0.1 at a free port, answering only from a hosts file
+ * the test rewrites ({@link #hosts}; dnsmasq re-reads it on SIGHUP). Without dnsmasq the test is skipped, or fails
+ * where {@code CONDUIT_REQUIRE_DNSMASQ=true} (CI installs it). Closing stops the server.
+ */
+final class Dnsmasq implements AutoCloseable {
+    private static final Path BINARY = Path.of("/usr/sbin/dnsmasq");
+
+    private final Process process;
+    private final Path hostsFile;
+    private final int port;
+
+    private Dnsmasq(Process process, Path hostsFile, int port) {
+        this.process = process;
+        this.hostsFile = hostsFile;
+        this.port = port;
+    }
+
+    /** Starts dnsmasq serving {@code hosts} lines ({@code 127.0.0.2 svc.test}) from a file in {@code dir}. */
+    static Dnsmasq start(Path dir, List<String> hosts) throws IOException {
+        if (!Files.isExecutable(BINARY)) {
+            String message = BINARY + " not found: install the Debian package dnsmasq-base";
+            if (Boolean.parseBoolean(System.getenv("CONDUIT_REQUIRE_DNSMASQ"))) {
+                throw new AssertionError(message + " (CONDUIT_REQUIRE_DNSMASQ=true)");
+            }
+            Assumptions.abort(message);
+        }
+        Path file = dir.resolve("hosts");
+        Files.write(file, hosts);
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        Process p = new ProcessBuilder(
+                        BINARY.toString(),
+                        "--keep-in-foreground",
+                        "--conf-file=/dev/null",
+                        "--no-resolv",
+                        "--no-hosts",
+                        "--addn-hosts=" + file,
+                        "--listen-address=127.0.0.1",
+                        "--bind-interfaces",
+                        "--port=" + port,
+                        "--cache-size=0",
+                        "--pid-file=",
+                        "--user=" + System.getProperty("user.name"),
+                        "--log-facility=-")
+                .redirectErrorStream(true)
+                .start();
+        Dnsmasq d = new Dnsmasq(p, file, port);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        try {
+            String started = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            for (String line; (line = out.readLine()) != null; ) {
+                                if (line.contains("started")) {
+                                    return line;
+                                }
+                            }
+                            return "dnsmasq exited";
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .orTimeout(30, TimeUnit.SECONDS)
+                    .join();
+            assertThat(started).as("dnsmasq's first lines").contains("started");
+        } catch (RuntimeException | AssertionError e) {
+            d.close();
+            throw e;
+        }
+        // Keep reading its log so that it never blocks on a full pipe.
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discarded
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return d;
+    }
+
+    /** The DNS server's {@code host:port}, for {@code dns://server/name:port}. */
+    String server() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Replaces the hosts file and has dnsmasq re-read it. */
+    void hosts(List<String> lines) throws IOException, InterruptedException {
+        Files.write(hostsFile, lines);
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        assertThat(hup.waitFor()).as("kill -HUP dnsmasq").isZero();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
