@@ -205,6 +205,47 @@ class RpcMetricsTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void retriedCallIsOneCallDurationAndOneAttemptRecordPerAttempt() {
+        RpcChannel retrying = ConduitOpenTelemetry.create(otel.sdk)
+                .configure(RpcChannel.builder(conduit).target(target))
+                .serviceConfig("""
+                        {"methodConfig": [{"name": [{"service": "otel.Text"}],
+                          "retryPolicy": {"maxAttempts": 3, "initialBackoff": "0.01s", "maxBackoff": "0.01s",
+                                          "backoffMultiplier": 1, "retryableStatusCodes": ["UNAVAILABLE"]}}]}""")
+                .build();
+        try (retrying) {
+            assertThat(ClientCalls.blockingUnary(retrying, TextService.ECHO, CallOptions.DEFAULT, "flaky:2"))
+                    .isEqualTo("flaky:2");
+        }
+
+        Attributes started = Attributes.of(METHOD, TextService.ECHO.fullName(), TARGET, target, TRANSPORT, "tcp");
+        Attributes ok = started.toBuilder().put(STATUS, "OK").build();
+        Attributes unavailable = started.toBuilder().put(STATUS, "UNAVAILABLE").build();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(otel.counter("grpc.client.attempt.started", "{attempt}", started))
+                    .isEqualTo(3);
+            assertThat(otel.histogram("grpc.client.attempt.duration", "s", unavailable)
+                            .getCount())
+                    .isEqualTo(2);
+            assertThat(otel.histogram("grpc.client.attempt.duration", "s", ok).getCount())
+                    .isEqualTo(1);
+            assertSize(otel.histogram("grpc.client.attempt.sent_total_compressed_message_size", "By", ok), 7);
+            assertThat(otel.histogram("grpc.client.attempt.sent_total_compressed_message_size", "By", unavailable)
+                            .getSum())
+                    .as("each failed attempt sent the request too")
+                    .isEqualTo(14d);
+            assertLatency(otel.histogram("grpc.client.call.duration", "s", ok));
+        });
+        assertThat(otel.metric("grpc.client.call.duration")
+                        .orElseThrow()
+                        .getHistogramData()
+                        .getPoints())
+                .as("one call: its failed attempts add no call.duration")
+                .singleElement()
+                .satisfies(p -> assertThat(p.getCount()).isEqualTo(1));
+    }
+
     /**
      * One call of {@code method} ended with {@code status} on both sides, with {@code sent} request bytes and {@code
      * received} response bytes on the wire; each instrument has that one point, with A66's buckets.

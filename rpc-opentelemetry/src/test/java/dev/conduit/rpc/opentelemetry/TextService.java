@@ -9,6 +9,7 @@ import dev.conduit.rpc.ServiceDefinition;
 import dev.conduit.rpc.Status;
 import dev.conduit.rpc.StreamObserver;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A service of UTF-8 text messages, one method per call kind, so that a test knows every message's size on the wire:
@@ -17,7 +18,10 @@ import java.util.concurrent.CountDownLatch;
 final class TextService {
     static final String NAME = "otel.Text";
 
-    /** Answers the request; {@code fail:CODE} fails with that status; {@code hang} never answers. */
+    /**
+     * Answers the request; {@code fail:CODE} fails with that status; {@code hang} never answers; {@code flaky:N}
+     * fails with UNAVAILABLE until N such calls have failed, then answers.
+     */
     static final MethodDescriptor<String, String> ECHO = method("Echo", MethodType.UNARY);
     /** One response per character of the request. */
     static final MethodDescriptor<String, String> SPLIT = method("Split", MethodType.SERVER_STREAMING);
@@ -30,6 +34,8 @@ final class TextService {
 
     /** Counted down when an {@code hang} call reaches the handler. */
     final CountDownLatch hanging = new CountDownLatch(1);
+
+    private final AtomicInteger flakyFailures = new AtomicInteger();
 
     static MethodDescriptor<String, String> method(String name, MethodType type) {
         return MethodDescriptor.of(NAME + "/" + name, type, Codecs.text(), Codecs.text());
@@ -87,6 +93,9 @@ final class TextService {
         if (request.startsWith("fail:")) {
             throw new RpcException(
                     Status.Code.valueOf(request.substring(5)).toStatus().withDescription("as asked"));
+        }
+        if (request.startsWith("flaky:") && flakyFailures.getAndIncrement() < Integer.parseInt(request.substring(6))) {
+            throw new RpcException(Status.UNAVAILABLE.withDescription("failing on purpose"));
         }
         if (request.equals("hang")) {
             hanging.countDown();

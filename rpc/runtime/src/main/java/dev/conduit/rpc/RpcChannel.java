@@ -8,6 +8,7 @@ import dev.conduit.rpc.internal.Balancing;
 import dev.conduit.rpc.internal.ChannelCore;
 import dev.conduit.rpc.internal.Resolvers;
 import dev.conduit.rpc.internal.RpcConfig;
+import dev.conduit.rpc.internal.ServiceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,6 +142,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         private boolean keepAliveSet;
         private ClientCallTracer.@Nullable Factory tracer;
         private Balancing balancing = Balancing.DEFAULT;
+        private ServiceConfig serviceConfig = ServiceConfig.NONE;
 
         private Builder(Conduit conduit) {
             this.conduit = Objects.requireNonNull(conduit);
@@ -230,12 +232,35 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         }
 
         /**
-         * Traces every call: {@code factory} makes a {@link ClientCallTracer} per call, which sees each message's
-         * size on the wire and the status the call ended with (what {@code conduit-rpc-opentelemetry} builds its
+         * Traces every call: {@code factory} makes a {@link ClientCallTracer} per call, which sees each attempt (a
+         * retried call has several), each message's size on the wire, and the status the call ended with (what {@code conduit-rpc-opentelemetry} builds its
          * metrics on). One per channel; a later call replaces it. Without one, calls do no tracing work.
          */
         public Builder tracer(ClientCallTracer.Factory factory) {
             this.tracer = Objects.requireNonNull(factory);
+            return this;
+        }
+
+        // ---------------------------------------------------------------- retries (service config)
+
+        /**
+         * A service config in gRPC's JSON form: per method (or per service, or for every method), a {@code timeout}
+         * (the longest a call may take; a shorter {@link CallOptions#withTimeout} wins) and a {@code retryPolicy}
+         * ({@code maxAttempts} up to 5, {@code initialBackoff}, {@code maxBackoff}, {@code backoffMultiplier}, {@code
+         * retryableStatusCodes}); and channel-wide {@code retryThrottling} ({@code maxTokens}, {@code tokenRatio}).
+         * Members Conduit does not use are ignored; hedging is not done. See {@code docs/rpc.md}, "Retries".
+         *
+         * <pre>{@code
+         * .serviceConfig("""
+         *     {"methodConfig": [{"name": [{"service": "kv.Store"}],
+         *       "retryPolicy": {"maxAttempts": 3, "initialBackoff": "0.1s", "maxBackoff": "1s",
+         *                       "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}}]}""")
+         * }</pre>
+         *
+         * @throws IllegalArgumentException if {@code json} is not a valid service config; the message names the member
+         */
+        public Builder serviceConfig(String json) {
+            this.serviceConfig = ServiceConfig.parse(json);
             return this;
         }
 
@@ -361,7 +386,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                             backoffMax,
                             waiting,
                             keepAliveSet,
-                            tracer),
+                            tracer,
+                            serviceConfig),
                     balancing);
             return new RpcChannel(core, interceptors, closeTimeout);
         }

@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * The client's gRFC A66 metrics: one {@link Attempt} per call. Conduit makes one attempt per call (no retries yet),
- * so the attempt's end is also the call's and both durations are recorded together; once retries exist, the call
- * duration moves to whatever spans the attempts.
+ * The client's gRFC A66 metrics: {@code grpc.client.attempt.*} for each attempt of a call (a retried call has
+ * several), {@code grpc.client.call.duration} once per call, from its start to the end of its last attempt.
  */
 public final class ClientMetrics implements ClientCallTracer.Factory {
     private final RpcInstruments instruments;
@@ -25,20 +24,39 @@ public final class ClientMetrics implements ClientCallTracer.Factory {
     @Override
     public ClientCallTracer newCallTracer(MethodDescriptor<?, ?> method, String target, String transport) {
         String name = recordMethod.test(method.fullName()) ? method.fullName() : RpcInstruments.OTHER_METHOD;
-        Attributes base = Attributes.of(
-                RpcInstruments.METHOD, name, RpcInstruments.TARGET, target, RpcInstruments.TRANSPORT, transport);
-        instruments.clientAttemptStarted.add(1, base);
-        return new Attempt(base);
+        return new Call(Attributes.of(
+                RpcInstruments.METHOD, name, RpcInstruments.TARGET, target, RpcInstruments.TRANSPORT, transport));
+    }
+
+    /** One call: its start, and its attempts. */
+    private final class Call extends ClientCallTracer {
+        private final Attributes base;
+        private final long startNanos = System.nanoTime();
+
+        Call(Attributes base) {
+            this.base = base;
+        }
+
+        @Override
+        public ClientCallTracer.Attempt newAttempt(int previousAttempts, boolean transparent) {
+            instruments.clientAttemptStarted.add(1, base);
+            return new AttemptMetrics(base);
+        }
+
+        @Override
+        public void callEnded(Status status) {
+            instruments.clientCallDuration.record((System.nanoTime() - startNanos) / 1e9, withStatus(base, status));
+        }
     }
 
     /** One attempt's sizes and start time; messages arrive from several threads, hence the atomics. */
-    private final class Attempt extends ClientCallTracer {
+    private final class AttemptMetrics extends ClientCallTracer.Attempt {
         private final Attributes base;
         private final long startNanos = System.nanoTime();
         private final AtomicLong sent = new AtomicLong();
         private final AtomicLong received = new AtomicLong();
 
-        Attempt(Attributes base) {
+        AttemptMetrics(Attributes base) {
             this.base = base;
         }
 
@@ -53,15 +71,15 @@ public final class ClientMetrics implements ClientCallTracer.Factory {
         }
 
         @Override
-        public void callEnded(Status status) {
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            Attributes ended = base.toBuilder()
-                    .put(RpcInstruments.STATUS, status.code().name())
-                    .build();
-            instruments.clientAttemptDuration.record(seconds, ended);
+        public void attemptEnded(Status status) {
+            Attributes ended = withStatus(base, status);
+            instruments.clientAttemptDuration.record((System.nanoTime() - startNanos) / 1e9, ended);
             instruments.clientAttemptSent.record(sent.get(), ended);
             instruments.clientAttemptRcvd.record(received.get(), ended);
-            instruments.clientCallDuration.record(seconds, ended);
         }
+    }
+
+    private static Attributes withStatus(Attributes base, Status status) {
+        return base.toBuilder().put(RpcInstruments.STATUS, status.code().name()).build();
     }
 }

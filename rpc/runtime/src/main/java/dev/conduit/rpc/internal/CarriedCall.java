@@ -20,6 +20,14 @@ public interface CarriedCall {
      */
     void abort(Status status, boolean tellPeer);
 
+    /**
+     * Ends the call because the server refused it unprocessed (it said GOAWAY before reaching the call, or refused its
+     * stream), so a client may try it again elsewhere. A server call never gets this.
+     */
+    default void refused(Status status) {
+        abort(status, false);
+    }
+
     /** A frame of this call could not be encoded (too large, or its marshaller failed): the call ends with status. */
     void sendFailed(Frame frame, Status status);
 }

@@ -63,6 +63,9 @@ public final class ChannelCore {
     private final ClientCallTracer.@Nullable Factory tracer;
     private final String targetName;
     private final String transportName;
+    private final ServiceConfig serviceConfig;
+    private final @Nullable RetryThrottle retryThrottle;
+    private final RetryBudget retryBudget = new RetryBudget();
 
     private record Pick(CompletableFuture<ClientCarrier> future, boolean waitForReady) {}
 
@@ -79,7 +82,8 @@ public final class ChannelCore {
             Duration backoffMax,
             Idle idle,
             boolean keepAliveSet,
-            ClientCallTracer.@Nullable Factory tracer) {}
+            ClientCallTracer.@Nullable Factory tracer,
+            ServiceConfig serviceConfig) {}
 
     /**
      * @param targets the endpoints, each with the factory that opens a channel to it (by URI, or the user's own)
@@ -116,6 +120,9 @@ public final class ChannelCore {
         this.tracer = s.tracer();
         this.targetName = TracedTarget.name(targets);
         this.transportName = TracedTarget.transport(targets);
+        this.serviceConfig = s.serviceConfig();
+        ServiceConfig.Throttling throttling = serviceConfig.throttling();
+        this.retryThrottle = throttling == null ? null : new RetryThrottle(throttling);
         for (Map.Entry<String, @Nullable ChannelFactory> t : targets.entrySet()) {
             ChannelFactory f = t.getValue();
             NameResolverProvider provider = f == null ? Resolvers.forTarget(t.getKey()) : null;
@@ -192,7 +199,18 @@ public final class ChannelCore {
     }
 
     public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-        return new ClientCallImpl<>(this, method, options);
+        ServiceConfig.MethodConfig mc = serviceConfig.forMethod(method.fullName());
+        Duration limit = mc.timeout();
+        Duration asked = options.timeout();
+        CallOptions o =
+                limit == null || (asked != null && asked.compareTo(limit) <= 0) ? options : options.withTimeout(limit);
+        return new RetryingCall<>(this, method, o, mc.retry(), retryThrottle, retryBudget);
+    }
+
+    /** The retry throttle's tokens in thousandths, or -1 without throttling; for tests. */
+    int retryTokens() {
+        RetryThrottle t = retryThrottle;
+        return t == null ? -1 : t.milliTokens();
     }
 
     RpcConfig config() {

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of one call. Frames are queued from {@link #start} on, and written once a connection is picked
+ * One attempt of a client call ({@link RetryingCall} makes the attempts of each call). Frames are queued from {@link #start} on, and written once a connection is picked
  * (at once when one is ready); a single request is sent together with CALL_START and the half-close, in one frame.
  * Responses arrive on the transport thread and reach the listener through a {@link SerialExecutor}.
  *
@@ -45,13 +45,23 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private @Nullable Status remoteStatus;
     private @Nullable Metadata remoteTrailers;
     private int received;
-    // Set in start(), before any frame is queued; null when the channel has no tracer (then no tracing work).
-    private @Nullable ClientCallTracer tracer;
+    // Null when the channel has no tracer (then no tracing work).
+    private final ClientCallTracer.@Nullable Attempt tracer;
+    /** A CALL_START left for the server: from here on, the server may have seen the call. */
+    private volatile boolean transmitted;
+    /** The server said it did not process the call (GOAWAY past it, or a refused stream). */
+    private volatile boolean refused;
 
-    ClientCallImpl(ChannelCore channel, MethodDescriptor<Req, Resp> method, CallOptions options) {
+    /** One attempt of a call (see {@link RetryingCall}); {@code tracer} sees it, if the channel traces. */
+    ClientCallImpl(
+            ChannelCore channel,
+            MethodDescriptor<Req, Resp> method,
+            CallOptions options,
+            ClientCallTracer.@Nullable Attempt tracer) {
         this.channel = channel;
         this.method = method;
         this.options = options;
+        this.tracer = tracer;
         this.serial = new SerialExecutor(channel.executorFor(options));
         this.in = new InboundQueue(serial, this, channel.config().initialWindow());
         this.requests = new ClientRequests<>(method, options);
@@ -65,7 +75,6 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             throw new IllegalStateException("call of " + method.fullName() + " already started");
         }
         started = true;
-        tracer = channel.newTracer(method);
         listener = newListener;
         Duration timeout = options.timeout();
         requests.start(startHeaders, timeout != null);
@@ -132,6 +141,18 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     @Override
     public void sendMessage(Req message) {
+        send(message, true);
+    }
+
+    /**
+     * Queues a request again for a retry, never waiting for flow-control credit: the thread replaying must not block
+     * (the requests kept for a retry are bounded, see {@link RetryBudget}).
+     */
+    void replay(Req message) {
+        send(message, false);
+    }
+
+    private void send(Req message, boolean mayWait) {
         if (!started || halfClosed) {
             throw new IllegalStateException(started ? "sendMessage after halfClose" : "sendMessage before start");
         }
@@ -147,7 +168,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             return; // the one request, sent with CALL_START at the half-close
         }
         out.add(f);
-        if (!f.sent && TransportThread.mayBlock()) {
+        if (mayWait && !f.sent && TransportThread.mayBlock()) {
             awaitSent(f);
         }
     }
@@ -211,8 +232,15 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (f.carriesMessage()) {
             f.maxPayload = c.peerMaxMessageSize();
         }
+        boolean start = f.type == Frames.CALL_START;
+        if (start) {
+            transmitted = true; // before the write: in-process, the server may answer within it
+        }
         boolean written = c.write(f);
-        ClientCallTracer t = tracer;
+        if (start && !written) {
+            transmitted = false;
+        }
+        ClientCallTracer.Attempt t = tracer;
         if (t != null && written && f.carriesMessage()) {
             t.outboundMessage(f.wireSize);
         }
@@ -263,6 +291,17 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     @Override
     public void abort(Status status, boolean tellPeer) {
         end(status, tellPeer);
+    }
+
+    @Override
+    public void refused(Status status) {
+        refused = true;
+        end(status, false);
+    }
+
+    /** Whether the call surely never reached the server's application: never sent, or refused unprocessed. */
+    boolean neverProcessed() {
+        return refused || !transmitted;
     }
 
     @Override
@@ -350,7 +389,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     private void closeListener(Status status, Metadata trailers) {
         if (tracer != null) {
-            tracer.callEnded(status);
+            tracer.attemptEnded(status);
         }
         listener.onClose(status, trailers);
     }

@@ -132,7 +132,7 @@ final class ClientConnection extends Connection implements ClientCarrier {
         Status notProcessed = Status.UNAVAILABLE.withDescription(status.description());
         for (var e : List.copyOf(calls.entrySet())) {
             if (Integer.compareUnsigned(e.getKey(), f.value) > 0) {
-                e.getValue().abort(notProcessed, false);
+                e.getValue().refused(notProcessed);
             }
         }
         if (calls.isEmpty()) {

@@ -93,6 +93,18 @@ final class RawFrames {
         });
     }
 
+    /** GOAWAY: calls after {@code lastCallId} were not processed. */
+    static byte[] goAway(int lastCallId, int code, String message) {
+        return build(out -> {
+            header(out, GOAWAY, 0, 0);
+            out.writeInt(lastCallId);
+            out.writeByte(code);
+            byte[] text = message.getBytes(StandardCharsets.UTF_8);
+            out.writeShort(text.length);
+            out.write(text);
+        });
+    }
+
     /** The next frame {@code ch} receives, parsed; fails the test if none arrives within {@code timeout}. */
     static Received next(Channel<byte[]> ch, Duration timeout) throws InterruptedException {
         byte[] frame = ch.receive(timeout);

@@ -111,6 +111,17 @@ abstract class SuiteFixture {
             Metadata headers,
             String request)
             throws Exception {
+        return call(ch, method, options, headers, List.of(request));
+    }
+
+    /** Like {@link #call(RpcChannel, MethodDescriptor, CallOptions, Metadata, String)}, with several requests. */
+    static Outcome call(
+            RpcChannel ch,
+            MethodDescriptor<StringValue, StringValue> method,
+            CallOptions options,
+            Metadata headers,
+            List<String> requests)
+            throws Exception {
         ClientCall<StringValue, StringValue> call = ch.newCall(method, options);
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         List<String> responses = new ArrayList<>();
@@ -128,7 +139,9 @@ abstract class SuiteFixture {
                 },
                 headers);
         call.request(1);
-        call.sendMessage(StringValue.of(request));
+        for (String request : requests) {
+            call.sendMessage(StringValue.of(request));
+        }
         call.halfClose();
         return done.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }

@@ -172,6 +172,11 @@ public final class TestServers {
 
     /** A server in a child JVM with this JVM's classpath; waits for its {@code listening on} line. */
     static Handle childProcess(String listenUri) {
+        return childProcess(listenUri, p -> {});
+    }
+
+    /** Like {@link #childProcess(String)}; {@code started} gets the process, for a test that kills it. */
+    static Handle childProcess(String listenUri, java.util.function.Consumer<Process> started) {
         List<String> command = JavaCommand.of(List.of("-Xmx256m"), TestServerMain.class, listenUri);
         Process p;
         try {
@@ -201,6 +206,7 @@ public final class TestServers {
             throw new IllegalStateException("the server process printed " + first);
         }
         String uri = first.substring("listening on ".length()).trim();
+        started.accept(p);
         return new Handle(uri, () -> {
             try {
                 p.getOutputStream().close();

@@ -68,6 +68,28 @@ public final class TestService {
             StringValue.getDefaultInstance(),
             StringValue.getDefaultInstance());
 
+    /**
+     * {@code <tag>:<failures>:<CODE>[:<pushback>]}: the tag's first {@code failures} calls fail with CODE (with a
+     * {@code grpc-retry-pushback-ms} trailer if given), later ones answer {@code ok:<calls so far>}. Each call counts
+     * in the tag's Progress and records {@code prev=<grpc-previous-rpc-attempts>} (or {@code prev=-}) in its Events.
+     */
+    static final MethodDescriptor<StringValue, StringValue> FLAKY = unary("Flaky");
+    /** {@code <tag>}: sends {@code first}, then fails with UNAVAILABLE; each call counts in the tag's Progress. */
+    static final MethodDescriptor<StringValue, StringValue> FLAKY_RANGE = MethodDescriptor.protobuf(
+            NAME + "/FlakyRange",
+            MethodType.SERVER_STREAMING,
+            StringValue.getDefaultInstance(),
+            StringValue.getDefaultInstance());
+    /**
+     * Like Collect, but the first {@code x-failures} calls of the {@code x-tag} header's tag fail with UNAVAILABLE
+     * once every request has arrived; each call counts in the tag's Progress.
+     */
+    static final MethodDescriptor<StringValue, StringValue> FLAKY_COLLECT = MethodDescriptor.protobuf(
+            NAME + "/FlakyCollect",
+            MethodType.CLIENT_STREAMING,
+            StringValue.getDefaultInstance(),
+            StringValue.getDefaultInstance());
+
     private final Map<String, List<String>> events = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> progress = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
@@ -103,6 +125,9 @@ public final class TestService {
                 .clientStreaming(COLLECT, this::collect)
                 .clientStreaming(SINK, this::sink)
                 .bidiStreaming(CHAT, TestService::chat)
+                .unary(FLAKY, this::flaky)
+                .serverStreaming(FLAKY_RANGE, this::flakyRange)
+                .clientStreaming(FLAKY_COLLECT, this::flakyCollect)
                 .build();
     }
 
@@ -193,6 +218,53 @@ public final class TestService {
             @Override
             public void onCompleted() {
                 reply(out, Long.toString(consumed.get()));
+            }
+        };
+    }
+
+    private void flaky(StringValue request, ServerResponseObserver<StringValue> out) {
+        String[] w = request.getValue().split(":");
+        long call = counter(w[0]).incrementAndGet();
+        String previous = out.context().requestHeaders().get("grpc-previous-rpc-attempts");
+        record(w[0], "prev=" + (previous == null ? "-" : previous));
+        if (call <= Long.parseLong(w[1])) {
+            Metadata trailers = w.length > 3 ? Metadata.of("grpc-retry-pushback-ms", w[3]) : new Metadata();
+            throw new RpcException(Status.Code.valueOf(w[2]).toStatus().withDescription("failure " + call), trailers);
+        }
+        reply(out, "ok:" + call);
+    }
+
+    private void flakyRange(StringValue request, ServerResponseObserver<StringValue> out) {
+        counter(request.getValue()).incrementAndGet();
+        out.onNext(text("first"));
+        out.onError(Status.UNAVAILABLE
+                .withDescription("failed after the first response")
+                .asException());
+    }
+
+    private StreamObserver<StringValue> flakyCollect(ServerResponseObserver<StringValue> out) {
+        Metadata headers = out.context().requestHeaders();
+        long call = counter(String.valueOf(headers.get("x-tag"))).incrementAndGet();
+        boolean fail = call <= Long.parseLong(String.valueOf(headers.get("x-failures")));
+        StreamObserver<StringValue> collect = collect(out);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(StringValue value) {
+                collect.onNext(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+                if (fail) {
+                    out.onError(Status.UNAVAILABLE
+                            .withDescription("failure " + call)
+                            .asException());
+                } else {
+                    collect.onCompleted();
+                }
             }
         };
     }

@@ -45,6 +45,12 @@ public record TransportCase(
                 new TransportCase("grpc", "grpc://127.0.0.1:0", TestServers::inProcess));
     }
 
+    /** What the retry suite runs over: in-process, a socket, shared memory with a child JVM, and gRPC on HTTP/2. */
+    static List<TransportCase> forRetries() {
+        List<String> names = List.of("inproc", "tcp", "shm", "grpc");
+        return all().stream().filter(t -> names.contains(t.name())).toList();
+    }
+
     /** The transports that speak Conduit's own RPC protocol (whose frames the bad-input suite forges). */
     static List<TransportCase> conduitProtocol() {
         return all().stream().filter(t -> !t.name().equals("grpc")).toList();

@@ -211,11 +211,9 @@ final class GrpcClientConnection extends Http2Attachment implements ClientCarrie
         var promise = ctx().newPromise();
         promise.addListener(done -> {
             if (!done.isSuccess()) {
-                st.call.abort(
-                        Status.UNAVAILABLE
-                                .withDescription("could not start the call's stream: " + done.cause())
-                                .withCause(done.cause()),
-                        false);
+                st.call.refused(Status.UNAVAILABLE
+                        .withDescription("could not start the call's stream: " + done.cause())
+                        .withCause(done.cause()));
             }
         });
         handler().encoder().writeHeaders(ctx(), id, requestHeaders(st, f), 0, end && !message, promise);

@@ -164,6 +164,10 @@ final class GrpcClientReader extends GrpcFrameListener {
         GrpcClientStream st = conn.byStream.get(streamId);
         if (st != null) {
             Status s = GrpcStatus.fromResetCode(errorCode);
+            if (errorCode == Http2Error.REFUSED_STREAM.code()) {
+                st.call.refused(s); // not processed: a retry may go elsewhere at once
+                return;
+            }
             st.call.onFrame(Frame.callEnd(st.callId, s.code().value(), s.description(), new Metadata()));
         }
     }
@@ -173,9 +177,13 @@ final class GrpcClientReader extends GrpcFrameListener {
         GrpcClientStream st = conn.byStream.remove(stream.id());
         if (st != null) {
             conn.calls.remove(st.callId);
-            st.call.abort(
-                    Status.UNAVAILABLE.withDescription("the stream closed before the call ended (" + conn + ")"),
-                    false);
+            Status lost = Status.UNAVAILABLE.withDescription("the stream closed before the call ended (" + conn + ")");
+            var http2 = conn.handler().connection();
+            if (http2.goAwayReceived() && stream.id() > http2.local().lastStreamKnownByPeer()) {
+                st.call.refused(lost); // past the GOAWAY's last stream: the server never processed it
+            } else {
+                st.call.abort(lost, false);
+            }
         }
     }
 

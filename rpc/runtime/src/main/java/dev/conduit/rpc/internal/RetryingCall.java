@@ -1,0 +1,430 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.ClientCall;
+import dev.conduit.rpc.ClientCallTracer;
+import dev.conduit.rpc.Metadata;
+import dev.conduit.rpc.MethodDescriptor;
+import dev.conduit.rpc.RpcException;
+import dev.conduit.rpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client call as the application sees it, made of one or more attempts ({@link ClientCallImpl}), as gRFC A6
+ * describes: requests are kept until the call commits (a response's headers or message arrives, or the kept requests
+ * pass their limit), and an attempt that fails before that is tried again: at once and once, if it never reached a
+ * server (transparent retry); after a randomized exponential backoff, if the method's retry policy lists its status
+ * and the throttle allows. Never past the call's deadline.
+ *
+ * <p>Threading: the application drives it one thread at a time, as any {@link ClientCall}; attempts' callbacks arrive
+ * on their serial executors, one attempt after another. {@link #lock} orders the switch to a new attempt (replaying
+ * the kept requests) against the application's sends, which happen outside it so a send blocked by flow control never
+ * holds it, and a replay never waits for flow-control credit; commit and cancel are lock-free.
+ */
+final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
+    static final String PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts";
+    static final String PUSHBACK = "grpc-retry-pushback-ms";
+
+    private final ChannelCore channel;
+    private final MethodDescriptor<Req, Resp> method;
+    private final CallOptions options;
+    private final ServiceConfig.@Nullable RetryPolicy policy;
+    private final @Nullable RetryThrottle throttle;
+    private final RetryBudget budget;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicLong requested = new AtomicLong();
+
+    private volatile @Nullable ClientCallImpl<Req, Resp> attempt;
+    private volatile boolean committed;
+    private volatile @Nullable Status cancelled;
+    private volatile @Nullable ScheduledFuture<?> pendingRetry;
+    private volatile CallDeadline deadline = CallDeadline.NONE;
+
+    // Under lock: the requests kept for a retry and what the call has done so far.
+    private final List<Req> buffered = new ArrayList<>();
+    private boolean halfClosed;
+    private @Nullable Boolean compress;
+
+    // Written before the first attempt starts, then by one attempt's onClose at a time.
+    private ClientCall.Listener<Resp> listener = new ClientCall.Listener<>() {};
+    private Metadata headers = new Metadata();
+    private @Nullable ClientCallTracer tracer;
+    private boolean started;
+    private int attempts;
+    private int counted;
+    private boolean transparentUsed;
+    /** Set by {@link #retryDelay}: the retry it allowed is the transparent one. */
+    private boolean nextTransparent;
+
+    private long backoffNanos;
+    private @Nullable Status lastFailure;
+
+    RetryingCall(
+            ChannelCore channel,
+            MethodDescriptor<Req, Resp> method,
+            CallOptions options,
+            ServiceConfig.@Nullable RetryPolicy policy,
+            @Nullable RetryThrottle throttle,
+            RetryBudget budget) {
+        this.channel = channel;
+        this.method = method;
+        this.options = options;
+        this.policy = policy;
+        this.throttle = throttle;
+        this.budget = budget;
+        this.backoffNanos = policy == null ? 0 : policy.initialBackoffNanos();
+    }
+
+    @Override
+    public void start(ClientCall.Listener<Resp> newListener, Metadata startHeaders) {
+        if (started) {
+            throw new IllegalStateException("call of " + method.fullName() + " already started");
+        }
+        started = true;
+        listener = newListener;
+        headers = startHeaders.copy();
+        tracer = channel.newTracer(method);
+        Duration timeout = options.timeout();
+        if (timeout != null) {
+            // No timer of its own: each attempt has one, and a retry's wait stops at the deadline (see retryLater).
+            deadline = CallDeadline.in(timeout.toNanos());
+        }
+        startAttempt(false);
+    }
+
+    private void startAttempt(boolean transparent) {
+        lock.lock();
+        try {
+            pendingRetry = null;
+            if (finished.get()) {
+                return;
+            }
+            int previous = attempts++;
+            if (!transparent) {
+                counted++;
+            }
+            CallOptions o = options;
+            if (previous > 0 && deadline.isSet()) {
+                o = o.withTimeout(Duration.ofNanos(Math.max(0, deadline.remainingNanos())));
+            }
+            ClientCallTracer t = tracer;
+            ClientCallImpl<Req, Resp> a =
+                    new ClientCallImpl<>(channel, method, o, t == null ? null : t.newAttempt(previous, transparent));
+            long wanted = requested.get();
+            attempt = a;
+            if (compress != null) {
+                a.setMessageCompression(compress);
+            }
+            Metadata h = previous == 0 ? headers : headers.copy().put(PREVIOUS_ATTEMPTS, Integer.toString(previous));
+            a.start(new AttemptListener(a), h);
+            for (Req m : buffered) {
+                a.replay(m);
+            }
+            if (halfClosed) {
+                a.halfClose();
+            }
+            if (wanted > 0) {
+                a.request((int) Math.min(Integer.MAX_VALUE, wanted));
+            }
+            Status c = cancelled;
+            if (c != null) {
+                a.cancel(c.description(), c.cause());
+            }
+        } catch (RpcException ended) {
+            // The attempt ended while its requests were replayed; its listener hears why and decides.
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void request(int count) {
+        ClientCallImpl<Req, Resp> a;
+        lock.lock();
+        try {
+            // Counted and forwarded under the lock, so a retry starting now passes the count on exactly once.
+            requested.updateAndGet(r -> Math.min(Integer.MAX_VALUE, r + count));
+            a = attempt;
+        } finally {
+            lock.unlock();
+        }
+        if (a != null) {
+            a.request(count);
+        }
+    }
+
+    @Override
+    public void sendMessage(Req message) {
+        ClientCallImpl<Req, Resp> a;
+        lock.lock();
+        try {
+            if (!started || halfClosed) {
+                throw new IllegalStateException(started ? "sendMessage after halfClose" : "sendMessage before start");
+            }
+            if (!committed) {
+                buffered.add(message);
+            } else if (!buffered.isEmpty()) {
+                buffered.clear();
+            }
+            a = attempt;
+        } finally {
+            lock.unlock();
+        }
+        if (a == null) {
+            return;
+        }
+        try {
+            a.sendMessage(message);
+        } catch (RpcException e) {
+            if (committed || finished.get() || cancelled != null) {
+                throw e;
+            }
+            return; // that attempt failed, and a retry may replay this request; if none does, the call fails
+        }
+        if (!committed) {
+            // The codec's estimate: requests are encoded as they are written, and a kept one not again until a retry.
+            keep(method.requestCodec().sizeHint(message));
+        }
+    }
+
+    /** Counts {@code bytes} of kept requests; past the per-call or the channel's limit, the call commits. */
+    private void keep(long bytes) {
+        long total = bufferedBytes.addAndGet(bytes);
+        if (total > RetryBudget.PER_CALL_BYTES || !budget.reserve(bytes)) {
+            bufferedBytes.addAndGet(-bytes);
+            commit();
+        } else if (committed) {
+            budget.release(bufferedBytes.getAndSet(0));
+        }
+    }
+
+    /** No more attempts: the requests kept for one are let go. Lock-free; the list is emptied by the next send. */
+    private void commit() {
+        committed = true;
+        budget.release(bufferedBytes.getAndSet(0));
+    }
+
+    @Override
+    public void halfClose() {
+        ClientCallImpl<Req, Resp> a;
+        lock.lock();
+        try {
+            if (!started || halfClosed) {
+                throw new IllegalStateException(started ? "halfClose called twice" : "halfClose before start");
+            }
+            halfClosed = true;
+            a = attempt;
+        } finally {
+            lock.unlock();
+        }
+        if (a != null) {
+            a.halfClose();
+        }
+    }
+
+    @Override
+    public void cancel(@Nullable String message, @Nullable Throwable cause) {
+        Status s = Status.CANCELLED
+                .withDescription(message != null ? message : "cancelled by the client")
+                .withCause(cause);
+        cancelled = s;
+        ClientCallImpl<Req, Resp> a = attempt;
+        if (a != null) {
+            a.cancel(message, cause);
+        }
+        ScheduledFuture<?> retry = pendingRetry;
+        if (retry != null && retry.cancel(false)) {
+            finishLater(s, new Metadata());
+        } else if (a == null) {
+            finishLater(s, new Metadata());
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        ClientCallImpl<Req, Resp> a = attempt;
+        return a != null && a.isReady();
+    }
+
+    @Override
+    public void setMessageCompression(boolean on) {
+        lock.lock();
+        try {
+            compress = on;
+        } finally {
+            lock.unlock();
+        }
+        ClientCallImpl<Req, Resp> a = attempt;
+        if (a != null) {
+            a.setMessageCompression(on);
+        }
+    }
+
+    // ---------------------------------------------------------------- deciding on a retry
+
+    /**
+     * Starts the next attempt after {@code delayNanos}, or ends the call with DEADLINE_EXCEEDED if the deadline comes
+     * first; under {@link #lock}. The timer only hands over to the runtime's executor: starting an attempt may run the
+     * application's listener (with a direct executor), and the timer thread is shared.
+     */
+    private void retryLater(long delayNanos, boolean transparent) {
+        long wait = deadline.isSet() ? Math.min(delayNanos, Math.max(0, deadline.remainingNanos())) : delayNanos;
+        pendingRetry = channel.config().scheduler().schedule(() -> retryDue(transparent), wait, TimeUnit.NANOSECONDS);
+    }
+
+    private void retryDue(boolean transparent) {
+        if (deadline.hasPassed()) {
+            Duration timeout = java.util.Objects.requireNonNull(options.timeout());
+            finishLater(
+                    Status.DEADLINE_EXCEEDED.withDescription("deadline of " + timeout.toMillis() + " ms exceeded after "
+                            + attempts + " attempts; the last failed with " + describe(lastFailure)),
+                    new Metadata());
+        } else {
+            try {
+                channel.config().scheduler().executor().execute(() -> startAttempt(transparent));
+            } catch (RejectedExecutionException closing) {
+                Status last = java.util.Objects.requireNonNull(lastFailure);
+                finish(
+                        last.withDescription(last.description() + " (no retry: the runtime is closing)"),
+                        new Metadata());
+            }
+        }
+    }
+
+    /** Nanoseconds to wait before the next attempt, or -1 to end the call with {@code status}; under {@link #lock}. */
+    private long retryDelay(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
+        nextTransparent = false;
+        if (committed || cancelled != null || channel.isShutdown() || deadline.hasPassed() || status.isOk()) {
+            return -1;
+        }
+        if (!transparentUsed && status.code() == Status.Code.UNAVAILABLE && a.neverProcessed()) {
+            transparentUsed = true;
+            nextTransparent = true;
+            return 0;
+        }
+        ServiceConfig.RetryPolicy p = policy;
+        if (p == null || !p.retryableCodes().contains(status.code())) {
+            return -1;
+        }
+        boolean allowed = throttle == null || throttle.onFailure();
+        String pushback = trailers.get(PUSHBACK);
+        if (!allowed || counted >= p.maxAttempts()) {
+            return -1;
+        }
+        if (pushback != null) {
+            long ms = pushbackMillis(pushback);
+            backoffNanos = p.initialBackoffNanos();
+            return ms < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(ms);
+        }
+        long delay = (long) (ThreadLocalRandom.current().nextDouble() * backoffNanos);
+        backoffNanos = (long) Math.min(backoffNanos * p.backoffMultiplier(), p.maxBackoffNanos());
+        return delay;
+    }
+
+    /** The server's pushback: a delay in ms, or -1 (negative or not a number: the server asks for no retry). */
+    private static long pushbackMillis(String value) {
+        try {
+            long ms = Long.parseLong(value.trim());
+            return ms < 0 ? -1 : ms;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void attemptClosed(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
+        long delay;
+        lock.lock();
+        try {
+            if (a != attempt || finished.get()) {
+                return;
+            }
+            delay = retryDelay(a, status, trailers);
+            if (delay >= 0) {
+                lastFailure = status;
+                retryLater(delay, nextTransparent);
+                return;
+            }
+        } catch (RejectedExecutionException closing) {
+            // The runtime is closing: no retry; the call ends with this attempt's status.
+        } finally {
+            lock.unlock();
+        }
+        finish(status, trailers);
+    }
+
+    /** Ends the call from a closing attempt, on its serial executor. */
+    private void finish(Status status, Metadata trailers) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        commit();
+        if (status.isOk() && throttle != null) {
+            throttle.onSuccess();
+        }
+        ClientCallTracer t = tracer;
+        if (t != null) {
+            t.callEnded(status);
+        }
+        listener.onClose(status, trailers);
+    }
+
+    /** Ends the call while no attempt is in flight, on the call's executor. */
+    private void finishLater(Status status, Metadata trailers) {
+        channel.executorFor(options).execute(() -> finish(status, trailers));
+    }
+
+    private static String describe(@Nullable Status s) {
+        return s == null ? "nothing" : s.code() + (s.description() == null ? "" : ": " + s.description());
+    }
+
+    @Override
+    public String toString() {
+        ClientCallImpl<Req, Resp> a = attempt;
+        return a != null ? a.toString() : "call " + method.fullName();
+    }
+
+    /** One attempt's events: those of the current attempt reach the application; a close may become a retry. */
+    private final class AttemptListener extends ClientCall.Listener<Resp> {
+        private final ClientCallImpl<Req, Resp> self;
+
+        AttemptListener(ClientCallImpl<Req, Resp> self) {
+            this.self = self;
+        }
+
+        @Override
+        public void onHeaders(Metadata responseHeaders) {
+            commit();
+            listener.onHeaders(responseHeaders);
+        }
+
+        @Override
+        public void onMessage(Resp message) {
+            commit();
+            listener.onMessage(message);
+        }
+
+        @Override
+        public void onReady() {
+            if (self == attempt) {
+                listener.onReady();
+            }
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            attemptClosed(self, status, trailers);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.conduit.rpc.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.StringValue;
+import dev.conduit.core.Conduit;
+import dev.conduit.rpc.CallOptions;
+import dev.conduit.rpc.ClientCalls;
+import dev.conduit.rpc.RpcChannel;
+import dev.conduit.rpc.RpcException;
+import dev.conduit.rpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * One of three servers (child JVMs) is killed with SIGKILL while calls run: calls with a retry policy all succeed on
+ * the other two; calls without one may fail, but only with UNAVAILABLE.
+ */
+class RpcRetryKillTest {
+    private static final int THREADS = 4;
+    private static final int CALLS_EACH_SIDE_OF_THE_KILL = 200;
+
+    private final List<TestServers.Handle> servers = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private Conduit conduit;
+    private ExecutorService load;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (load != null) {
+            load.shutdownNow();
+            load.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        if (conduit != null) {
+            conduit.close();
+        }
+        servers.forEach(TestServers.Handle::close);
+    }
+
+    private String listenUri(String transport, int i) {
+        return switch (transport) {
+            case "tcp" -> "tcp://127.0.0.1:0";
+            case "shm" ->
+                "shm://retry-kill-" + ProcessHandle.current().pid() + "-" + i + "?dir=" + TestServers.tempDir();
+            default -> throw new IllegalArgumentException(transport);
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "shm"})
+    void killingOneOfThreeServersFailsNoCallThatHasARetryPolicy(String transport) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            servers.add(TestServers.childProcess(listenUri(transport, i), processes::add));
+        }
+        conduit = Conduit.builder().name("kill-client").build();
+        RpcChannel.Builder withPolicy =
+                RpcChannel.builder(conduit).serviceConfig(RpcRetrySuiteTest.retryConfig(5, "\"UNAVAILABLE\"", ""));
+        RpcChannel.Builder without = RpcChannel.builder(conduit);
+        for (TestServers.Handle s : servers) {
+            withPolicy.target(s.uri());
+            without.target(s.uri());
+        }
+        try (RpcChannel retrying = withPolicy.build();
+                RpcChannel plain = without.build()) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger done = new AtomicInteger();
+            Map<String, Status.Code> failures = new ConcurrentHashMap<>();
+            load = Executors.newFixedThreadPool(THREADS);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int worker = t;
+                workers.add(load.submit(() -> {
+                    for (int n = 0; running.get(); n++) {
+                        boolean retried = n % 2 == 0;
+                        String request = worker + "-" + n;
+                        try {
+                            String reply = ClientCalls.blockingUnary(
+                                            retried ? retrying : plain,
+                                            TestService.ECHO,
+                                            CallOptions.DEFAULT,
+                                            StringValue.of(request))
+                                    .getValue();
+                            assertThat(reply).isEqualTo(request);
+                        } catch (RpcException e) {
+                            failures.put((retried ? "retried " : "plain ") + request, e.code());
+                        }
+                        done.incrementAndGet();
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> done.get() >= CALLS_EACH_SIDE_OF_THE_KILL);
+            Process victim = processes.get(1);
+            victim.destroyForcibly();
+            assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            int atKill = done.get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> done.get() >= atKill + CALLS_EACH_SIDE_OF_THE_KILL);
+            running.set(false);
+            for (Future<?> w : workers) {
+                w.get(30, TimeUnit.SECONDS);
+            }
+
+            assertThat(failures.keySet())
+                    .as("calls with a retry policy that failed: %s", failures)
+                    .noneMatch(k -> k.startsWith("retried "));
+            assertThat(failures.values())
+                    .as("how calls without a retry policy failed")
+                    .allMatch(code -> code == Status.Code.UNAVAILABLE);
+        }
+    }
+}
