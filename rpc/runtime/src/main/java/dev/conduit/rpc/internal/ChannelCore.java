@@ -171,6 +171,9 @@ public final class ChannelCore {
         this.tracer = null;
         this.targetName = parent.targetName;
         this.transportName = parent.transportName;
+        // The health check is the channel's own call: none of the user's method configs or retry tokens apply.
+        this.serviceConfig = ServiceConfig.NONE;
+        this.retryThrottle = null;
     }
 
     /** A new call on {@code sc}'s connection only; it fails with UNAVAILABLE if that has none. */
