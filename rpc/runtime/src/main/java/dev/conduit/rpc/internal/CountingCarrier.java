@@ -51,6 +51,13 @@ final class CountingCarrier implements ClientCarrier {
         }
 
         @Override
+        public void refused(Status status) {
+            // Refused unprocessed (a GOAWAY before it): the server is going away, not failing calls; not counted.
+            set(true);
+            call.refused(status);
+        }
+
+        @Override
         public void sendFailed(Frame frame, Status status) {
             call.sendFailed(frame, status);
         }
