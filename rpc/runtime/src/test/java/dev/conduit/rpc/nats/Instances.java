@@ -81,7 +81,7 @@ public final class Instances implements AutoCloseable {
     }
 
     /** The instance names that answer {@code calls} calls of {@code Name} through {@code channel}. */
-    static Set<String> names(RpcChannel channel, int calls) {
+    public static Set<String> names(RpcChannel channel, int calls) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < calls; i++) {
             seen.add(name(channel));
@@ -89,7 +89,7 @@ public final class Instances implements AutoCloseable {
         return seen;
     }
 
-    static String name(RpcChannel channel) {
+    public static String name(RpcChannel channel) {
         return ClientCalls.blockingUnary(
                         channel,
                         InstanceService.NAME,

@@ -2,10 +2,7 @@ package dev.conduit.rpc.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.StringValue;
 import dev.conduit.core.Conduit;
-import dev.conduit.rpc.CallOptions;
-import dev.conduit.rpc.ClientCalls;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.RpcServer;
@@ -14,9 +11,7 @@ import dev.conduit.rpc.Status;
 import dev.conduit.rpc.health.HealthService;
 import dev.conduit.rpc.nats.InstanceService;
 import dev.conduit.rpc.nats.Instances;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -120,20 +115,11 @@ final class Fleet implements AutoCloseable {
 
     /** The servers that answer {@code calls} calls made one after another. */
     static Set<String> names(RpcChannel channel, int calls) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < calls; i++) {
-            seen.add(name(channel));
-        }
-        return seen;
+        return Instances.names(channel, calls);
     }
 
     static String name(RpcChannel channel) {
-        return ClientCalls.blockingUnary(
-                        channel,
-                        InstanceService.NAME,
-                        CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)),
-                        StringValue.of(""))
-                .getValue();
+        return Instances.name(channel);
     }
 
     @Override
