@@ -68,9 +68,11 @@ class ChannelMetricsOtelTest {
             assertThat(sum("conduit.listener.accepted", "{channel}", true, a))
                     .as(transport)
                     .isEqualTo(1);
-            assertThat(gauge("conduit.channel.pending.bytes", "By", a))
-                    .as(transport)
-                    .isZero();
+            // Pending until the transport reports the write done, which may come after the peer has the message.
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(gauge("conduit.channel.pending.bytes", "By", a))
+                            .as(transport)
+                            .isZero());
             // The exchange's client closed; the server's end closes when it sees that.
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(sum("conduit.channels.open", "{channel}", false, a))
