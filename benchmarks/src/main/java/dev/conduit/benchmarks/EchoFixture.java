@@ -26,7 +26,12 @@ public final class EchoFixture implements AutoCloseable {
 
     /** Listens on {@code echoUri} and {@code sinkUri} and connects a client to each. */
     public EchoFixture(String echoUri, String sinkUri) {
-        conduit = Conduit.builder().name("bench").build();
+        this(echoUri, sinkUri, Conduit.builder().name("bench"));
+    }
+
+    /** Like {@link #EchoFixture(String, String)}, on a runtime {@code runtime} builds (a metrics hook, say). */
+    public EchoFixture(String echoUri, String sinkUri, Conduit.Builder runtime) {
+        conduit = runtime.build();
         echo = conduit.listen(
                 echoUri,
                 Codecs.bytes(),

@@ -35,10 +35,12 @@ public final class Conduit implements AutoCloseable {
 
     private final RuntimeCore core;
     private final boolean isShared;
+    private final @Nullable ChannelMetrics metrics;
 
-    private Conduit(RuntimeCore core, boolean isShared) {
+    private Conduit(RuntimeCore core, boolean isShared, @Nullable ChannelMetrics metrics) {
         this.core = core;
         this.isShared = isShared;
+        this.metrics = metrics;
     }
 
     /** A new runtime with default settings. */
@@ -61,7 +63,7 @@ public final class Conduit implements AutoCloseable {
 
     private static final class SharedHolder {
         static final Conduit INSTANCE = new Conduit(
-                new RuntimeCore("shared", TransportRegistry.load(Conduit.class.getClassLoader()), null), true);
+                new RuntimeCore("shared", TransportRegistry.load(Conduit.class.getClassLoader()), null), true, null);
     }
 
     /**
@@ -165,6 +167,15 @@ public final class Conduit implements AutoCloseable {
     }
 
     /**
+     * The traffic of this runtime's channels per transport since it was built, sorted by transport: totals read now,
+     * for a {@link ChannelMetrics} hook to report. Empty unless the runtime was built with {@link
+     * Builder#channelMetrics}; once the runtime is closed, its final totals.
+     */
+    public List<ChannelTraffic> traffic() {
+        return core.traffic();
+    }
+
+    /**
      * The runtime as transports see it: its event loops (through {@link TransportContext#resource}), buffer pool,
      * threads and timer. For modules that build on the runtime without being a {@link dev.conduit.core.spi.Transport},
      * such as RPC's gRPC support, so that they share the runtime's threads instead of making their own; applications
@@ -197,7 +208,13 @@ public final class Conduit implements AutoCloseable {
     @Override
     public void close() {
         if (!isShared) {
-            core.close();
+            try {
+                core.close();
+            } finally {
+                if (metrics != null) {
+                    metrics.runtimeClosed(this);
+                }
+            }
         }
     }
 
@@ -212,6 +229,7 @@ public final class Conduit implements AutoCloseable {
         private @Nullable Executor handlerExecutor;
         private @Nullable ClassLoader classLoader;
         private Attributes attributes = Attributes.empty();
+        private @Nullable ChannelMetrics metrics;
 
         private Builder() {}
 
@@ -249,11 +267,27 @@ public final class Conduit implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The hook told of this runtime's channels and listeners; with it, the runtime counts its traffic for {@link
+         * #traffic()}. Without one (the default) nothing is counted. The caller keeps owning {@code metrics}.
+         */
+        public Builder channelMetrics(ChannelMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
+            return this;
+        }
+
         /** Creates the runtime. */
         public Conduit build() {
             String n = name != null ? name : "rt" + COUNT.incrementAndGet();
             ClassLoader loader = classLoader != null ? classLoader : Conduit.class.getClassLoader();
-            return new Conduit(new RuntimeCore(n, TransportRegistry.load(loader), handlerExecutor, attributes), false);
+            Conduit conduit = new Conduit(
+                    new RuntimeCore(n, TransportRegistry.load(loader), handlerExecutor, attributes, metrics),
+                    false,
+                    metrics);
+            if (metrics != null) {
+                metrics.runtimeStarted(conduit);
+            }
+            return conduit;
         }
     }
 }

@@ -45,6 +45,9 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private static final Logger log = LoggerFactory.getLogger(DefaultChannel.class);
 
     private final RuntimeSupport runtime;
+    /** Where this channel counts its traffic; null when the runtime has no metrics hook. */
+    final @Nullable TrafficCounters traffic;
+
     private Link link;
     /** The link's {@link Link#reportsDelivery()}, read once at attach. */
     private boolean reportDelivery;
@@ -69,14 +72,21 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     private final AtomicBoolean linkCloseRequested = new AtomicBoolean();
 
     public DefaultChannel(RuntimeSupport runtime, Codec<T> codec, ChannelSettings settings) {
+        this(runtime, codec, settings, null);
+    }
+
+    /** @param traffic where this channel counts its traffic; null (no metrics hook) counts nothing */
+    public DefaultChannel(
+            RuntimeSupport runtime, Codec<T> codec, ChannelSettings settings, @Nullable TrafficCounters traffic) {
         this.runtime = runtime;
+        this.traffic = traffic;
         this.pool = new FramePool<>(runtime, codec, settings);
         this.window = new SendWindow(lock, settings, pool, this);
-        this.sender = new Sender<>(this, pool, window, settings);
+        this.sender = new Sender<>(this, pool, window, settings, traffic);
         this.queue = new InboundQueue<>(settings);
         this.receivers = new PullReceiver<>(lock, queue, settings, this);
         this.delivery = new PushDelivery<>(lock, queue, receivers, this);
-        this.intake = new FrameIntake<>(lock, codec, settings, this, sender, queue, receivers, delivery);
+        this.intake = new FrameIntake<>(lock, codec, settings, this, sender, queue, receivers, delivery, traffic);
     }
 
     /** Attaches the transport's link; called once, by the binder, before any frame arrives. */

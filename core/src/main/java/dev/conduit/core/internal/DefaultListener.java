@@ -35,6 +35,9 @@ public final class DefaultListener<T> implements Listener<T> {
     static final int ACCEPT_BACKLOG = 4096;
 
     private final RuntimeCore runtime;
+    /** The URI scheme, for the runtime's metrics hook. */
+    private final String transport;
+
     private final Codec<T> codec;
     private final ChannelSettings settings;
     private final @Nullable Consumer<Channel<T>> onAccept;
@@ -49,8 +52,13 @@ public final class DefaultListener<T> implements Listener<T> {
     private volatile @Nullable Binding binding;
 
     DefaultListener(
-            RuntimeCore runtime, Codec<T> codec, ChannelSettings settings, @Nullable Consumer<Channel<T>> onAccept) {
+            RuntimeCore runtime,
+            Codec<T> codec,
+            ChannelSettings settings,
+            @Nullable Consumer<Channel<T>> onAccept,
+            String transport) {
         this.runtime = runtime;
+        this.transport = transport;
         this.codec = codec;
         this.settings = settings;
         this.onAccept = onAccept;
@@ -62,16 +70,19 @@ public final class DefaultListener<T> implements Listener<T> {
 
     /** The binder given to the transport: makes a channel for each accepted link. */
     LinkListener accepted(Link link) {
-        DefaultChannel<T> channel = new DefaultChannel<>(runtime, codec, settings).attach(link);
+        DefaultChannel<T> channel =
+                new DefaultChannel<>(runtime, codec, settings, runtime.traffic(transport)).attach(link);
         runtime.register(channel);
         channels.add(channel);
         channel.closeFuture().whenComplete((r, e) -> channels.remove(channel));
         if (!accepting) {
+            runtime.listenerRefused(transport);
             runtime.handlerExecutor().execute(channel::close);
             return channel;
         }
         Consumer<Channel<T>> callback = onAccept;
         if (callback != null) {
+            runtime.listenerAccepted(transport);
             runtime.handlerExecutor().execute(() -> {
                 try {
                     callback.accept(channel);
@@ -93,7 +104,11 @@ public final class DefaultListener<T> implements Listener<T> {
         } finally {
             lock.unlock();
         }
+        if (!full) {
+            runtime.listenerAccepted(transport);
+        }
         if (full) {
+            runtime.listenerRefused(transport);
             log.warn("{}: {} accepted channels wait for accept(); closing {}", this, ACCEPT_BACKLOG, channel);
             runtime.handlerExecutor()
                     .execute(() -> channel.closeOnError(new ConduitException(

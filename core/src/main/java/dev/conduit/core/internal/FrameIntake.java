@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a channel does with a frame the link read: checks and decodes it, then hands the message on by the cheapest
@@ -28,6 +29,8 @@ final class FrameIntake<T> {
     private final InboundQueue<T> queue;
     private final PullReceiver<T> receivers;
     private final PushDelivery<T> delivery;
+    /** Null without a metrics hook: then the receive path's only cost is this null check. */
+    private final @Nullable TrafficCounters traffic;
 
     FrameIntake(
             ReentrantLock lock,
@@ -37,7 +40,8 @@ final class FrameIntake<T> {
             Sender<T> sender,
             InboundQueue<T> queue,
             PullReceiver<T> receivers,
-            PushDelivery<T> delivery) {
+            PushDelivery<T> delivery,
+            @Nullable TrafficCounters traffic) {
         this.lock = lock;
         this.codec = codec;
         this.settings = settings;
@@ -46,6 +50,7 @@ final class FrameIntake<T> {
         this.queue = queue;
         this.receivers = receivers;
         this.delivery = delivery;
+        this.traffic = traffic;
     }
 
     void onFrame(ByteBuffer frame) {
@@ -62,6 +67,10 @@ final class FrameIntake<T> {
             channel.refuse(new CodecException(
                     "codec " + codec + " cannot decode a " + size + "-byte message on " + channel + ": " + e, e));
             return;
+        }
+        TrafficCounters t = traffic;
+        if (t != null) {
+            t.received(size);
         }
         if (delivery.deliverDirect(message)) {
             return;

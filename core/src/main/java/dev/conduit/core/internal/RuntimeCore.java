@@ -2,6 +2,8 @@ package dev.conduit.core.internal;
 
 import dev.conduit.core.Attributes;
 import dev.conduit.core.Channel;
+import dev.conduit.core.ChannelMetrics;
+import dev.conduit.core.ChannelTraffic;
 import dev.conduit.core.Codec;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.ConnectFailedException;
@@ -16,6 +18,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +57,9 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     private final RuntimeThreads threads;
     private final Set<DefaultChannel<?>> channels = ConcurrentHashMap.newKeySet();
     private final Set<DefaultListener<?>> listeners = ConcurrentHashMap.newKeySet();
+    private final @Nullable ChannelMetrics metrics;
+    /** Traffic totals per transport; used only with a metrics hook. */
+    private final Map<String, TrafficCounters> traffic = new ConcurrentHashMap<>();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
@@ -61,15 +68,21 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     private final AtomicBoolean sweepDue = new AtomicBoolean();
 
     public RuntimeCore(String name, TransportRegistry transports, @Nullable Executor userHandlerExecutor) {
-        this(name, transports, userHandlerExecutor, Attributes.empty());
+        this(name, transports, userHandlerExecutor, Attributes.empty(), null);
     }
 
     /**
      * @param attributes objects offered to every call of the runtime, under those attached to its endpoint
+     * @param metrics the hook told of channels and listeners; null: none, and no traffic is counted
      */
     public RuntimeCore(
-            String name, TransportRegistry transports, @Nullable Executor userHandlerExecutor, Attributes attributes) {
+            String name,
+            TransportRegistry transports,
+            @Nullable Executor userHandlerExecutor,
+            Attributes attributes,
+            @Nullable ChannelMetrics metrics) {
         this.name = name;
+        this.metrics = metrics;
         this.transports = transports;
         this.attributes = attributes;
         // Per-runtime pool, no thread caches for non-Netty threads, so that close() can account for every buffer.
@@ -102,7 +115,7 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     public <T> CompletableFuture<Channel<T>> connect(Endpoint endpoint, Codec<T> codec) {
         ensureOpen();
         TransportRegistry.Resolved resolved = transports.resolve(endpoint, attributes);
-        DefaultChannel<T> channel = new DefaultChannel<>(this, codec, resolved.settings());
+        DefaultChannel<T> channel = new DefaultChannel<>(this, codec, resolved.settings(), traffic(endpoint.scheme()));
         AtomicInteger attached = new AtomicInteger();
         CompletableFuture<Void> connected;
         try {
@@ -148,7 +161,8 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
     public <T> Listener<T> listen(Endpoint endpoint, Codec<T> codec, @Nullable Consumer<Channel<T>> onAccept) {
         ensureOpen();
         TransportRegistry.Resolved resolved = transports.resolve(endpoint, attributes);
-        DefaultListener<T> listener = new DefaultListener<>(this, codec, resolved.settings(), onAccept);
+        DefaultListener<T> listener =
+                new DefaultListener<>(this, codec, resolved.settings(), onAccept, endpoint.scheme());
         listeners.add(listener);
         try {
             Binding binding = resolved.transport().listen(endpoint, resolved.config(), this, listener::accepted);
@@ -252,6 +266,10 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
 
     void register(DefaultChannel<?> channel) {
         channels.add(channel);
+        TrafficCounters t = channel.traffic;
+        if (metrics != null && t != null) {
+            metrics.channelOpened(t.transport());
+        }
         if (closed) {
             threads.executor().execute(channel::close);
         }
@@ -259,7 +277,45 @@ public final class RuntimeCore implements RuntimeSupport, TransportContext, Auto
 
     @Override
     public void channelClosed(DefaultChannel<?> channel) {
-        channels.remove(channel);
+        TrafficCounters t = channel.traffic;
+        if (channels.remove(channel) && metrics != null && t != null) {
+            metrics.channelClosed(t.transport());
+        }
+    }
+
+    // ---------------------------------------------------------------- metrics
+
+    /** Where a channel over {@code transport} counts its traffic; null when the runtime has no metrics hook. */
+    @Nullable
+    TrafficCounters traffic(String transport) {
+        return metrics == null ? null : traffic.computeIfAbsent(transport, TrafficCounters::new);
+    }
+
+    void listenerAccepted(String transport) {
+        if (metrics != null) {
+            metrics.listenerAccepted(transport);
+        }
+    }
+
+    void listenerRefused(String transport) {
+        if (metrics != null) {
+            metrics.listenerRefused(transport);
+        }
+    }
+
+    /** Traffic totals per transport, sorted by transport, with the pending bytes of the channels open now. */
+    public List<ChannelTraffic> traffic() {
+        Map<String, Long> pending = new HashMap<>();
+        for (DefaultChannel<?> c : channels) {
+            TrafficCounters t = c.traffic;
+            if (t != null) {
+                pending.merge(t.transport(), c.pendingBytes(), Long::sum);
+            }
+        }
+        return traffic.values().stream()
+                .sorted(Comparator.comparing(TrafficCounters::transport))
+                .map(t -> t.snapshot(pending.getOrDefault(t.transport(), 0L)))
+                .toList();
     }
 
     void listenerClosed(DefaultListener<?> listener) {

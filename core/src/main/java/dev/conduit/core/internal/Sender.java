@@ -32,6 +32,8 @@ final class Sender<T> {
     private final FramePool<T> pool;
     private final SendWindow window;
     private final ChannelSettings settings;
+    /** Null without a metrics hook: then the send path's only cost is this null check. */
+    private final @Nullable TrafficCounters traffic;
     /** Set once, by {@link #attach}, before anything is sent. */
     private Link link;
 
@@ -44,8 +46,14 @@ final class Sender<T> {
      */
     private volatile boolean unansweredSend;
 
-    Sender(DefaultChannel<T> channel, FramePool<T> pool, SendWindow window, ChannelSettings settings) {
+    Sender(
+            DefaultChannel<T> channel,
+            FramePool<T> pool,
+            SendWindow window,
+            ChannelSettings settings,
+            @Nullable TrafficCounters traffic) {
         this.channel = channel;
+        this.traffic = traffic;
         this.pool = pool;
         this.window = window;
         this.settings = settings;
@@ -68,16 +76,18 @@ final class Sender<T> {
         } catch (ConduitException e) {
             return CompletableFuture.failedFuture(e);
         }
+        int size = buf.readableBytes();
         if (link.writeNow(buf)) {
             pool.recycle(buf);
+            count(size);
             return CompletableFuture.completedFuture(null);
         }
-        int size = buf.readableBytes();
         if (!window.reserve(size)) {
             buf.release();
             return CompletableFuture.failedFuture(
                     new BackpressureException(window.pendingBytes(), settings.sendLimit()));
         }
+        count(size);
         SendOp op = new SendOp(this, size, pool.keep(buf));
         write(buf, op, op.frame);
         return op;
@@ -91,16 +101,18 @@ final class Sender<T> {
         }
         noteSend();
         ByteBuf buf = pool.encode(message);
+        int size = buf.readableBytes();
         if (link.writeNow(buf)) {
             // Taken at once: nothing pending, no callback, and the buffer is free for the next message.
             pool.recycle(buf);
+            count(size);
             return true;
         }
-        int size = buf.readableBytes();
         if (!window.reserve(size)) {
             buf.release();
             return false;
         }
+        count(size);
         ArrayBlockingQueue<OfferOp> idle = offers.get();
         OfferOp op = idle == null ? null : idle.poll();
         if (op == null) {
@@ -110,6 +122,13 @@ final class Sender<T> {
         op.frame = pool.keep(buf);
         write(buf, op, op.frame);
         return true;
+    }
+
+    private void count(int size) {
+        TrafficCounters t = traffic;
+        if (t != null) {
+            t.sent(size);
+        }
     }
 
     private void noteSend() {

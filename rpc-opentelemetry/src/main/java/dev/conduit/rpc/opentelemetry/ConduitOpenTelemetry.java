@@ -1,9 +1,11 @@
 package dev.conduit.rpc.opentelemetry;
 
+import dev.conduit.core.ChannelMetrics;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.opentelemetry.internal.ClientMetrics;
 import dev.conduit.rpc.opentelemetry.internal.ClientTracing;
+import dev.conduit.rpc.opentelemetry.internal.OtelChannelMetrics;
 import dev.conduit.rpc.opentelemetry.internal.RpcInstruments;
 import dev.conduit.rpc.opentelemetry.internal.ServerMetrics;
 import dev.conduit.rpc.opentelemetry.internal.ServerTracing;
@@ -37,6 +39,7 @@ public final class ConduitOpenTelemetry {
     private final ServerMetrics serverMetrics;
     private final ClientTracing clientTracing;
     private final ServerTracing serverTracing;
+    private final OtelChannelMetrics channelMetrics;
 
     private ConduitOpenTelemetry(OpenTelemetry otel, Predicate<String> clientMethods) {
         RpcInstruments instruments = new RpcInstruments(otel.getMeter(INSTRUMENTATION_SCOPE));
@@ -46,6 +49,7 @@ public final class ConduitOpenTelemetry {
         this.serverMetrics = new ServerMetrics(instruments);
         this.clientTracing = new ClientTracing(tracer, propagator);
         this.serverTracing = new ServerTracing(tracer, propagator);
+        this.channelMetrics = new OtelChannelMetrics(otel.getMeter(INSTRUMENTATION_SCOPE));
     }
 
     /** Metrics and traces through {@code openTelemetry}; clients record every method by its full name. */
@@ -61,6 +65,23 @@ public final class ConduitOpenTelemetry {
      */
     public static ConduitOpenTelemetry create(OpenTelemetry openTelemetry, Predicate<String> recordMethod) {
         return new ConduitOpenTelemetry(Objects.requireNonNull(openTelemetry), Objects.requireNonNull(recordMethod));
+    }
+
+    /**
+     * The channel metrics of every runtime built with this hook, as OpenTelemetry instruments with the attribute
+     * {@code conduit.transport}: {@code conduit.channel.sent.bytes}, {@code .sent.messages}, {@code .received.bytes},
+     * {@code .received.messages} (counters), {@code conduit.channel.pending.bytes} (gauge), {@code
+     * conduit.channels.open} (up-down counter), {@code conduit.listener.accepted} and {@code .refused} (counters):
+     *
+     * <pre>{@code
+     * Conduit conduit = Conduit.builder().channelMetrics(otel.channelMetrics()).build();
+     * }</pre>
+     *
+     * <p>Traffic is read from the runtimes when the SDK collects, so sending and receiving record nothing. The same
+     * hook for every call; it may serve any number of runtimes.
+     */
+    public ChannelMetrics channelMetrics() {
+        return channelMetrics;
     }
 
     /**

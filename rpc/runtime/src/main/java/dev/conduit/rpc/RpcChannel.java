@@ -171,7 +171,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
         /**
          * How calls are spread over the endpoints, by gRPC's policy names: {@code round_robin} (the default: each call
          * to the next endpoint that can take it) or {@code pick_first} (every call to the first endpoint, in the order
-         * given or resolved, that can take it; the next only while it cannot).
+         * given or resolved, that can take it; the next only while it cannot). A {@link #serviceConfig} that chooses
+         * a policy ({@code loadBalancingConfig}) wins over this, as in gRPC.
          *
          * @throws IllegalArgumentException for any other name
          */
@@ -247,7 +248,9 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
          * A service config in gRPC's JSON form: per method (or per service, or for every method), a {@code timeout}
          * (the longest a call may take; a shorter {@link CallOptions#withTimeout} wins) and a {@code retryPolicy}
          * ({@code maxAttempts} up to 5, {@code initialBackoff}, {@code maxBackoff}, {@code backoffMultiplier}, {@code
-         * retryableStatusCodes}); and channel-wide {@code retryThrottling} ({@code maxTokens}, {@code tokenRatio}).
+         * retryableStatusCodes}); channel-wide {@code retryThrottling} ({@code maxTokens}, {@code tokenRatio}); and the
+         * load-balancing policy, {@code "loadBalancingConfig": [{"pick_first": {}}]} or {@code [{"round_robin": {}}]}
+         * (the first entry naming a policy Conduit has is taken; the older {@code loadBalancingPolicy} string works too).
          * Members Conduit does not use are ignored; hedging is not done. See {@code docs/rpc.md}, "Retries".
          *
          * <pre>{@code
@@ -371,6 +374,8 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                         ? Endpoint.parse(first).find(ChannelOptions.IDLE).orElse(Idle.BACKOFF)
                         : Idle.BACKOFF;
             }
+            // As in gRPC, a service config's choice of policy wins over the builder's.
+            Balancing.Policy chosen = serviceConfig.policy();
             ChannelCore core = new ChannelCore(
                     conduit,
                     targets,
@@ -388,7 +393,7 @@ public final class RpcChannel implements CallFactory, AutoCloseable {
                             keepAliveSet,
                             tracer,
                             serviceConfig),
-                    balancing);
+                    chosen == null ? balancing : balancing.withPolicy(chosen));
             return new RpcChannel(core, interceptors, closeTimeout);
         }
 

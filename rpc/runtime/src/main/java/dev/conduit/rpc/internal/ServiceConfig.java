@@ -3,6 +3,7 @@ package dev.conduit.rpc.internal;
 import dev.conduit.rpc.Status;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class ServiceConfig {
     static final int MAX_ATTEMPTS_CAP = 5;
 
     /** No config: no timeout, no retry policy, no throttling. */
-    public static final ServiceConfig NONE = new ServiceConfig(Map.of(), null);
+    public static final ServiceConfig NONE = new ServiceConfig(Map.of(), null, null);
 
     /** One method's settings: a timeout (the longest a call may take) and a retry policy, each optional. */
     record MethodConfig(
@@ -49,9 +50,14 @@ public final class ServiceConfig {
 
     private final @Nullable Throttling throttling;
 
-    private ServiceConfig(Map<String, MethodConfig> methods, @Nullable Throttling throttling) {
+    /** The load-balancing policy the config chooses; null if it chooses none. */
+    private final Balancing.@Nullable Policy policy;
+
+    private ServiceConfig(
+            Map<String, MethodConfig> methods, @Nullable Throttling throttling, Balancing.@Nullable Policy policy) {
         this.methods = methods;
         this.throttling = throttling;
+        this.policy = policy;
     }
 
     /**
@@ -82,7 +88,42 @@ public final class ServiceConfig {
         Throttling throttling = top.containsKey("retryThrottling")
                 ? throttling(object(top.get("retryThrottling"), "retryThrottling"))
                 : null;
-        return new ServiceConfig(Map.copyOf(methods), throttling);
+        return new ServiceConfig(Map.copyOf(methods), throttling, policy(top));
+    }
+
+    /**
+     * The policy the config chooses: the first entry of {@code loadBalancingConfig} that names a policy Conduit has
+     * (gRPC's rule: a config may list policies newer clients know, then a fallback), else the older {@code
+     * loadBalancingPolicy} string; null if it has neither.
+     */
+    private static Balancing.@Nullable Policy policy(Map<String, Object> top) {
+        List<Object> configs = list(top.get("loadBalancingConfig"), "loadBalancingConfig");
+        if (configs.isEmpty()) {
+            Object legacy = top.get("loadBalancingPolicy");
+            return legacy == null ? null : Balancing.Policy.named(optionalString(legacy, "loadBalancingPolicy"));
+        }
+        List<String> unknown = new ArrayList<>();
+        for (Object entry : configs) {
+            Map<String, Object> c = object(entry, "a loadBalancingConfig entry");
+            if (c.size() != 1) {
+                throw new IllegalArgumentException("a loadBalancingConfig entry has " + c.size()
+                        + " members; expected one, named after its policy, such as {\"round_robin\": {}}");
+            }
+            String name = c.keySet().iterator().next();
+            object(c.get(name), "loadBalancingConfig." + name);
+            try {
+                return Balancing.Policy.named(name);
+            } catch (IllegalArgumentException notOurs) {
+                unknown.add(name);
+            }
+        }
+        throw new IllegalArgumentException(
+                "loadBalancingConfig names no policy Conduit has " + unknown + "; expected round_robin or pick_first");
+    }
+
+    /** The load-balancing policy the config chooses, which wins over the channel builder's; null if none. */
+    public Balancing.@Nullable Policy policy() {
+        return policy;
     }
 
     /** The config for {@code fullMethodName} ({@code package.Service/Method}). */

@@ -120,4 +120,46 @@ class ServiceConfigTest {
         }
         assertThat(throttle.milliTokens()).as("never above the bucket's size").isEqualTo(4000);
     }
+
+    @Test
+    void theFirstLoadBalancingConfigNamingAKnownPolicyChoosesItAndTheOlderStringWorksToo() {
+        assertThat(ServiceConfig.parse("{\"loadBalancingConfig\": [{\"pick_first\": {}}]}")
+                        .policy())
+                .isEqualTo(Balancing.Policy.PICK_FIRST);
+        assertThat(ServiceConfig.parse("{\"loadBalancingConfig\": [{\"xds_wrr\": {\"x\": 1}}, {\"round_robin\": {}}]}")
+                        .policy())
+                .isEqualTo(Balancing.Policy.ROUND_ROBIN);
+        assertThat(ServiceConfig.parse("{\"loadBalancingPolicy\": \"pick_first\"}")
+                        .policy())
+                .isEqualTo(Balancing.Policy.PICK_FIRST);
+        assertThat(ServiceConfig.parse("{\"loadBalancingConfig\": [{\"round_robin\": {}}],"
+                                + " \"loadBalancingPolicy\": \"pick_first\"}")
+                        .policy())
+                .isEqualTo(Balancing.Policy.ROUND_ROBIN);
+        assertThat(ServiceConfig.parse("{}").policy()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '^',
+            value = {
+                "{\"loadBalancingConfig\": [{\"grpclb\": {}}, {\"xds\": {}}]}"
+                        + "|loadBalancingConfig names no policy Conduit has [grpclb, xds]; expected round_robin or"
+                        + " pick_first",
+                "{\"loadBalancingConfig\": [{\"pick_first\": {}, \"round_robin\": {}}]}"
+                        + "|a loadBalancingConfig entry has 2 members; expected one, named after its policy, such as"
+                        + " {\"round_robin\": {}}",
+                "{\"loadBalancingConfig\": [{\"pick_first\": 1}]}"
+                        + "|loadBalancingConfig.pick_first is 1; expected a JSON object",
+                "{\"loadBalancingConfig\": {\"pick_first\": {}}}"
+                        + "|loadBalancingConfig is an object; expected a JSON array",
+                "{\"loadBalancingPolicy\": \"random\"}"
+                        + "|unknown load-balancing policy 'random'; expected round_robin or pick_first",
+            })
+    void anUnusableLoadBalancingConfigIsRefusedWithOneLineNamingTheMember(String json, String message) {
+        assertThatThrownBy(() -> ServiceConfig.parse(json))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
 }
