@@ -134,7 +134,8 @@ class RpcRetryKillTest {
 
             servers.add(TestServers.namedChild(dead, "s1 again", false, processes::add));
             for (RpcChannel channel : List.of(retrying, plain)) {
-                await().atMost(BACKOFF_MAX.multipliedBy(10))
+                await("the endpoint restarted at " + dead + " answers")
+                        .atMost(BACKOFF_MAX.multipliedBy(10))
                         .until(() -> Whoami.names(channel, 3).contains("s1 again"));
                 assertThat(stateOf(channel, dead)).as("the endpoint back").endsWith("(READY)");
                 assertThat(Whoami.names(channel, 30)).as("who answered").contains("s0", "s1 again", "s2");

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RpcSickEndpointEjectionTest {
     private static final int EJECT_AFTER = 3;
     /** Long enough for the calls made while it lasts; the endpoint's return is awaited for about as long. */
-    private static final Duration EJECTION = Duration.ofSeconds(3);
+    private static final Duration EJECTION = Duration.ofSeconds(5);
 
     private final List<TestServers.Handle> servers = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -75,7 +75,8 @@ class RpcSickEndpointEjectionTest {
             Process sick = processes.get(1);
             sick.getOutputStream().write("serve\n".getBytes(StandardCharsets.UTF_8));
             sick.getOutputStream().flush();
-            await().atMost(EJECTION.multipliedBy(4))
+            await("the endpoint, serving again, is taken back")
+                    .atMost(EJECTION.multipliedBy(4))
                     .until(() -> Whoami.names(channel, 3).contains("sick"));
             assertThat(Whoami.names(channel, 30)).as("who answered").contains("a", "sick", "c");
         }
