@@ -40,14 +40,12 @@ class ClientMethodNameTest {
             TextService.unregistered("Split", MethodType.SERVER_STREAMING);
 
     private final OtelFixture otel = new OtelFixture();
-    private Conduit conduit;
+    private final Conduit conduit = Conduit.builder().name("otel-method-names").build();
     private RpcServer server;
-    private RpcChannel channel;
     private String target;
 
     @BeforeEach
     void start() {
-        conduit = Conduit.builder().name("otel-method-names").build();
         server = ConduitOpenTelemetry.create(otel.sdk)
                 .configure(RpcServer.builder(conduit).listen("tcp://127.0.0.1:0"))
                 .addService(new TextService().definition())
@@ -66,52 +64,47 @@ class ClientMethodNameTest {
 
     @AfterEach
     void stop() {
-        if (channel != null) {
-            channel.close();
-        }
         if (server != null) {
             server.close();
         }
-        if (conduit != null) {
-            conduit.close();
-        }
+        conduit.close();
         otel.close();
     }
 
+    /** A channel to the server, configured by {@code telemetry}; the test closes it. */
     private RpcChannel channel(ConduitOpenTelemetry telemetry) {
-        channel =
-                telemetry.configure(RpcChannel.builder(conduit).target(target)).build();
-        return channel;
+        return telemetry.configure(RpcChannel.builder(conduit).target(target)).build();
     }
 
     @Test
     void generatedStubCallIsRecordedByItsFullName() {
-        RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk));
-        HelloReply reply = GreeterRpc.newBlockingClient(ch)
-                .hello(HelloRequest.newBuilder().setName("otel").build());
+        try (RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk))) {
+            HelloReply reply = GreeterRpc.newBlockingClient(ch)
+                    .hello(HelloRequest.newBuilder().setName("otel").build());
+            assertThat(reply.getGreeting()).isEqualTo("hello otel");
+        }
 
-        assertThat(reply.getGreeting()).isEqualTo("hello otel");
         assertThat(GreeterRpc.METHOD_HELLO.isRegistered()).isTrue();
         assertStarted("conduit.otel.Greeter/Hello", 1);
     }
 
     @Test
     void builtInHealthServiceCallIsRecordedByItsFullName() {
-        RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk));
-        ServingStatus status = ClientCalls.blockingUnary(
-                        ch, HealthService.CHECK, CallOptions.DEFAULT, HealthCheckRequest.getDefaultInstance())
-                .getStatus();
-
-        assertThat(status).isEqualTo(ServingStatus.SERVING);
+        try (RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk))) {
+            ServingStatus status = ClientCalls.blockingUnary(
+                            ch, HealthService.CHECK, CallOptions.DEFAULT, HealthCheckRequest.getDefaultInstance())
+                    .getStatus();
+            assertThat(status).isEqualTo(ServingStatus.SERVING);
+        }
         assertStarted("grpc.health.v1.Health/Check", 1);
     }
 
     @Test
     void handMadeDescriptorIsOtherOnTheClientButKeepsItsNameOnTheServerAndInTheSpan() {
-        RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk));
-        assertThat(ClientCalls.blockingUnary(ch, ECHO_BY_NAME, CallOptions.DEFAULT, "hi"))
-                .isEqualTo("hi");
-
+        try (RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk))) {
+            assertThat(ClientCalls.blockingUnary(ch, ECHO_BY_NAME, CallOptions.DEFAULT, "hi"))
+                    .isEqualTo("hi");
+        }
         assertThat(ECHO_BY_NAME.isRegistered()).isFalse();
         assertStarted("other", 1);
         assertThat(clientMethodNames()).containsExactly("other");
@@ -128,15 +121,15 @@ class ClientMethodNameTest {
     @Test
     void predicateRecordsTheHandMadeNamesItAcceptsAndRegisteredOnesStayNamed() {
         Predicate<String> onlyEcho = name -> name.equals(ECHO_BY_NAME.fullName());
-        RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk, onlyEcho));
-        assertThat(ClientCalls.blockingUnary(ch, ECHO_BY_NAME, CallOptions.DEFAULT, "hi"))
-                .isEqualTo("hi");
-        try (var parts = ClientCalls.blockingServerStreaming(ch, SPLIT_BY_NAME, CallOptions.DEFAULT, "ab")) {
-            parts.forEachRemaining(part -> {});
+        try (RpcChannel ch = channel(ConduitOpenTelemetry.create(otel.sdk, onlyEcho))) {
+            assertThat(ClientCalls.blockingUnary(ch, ECHO_BY_NAME, CallOptions.DEFAULT, "hi"))
+                    .isEqualTo("hi");
+            try (var parts = ClientCalls.blockingServerStreaming(ch, SPLIT_BY_NAME, CallOptions.DEFAULT, "ab")) {
+                parts.forEachRemaining(part -> {});
+            }
+            GreeterRpc.newBlockingClient(ch)
+                    .hello(HelloRequest.newBuilder().setName("p").build());
         }
-        GreeterRpc.newBlockingClient(ch)
-                .hello(HelloRequest.newBuilder().setName("p").build());
-
         assertStarted(ECHO_BY_NAME.fullName(), 1);
         assertStarted("other", 1);
         assertStarted("conduit.otel.Greeter/Hello", 1);
