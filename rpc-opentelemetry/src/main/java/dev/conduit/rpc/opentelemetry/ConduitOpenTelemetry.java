@@ -1,6 +1,7 @@
 package dev.conduit.rpc.opentelemetry;
 
 import dev.conduit.core.ChannelMetrics;
+import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.opentelemetry.internal.ClientMetrics;
@@ -52,16 +53,20 @@ public final class ConduitOpenTelemetry {
         this.channelMetrics = new OtelChannelMetrics(otel.getMeter(INSTRUMENTATION_SCOPE));
     }
 
-    /** Metrics and traces through {@code openTelemetry}; clients record every method by its full name. */
+    /**
+     * Metrics and traces through {@code openTelemetry}. A client records as {@code grpc.method} the full name of
+     * registered methods only ({@link MethodDescriptor#isRegistered()}: those of generated stubs and the built-in
+     * services), and any other as {@code other}, as gRFC A66 asks: a client that calls methods by names from outside
+     * (a CLI, a proxy) then makes no time series per name. Spans are always named by the full method name.
+     */
     public static ConduitOpenTelemetry create(OpenTelemetry openTelemetry) {
-        return new ConduitOpenTelemetry(Objects.requireNonNull(openTelemetry), name -> true);
+        return new ConduitOpenTelemetry(Objects.requireNonNull(openTelemetry), name -> false);
     }
 
     /**
-     * Like {@link #create}, but a client records as {@code grpc.method} only the full method names {@code
-     * recordMethod} accepts, and the rest as {@code other}: for clients that call methods by names from outside
-     * (a CLI, a proxy), which would otherwise make a time series per name. Servers always record only the methods
-     * they have.
+     * Like {@link #create(OpenTelemetry)}, but a client also records by its full name each unregistered method whose
+     * full name {@code recordMethod} accepts; the rest stay {@code other}. For hand-made descriptors of a known API.
+     * Servers always record the methods they have by name, and the rest as {@code other}.
      */
     public static ConduitOpenTelemetry create(OpenTelemetry openTelemetry, Predicate<String> recordMethod) {
         return new ConduitOpenTelemetry(Objects.requireNonNull(openTelemetry), Objects.requireNonNull(recordMethod));

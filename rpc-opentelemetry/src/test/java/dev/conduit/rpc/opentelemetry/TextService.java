@@ -37,7 +37,13 @@ final class TextService {
 
     private final AtomicInteger flakyFailures = new AtomicInteger();
 
+    /** Registered, as generated stubs' methods are: clients record them by name. */
     static MethodDescriptor<String, String> method(String name, MethodType type) {
+        return unregistered(name, type).asRegistered();
+    }
+
+    /** As a client that takes method names from outside (a CLI, a proxy) makes them: not registered. */
+    static MethodDescriptor<String, String> unregistered(String name, MethodType type) {
         return MethodDescriptor.of(NAME + "/" + name, type, Codecs.text(), Codecs.text());
     }
 

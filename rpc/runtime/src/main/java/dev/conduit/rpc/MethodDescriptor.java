@@ -18,6 +18,11 @@ import java.util.Objects;
  * <p>Payloads are opaque bytes to the protocol: any {@link Codec} is a marshaller ({@link Codecs#protobuf} is the
  * default, {@link Codecs#bytes} and {@link Codecs#text} also work). Immutable and thread-safe; the codecs must be too.
  *
+ * <p>A descriptor is <em>registered</em> ({@link #asRegistered()}) when its method belongs to a fixed API the program
+ * was built with: generated stubs and the built-in services mark theirs. Client telemetry records only registered
+ * methods by name (gRFC A66); a method named at run time (a CLI, a proxy) is recorded as {@code other}, so that
+ * outside names cannot make a metric series each.
+ *
  * @param <Req> the request message type
  * @param <Resp> the response message type
  */
@@ -28,8 +33,10 @@ public final class MethodDescriptor<Req, Resp> {
     private final MethodType type;
     private final Codec<Req> requestCodec;
     private final Codec<Resp> responseCodec;
+    private final boolean registered;
 
-    private MethodDescriptor(String fullName, MethodType type, Codec<Req> requestCodec, Codec<Resp> responseCodec) {
+    private MethodDescriptor(
+            String fullName, MethodType type, Codec<Req> requestCodec, Codec<Resp> responseCodec, boolean registered) {
         int slash = fullName.indexOf('/');
         if (slash <= 0 || slash == fullName.length() - 1 || fullName.indexOf('/', slash + 1) >= 0) {
             throw new IllegalArgumentException(
@@ -45,6 +52,7 @@ public final class MethodDescriptor<Req, Resp> {
         this.type = Objects.requireNonNull(type, "type");
         this.requestCodec = Objects.requireNonNull(requestCodec, "requestCodec");
         this.responseCodec = Objects.requireNonNull(responseCodec, "responseCodec");
+        this.registered = registered;
     }
 
     /**
@@ -55,7 +63,7 @@ public final class MethodDescriptor<Req, Resp> {
      */
     public static <Req, Resp> MethodDescriptor<Req, Resp> of(
             String fullName, MethodType type, Codec<Req> requestCodec, Codec<Resp> responseCodec) {
-        return new MethodDescriptor<>(fullName, type, requestCodec, responseCodec);
+        return new MethodDescriptor<>(fullName, type, requestCodec, responseCodec, false);
     }
 
     /**
@@ -67,7 +75,21 @@ public final class MethodDescriptor<Req, Resp> {
     public static <Req extends MessageLite, Resp extends MessageLite> MethodDescriptor<Req, Resp> protobuf(
             String fullName, MethodType type, Req requestPrototype, Resp responsePrototype) {
         return new MethodDescriptor<>(
-                fullName, type, Codecs.protobuf(requestPrototype), Codecs.protobuf(responsePrototype));
+                fullName, type, Codecs.protobuf(requestPrototype), Codecs.protobuf(responsePrototype), false);
+    }
+
+    /**
+     * This method, marked as registered: part of an API fixed when the program was built, so that telemetry may
+     * record it by name. Generated stubs call this for every method they declare; so should hand-written code that
+     * declares a service's methods as constants. Returns {@code this} if already marked.
+     */
+    public MethodDescriptor<Req, Resp> asRegistered() {
+        return registered ? this : new MethodDescriptor<>(fullName, type, requestCodec, responseCodec, true);
+    }
+
+    /** Whether {@link #asRegistered()} marked this descriptor; descriptors are unregistered when made. */
+    public boolean isRegistered() {
+        return registered;
     }
 
     /** {@code package.Service/Method}. */

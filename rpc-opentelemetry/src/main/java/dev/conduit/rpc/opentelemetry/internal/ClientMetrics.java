@@ -15,7 +15,10 @@ public final class ClientMetrics implements ClientCallTracer.Factory {
     private final RpcInstruments instruments;
     private final Predicate<String> recordMethod;
 
-    /** {@code recordMethod}: which full method names are recorded as such; the rest become {@code other}. */
+    /**
+     * {@code recordMethod}: which full method names of unregistered descriptors are recorded as such; registered ones
+     * ({@link MethodDescriptor#isRegistered()}) always are, the rest become {@code other}.
+     */
     public ClientMetrics(RpcInstruments instruments, Predicate<String> recordMethod) {
         this.instruments = instruments;
         this.recordMethod = recordMethod;
@@ -23,7 +26,9 @@ public final class ClientMetrics implements ClientCallTracer.Factory {
 
     @Override
     public ClientCallTracer newCallTracer(MethodDescriptor<?, ?> method, String target, String transport) {
-        String name = recordMethod.test(method.fullName()) ? method.fullName() : RpcInstruments.OTHER_METHOD;
+        String name = method.isRegistered() || recordMethod.test(method.fullName())
+                ? method.fullName()
+                : RpcInstruments.OTHER_METHOD;
         return new Call(Attributes.of(
                 RpcInstruments.METHOD, name, RpcInstruments.TARGET, target, RpcInstruments.TRANSPORT, transport));
     }

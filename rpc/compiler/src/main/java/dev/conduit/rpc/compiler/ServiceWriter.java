@@ -94,7 +94,9 @@ final class ServiceWriter {
         w.line("                \"" + service.protoName() + "/" + m.protoName() + "\",");
         w.line("                " + RPC + "MethodType." + m.kind().name() + ",");
         w.line("                " + m.requestType() + ".getDefaultInstance(),");
-        w.line("                " + m.responseType() + ".getDefaultInstance());");
+        w.line("                " + m.responseType() + ".getDefaultInstance())");
+        // Generated methods are a fixed API: client telemetry records them by name (gRFC A66).
+        w.line("        .asRegistered();");
     }
 
     /** Reflection walks the service's file and its dependencies from here; lite messages have no descriptors. */

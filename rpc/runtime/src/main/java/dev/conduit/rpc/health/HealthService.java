@@ -52,24 +52,27 @@ public final class HealthService {
 
     /** The status of one service now. */
     public static final MethodDescriptor<HealthCheckRequest, HealthCheckResponse> CHECK = MethodDescriptor.protobuf(
-            SERVICE_NAME + "/Check",
-            MethodType.UNARY,
-            HealthCheckRequest.getDefaultInstance(),
-            HealthCheckResponse.getDefaultInstance());
+                    SERVICE_NAME + "/Check",
+                    MethodType.UNARY,
+                    HealthCheckRequest.getDefaultInstance(),
+                    HealthCheckResponse.getDefaultInstance())
+            .asRegistered();
 
     /** Every status, at most {@value #LIST_LIMIT} services. */
     public static final MethodDescriptor<HealthListRequest, HealthListResponse> LIST = MethodDescriptor.protobuf(
-            SERVICE_NAME + "/List",
-            MethodType.UNARY,
-            HealthListRequest.getDefaultInstance(),
-            HealthListResponse.getDefaultInstance());
+                    SERVICE_NAME + "/List",
+                    MethodType.UNARY,
+                    HealthListRequest.getDefaultInstance(),
+                    HealthListResponse.getDefaultInstance())
+            .asRegistered();
 
     /** The status now, then every change. */
     public static final MethodDescriptor<HealthCheckRequest, HealthCheckResponse> WATCH = MethodDescriptor.protobuf(
-            SERVICE_NAME + "/Watch",
-            MethodType.SERVER_STREAMING,
-            HealthCheckRequest.getDefaultInstance(),
-            HealthCheckResponse.getDefaultInstance());
+                    SERVICE_NAME + "/Watch",
+                    MethodType.SERVER_STREAMING,
+                    HealthCheckRequest.getDefaultInstance(),
+                    HealthCheckResponse.getDefaultInstance())
+            .asRegistered();
 
     /** The most services List answers with; beyond, it fails with RESOURCE_EXHAUSTED, as the protocol says. */
     public static final int LIST_LIMIT = 100;

@@ -45,10 +45,11 @@ public final class ReflectionService {
 
     private static MethodDescriptor<ServerReflectionRequest, ServerReflectionResponse> method(String service) {
         return MethodDescriptor.protobuf(
-                service + "/ServerReflectionInfo",
-                MethodType.BIDI_STREAMING,
-                ServerReflectionRequest.getDefaultInstance(),
-                ServerReflectionResponse.getDefaultInstance());
+                        service + "/ServerReflectionInfo",
+                        MethodType.BIDI_STREAMING,
+                        ServerReflectionRequest.getDefaultInstance(),
+                        ServerReflectionResponse.getDefaultInstance())
+                .asRegistered();
     }
 
     /**

@@ -27,11 +27,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One of three servers (child JVMs) is killed with SIGKILL while calls run: calls with a retry policy all succeed on
- * the other two; calls without one may fail, but only with UNAVAILABLE.
+ * the other two; calls without one may fail, but only with UNAVAILABLE. Then the dead endpoint is out: it gets no call.
+ * Restarted at the same address, it takes calls again within the reconnection backoff.
  */
 class RpcRetryKillTest {
     private static final int THREADS = 4;
     private static final int CALLS_EACH_SIDE_OF_THE_KILL = 200;
+    /** The reconnection backoff's bounds: how soon a restarted endpoint is connected again. */
+    private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
+
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(1);
 
     private final List<TestServers.Handle> servers = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -63,12 +68,13 @@ class RpcRetryKillTest {
     @ValueSource(strings = {"tcp", "shm"})
     void killingOneOfThreeServersFailsNoCallThatHasARetryPolicy(String transport) throws Exception {
         for (int i = 0; i < 3; i++) {
-            servers.add(TestServers.childProcess(listenUri(transport, i), processes::add));
+            servers.add(TestServers.namedChild(listenUri(transport, i), "s" + i, false, processes::add));
         }
         conduit = Conduit.builder().name("kill-client").build();
-        RpcChannel.Builder withPolicy =
-                RpcChannel.builder(conduit).serviceConfig(RpcRetrySuiteTest.retryConfig(5, "\"UNAVAILABLE\"", ""));
-        RpcChannel.Builder without = RpcChannel.builder(conduit);
+        RpcChannel.Builder withPolicy = RpcChannel.builder(conduit)
+                .serviceConfig(RpcRetrySuiteTest.retryConfig(5, "\"UNAVAILABLE\"", ""))
+                .reconnectBackoff(BACKOFF_MIN, BACKOFF_MAX);
+        RpcChannel.Builder without = RpcChannel.builder(conduit).reconnectBackoff(BACKOFF_MIN, BACKOFF_MAX);
         for (TestServers.Handle s : servers) {
             withPolicy.target(s.uri());
             without.target(s.uri());
@@ -118,6 +124,30 @@ class RpcRetryKillTest {
             assertThat(failures.values())
                     .as("how calls without a retry policy failed")
                     .allMatch(code -> code == Status.Code.UNAVAILABLE);
+
+            String dead = servers.get(1).uri();
+            for (RpcChannel channel : List.of(retrying, plain)) {
+                assertThat(stateOf(channel, dead)).as("the dead endpoint").doesNotEndWith("(READY)");
+                // Were it still picked, a third of these calls (made without a retry policy) would fail.
+                assertThat(Whoami.names(channel, 30)).as("who answered").containsOnly("s0", "s2");
+            }
+
+            servers.add(TestServers.namedChild(dead, "s1 again", false, processes::add));
+            for (RpcChannel channel : List.of(retrying, plain)) {
+                await("the endpoint restarted at " + dead + " answers")
+                        .atMost(BACKOFF_MAX.multipliedBy(10))
+                        .until(() -> Whoami.names(channel, 3).contains("s1 again"));
+                assertThat(stateOf(channel, dead)).as("the endpoint back").endsWith("(READY)");
+                assertThat(Whoami.names(channel, 30)).as("who answered").contains("s0", "s1 again", "s2");
+            }
         }
+    }
+
+    /** The channel's diagnostic line for endpoint {@code uri}: {@code <uri> (<state>)}. */
+    private static String stateOf(RpcChannel channel, String uri) {
+        return channel.endpointStates().stream()
+                .filter(s -> s.startsWith(uri + " ("))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(uri + " is not among " + channel.endpointStates()));
     }
 }

@@ -4,6 +4,7 @@ import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.testkit.JavaCommand;
 import dev.conduit.rpc.RpcServer;
+import dev.conduit.rpc.ServiceDefinition;
 import dev.conduit.transport.netty.NettyEngine;
 import dev.conduit.transport.netty.testkit.NativeEngines;
 import dev.conduit.transport.socket.internal.TestPki;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Starts the suite's server: in this JVM, or in a child JVM for transports whose real use crosses processes. */
 public final class TestServers {
@@ -55,9 +57,17 @@ public final class TestServers {
     }
 
     static RpcServer start(Conduit conduit, String... listenUris) {
+        return start(conduit, null, listenUris);
+    }
+
+    /** The suite's server, with {@code extra} beside the suite's service if not null. */
+    static RpcServer start(Conduit conduit, @Nullable ServiceDefinition extra, String... listenUris) {
         RpcServer.Builder builder = RpcServer.builder(conduit);
         for (String uri : listenUris) {
             builder.listen(uri);
+        }
+        if (extra != null) {
+            builder.addService(extra);
         }
         return builder.addService(new TestService().definition())
                 .maxMessageSize(MAX_MESSAGE_SIZE)
@@ -177,7 +187,22 @@ public final class TestServers {
 
     /** Like {@link #childProcess(String)}; {@code started} gets the process, for a test that kills it. */
     static Handle childProcess(String listenUri, java.util.function.Consumer<Process> started) {
-        List<String> command = JavaCommand.of(List.of("-Xmx256m"), TestServerMain.class, listenUri);
+        return childProcess(started, listenUri);
+    }
+
+    /**
+     * A server in a child JVM that also answers {@link Whoami} with {@code name} (failing with UNAVAILABLE until its
+     * process reads {@code serve} on stdin, if {@code failing}); {@code started} gets the process.
+     */
+    static Handle namedChild(
+            String listenUri, String name, boolean failing, java.util.function.Consumer<Process> started) {
+        return failing ? childProcess(started, listenUri, name, "failing") : childProcess(started, listenUri, name);
+    }
+
+    /** A child JVM running {@link TestServerMain} with {@code args}, the first of which is the URI to listen on. */
+    private static Handle childProcess(java.util.function.Consumer<Process> started, String... args) {
+        String listenUri = args[0];
+        List<String> command = JavaCommand.of(List.of("-Xmx256m"), TestServerMain.class, args);
         Process p;
         try {
             p = new ProcessBuilder(command)
