@@ -27,6 +27,8 @@ final class RpcPeerProcess implements AutoCloseable {
     private final Path stderr;
     private final Process process;
     private final String uri;
+    /** Kills the server and deletes its directory if this JVM exits without {@link #close}, as JMH's does on a failure. */
+    private final Thread cleanUp;
 
     /** Starts the server on {@code transport} with the option set {@code options}; returns once it listens. */
     RpcPeerProcess(String transport, String options) throws IOException, InterruptedException {
@@ -43,6 +45,8 @@ final class RpcPeerProcess implements AutoCloseable {
                         dir.toString()))
                 .redirectError(stderr.toFile())
                 .start();
+        cleanUp = new Thread(this::kill, "rpc-peer-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             uri = awaitUri();
         } catch (RuntimeException | InterruptedException e) {
@@ -67,6 +71,8 @@ final class RpcPeerProcess implements AutoCloseable {
         } catch (TimeoutException e) {
             throw failure("printed no endpoint within " + START_SECONDS + " s");
         } catch (ExecutionException e) {
+            // Its stdout ends as it exits: give it the moment to, so that the failure can say how it ended.
+            process.waitFor(EXIT_SECONDS, TimeUnit.SECONDS);
             throw failure("ended its output without printing its endpoint");
         }
     }
@@ -144,5 +150,22 @@ final class RpcPeerProcess implements AutoCloseable {
             }
         }
         QueueDirs.delete(dir);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+        } catch (IllegalStateException e) {
+            // This JVM is exiting already; the hook finds the work done.
+        }
+    }
+
+    private void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(EXIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (Files.exists(dir)) {
+            QueueDirs.delete(dir);
+        }
     }
 }
