@@ -27,7 +27,7 @@ final class RpcPeerProcess implements AutoCloseable {
     private final Path stderr;
     private final Process process;
     private final String uri;
-    /** Kills the server and deletes its directory if this JVM exits without {@link #close}, as JMH's does on a failure. */
+    /** Kills the server and deletes its directory if this JVM exits without {@link #close}, as JMH's on a failure. */
     private final Thread cleanUp;
 
     /** Starts the server on {@code transport} with the option set {@code options}; returns once it listens. */
@@ -96,7 +96,10 @@ final class RpcPeerProcess implements AutoCloseable {
         return uri;
     }
 
-    /** The CPU time, in nanoseconds, that the server process (all its threads) has used so far; Linux counts it in clock ticks (10 ms). */
+    /**
+     * The CPU time, in nanoseconds, that the server process (all its threads) has used so far; Linux counts it in
+     * clock ticks of 10 ms.
+     */
     long cpuNanos() {
         if (!process.isAlive()) {
             throw failure("died during the trial");
