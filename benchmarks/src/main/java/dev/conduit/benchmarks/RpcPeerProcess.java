@@ -34,15 +34,7 @@ final class RpcPeerProcess implements AutoCloseable {
     RpcPeerProcess(String transport, String options) throws IOException, InterruptedException {
         dir = Files.createTempDirectory(tempRoot(), "conduit-rpc-peer-");
         stderr = dir.resolve("server.stderr");
-        process = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:+DisplayVMOutputToStderr",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        RpcPeerMain.class.getName(),
-                        transport,
-                        options,
-                        dir.toString()))
+        process = new ProcessBuilder(PeerJvm.command(RpcPeerMain.class, transport, options, dir.toString()))
                 .redirectError(stderr.toFile())
                 .start();
         cleanUp = new Thread(this::kill, "rpc-peer-cleanup");
