@@ -5,8 +5,6 @@ import dev.conduit.core.Codecs;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.ipc.Pipes;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The {@code pipe:} counterpart of {@link SocketEcho}: the echo and the sink are child JVMs ({@link PipePeerMain})
@@ -26,14 +24,7 @@ public final class PipeFixture implements AutoCloseable {
     }
 
     private static ProcessBuilder child(String mode, String options) {
-        return new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:+DisplayVMOutputToStderr",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        PipePeerMain.class.getName(),
-                        mode,
-                        options))
+        return new ProcessBuilder(PeerJvm.command(PipePeerMain.class, mode, options))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
     }
 

@@ -31,12 +31,11 @@ public final class RpcFixture implements AutoCloseable {
 
     /**
      * @param transport inproc, tcp, unix or shm, or a whole URI to listen on (such as {@code nats://host:port/subject})
-     * @param options URI options for both ends, such as {@code idle=spin}; {@code default} (or empty) for none
+     * @param options a named option set for both ends ({@link #uriOptions}), or URI options such as {@code idle=spin}
      */
     public RpcFixture(String transport, String options) {
         conduit = Conduit.builder().name("rpc-bench").build();
-        boolean none = options.isEmpty() || options.equals("default");
-        String uri = listenUri(transport) + (none ? "" : "?" + options);
+        String uri = withOptions(listenUri(transport), options);
         server = RpcServer.builder(conduit)
                 .listen(uri)
                 .addService(service())
@@ -44,6 +43,35 @@ public final class RpcFixture implements AutoCloseable {
                 .start();
         String target = server.endpoints().get(0).toString();
         channel = RpcChannel.builder(conduit).target(target).build();
+    }
+
+    /**
+     * The URI options of a named option set: {@code default} (or empty) is none, the transport's defaults; {@code
+     * spin} is {@code idle=spin}, so that the transport's thread busy-polls and a blocking caller spins for its
+     * response instead of parking (the lowest latency, a busy core per spinning thread). Anything with a {@code =} is
+     * taken as URI options as it stands.
+     */
+    static String uriOptions(String options) {
+        return switch (options) {
+            case "", "default" -> "";
+            case "spin" -> "idle=spin";
+            default -> {
+                if (!options.contains("=")) {
+                    throw new IllegalArgumentException("unknown option set " + options
+                            + "; expected default, spin or URI options such as idle=spin");
+                }
+                yield options;
+            }
+        };
+    }
+
+    /** {@code uri} with the options of {@code options} ({@link #uriOptions}) added to its query. */
+    static String withOptions(String uri, String options) {
+        String added = uriOptions(options);
+        if (added.isEmpty()) {
+            return uri;
+        }
+        return uri + (uri.contains("?") ? "&" : "?") + added;
     }
 
     static String listenUri(String transport) {

@@ -41,7 +41,7 @@ final class ComparisonCharts {
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=tcp",
                         "size=64",
-                        "options=idle=spin")
+                        "options=spin")
                 .cell("RPC tcp vs gRPC-java", PEER, "GrpcBenchmark.unaryRoundTrip", "transport=tcp", "size=64")
                 .cell(
                         "RPC unix vs gRPC-java UDS",
@@ -56,7 +56,7 @@ final class ComparisonCharts {
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=unix",
                         "size=64",
-                        "options=idle=spin")
+                        "options=spin")
                 .cell("RPC unix vs gRPC-java UDS", PEER, "GrpcBenchmark.unaryRoundTrip", "transport=uds", "size=64")
                 .cell(
                         "RPC shm (gRPC has none)",
@@ -71,7 +71,7 @@ final class ComparisonCharts {
                         "RpcBenchmark.unaryRoundTrip",
                         "transport=shm",
                         "size=64",
-                        "options=idle=spin")
+                        "options=spin")
                 .build();
     }
 
