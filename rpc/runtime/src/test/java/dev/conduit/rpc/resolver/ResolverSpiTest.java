@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.health.HealthService;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +44,7 @@ class ResolverSpiTest {
         fleet.startLoad(channel);
         await().atMost(Duration.ofSeconds(10)).until(() -> fleet.namesSince(0).containsAll(List.of("local", "remote")));
 
-        Files.write(file, List.of(tcp));
+        replace(file, List.of(tcp));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> channel.endpointStates().stream().noneMatch(s -> s.startsWith("inproc:")));
         long after = fleet.mark();
@@ -81,5 +83,15 @@ class ResolverSpiTest {
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         // The dead endpoint fails every ~20 ms; resolutions stay at least 300 ms apart (plus the first, at start).
         assertThat(count).as("resolutions in %d ms", elapsedMs).isLessThanOrEqualTo(2 + (int) (elapsedMs / 300));
+    }
+
+    /**
+     * Rewrites the resolver's file in one step: the resolver polls it, and a read between {@code Files.write}'s
+     * truncation and its write would find no endpoint, which the channel rightly takes as "the name has none".
+     */
+    private static void replace(Path file, List<String> lines) throws IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.write(next, lines);
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
