@@ -7,6 +7,8 @@ import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +27,18 @@ import org.slf4j.LoggerFactory;
 final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         implements CarriedCall, OutboundQueue.Sink, InboundQueue.Receiver {
     private static final Logger log = LoggerFactory.getLogger(ClientCallImpl.class);
+    /** The listener of a call not started yet: hears nothing. Stateless, so one serves every call. */
+    private static final ClientCall.Listener<Object> NO_LISTENER = new ClientCall.Listener<>() {};
+
+    private static final VarHandle OUTCOMES;
+
+    static {
+        try {
+            OUTCOMES = MethodHandles.lookup().findVarHandle(ClientCallImpl.class, "outcomes", OutlierEjection.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ChannelCore channel;
     private final MethodDescriptor<Req, Resp> method;
@@ -37,7 +51,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private volatile @Nullable ClientCarrier conn;
     private volatile int id;
     private volatile @Nullable Status localStatus;
-    private ClientCall.Listener<Resp> listener = new ClientCall.Listener<>() {};
+    private ClientCall.Listener<Resp> listener = noListener();
     private boolean started;
     private boolean halfClosed;
     private volatile CallDeadline deadline = CallDeadline.NONE;
@@ -51,6 +65,16 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private volatile boolean transmitted;
     /** The server said it did not process the call (GOAWAY past it, or a refused stream). */
     private volatile boolean refused;
+    /**
+     * Where this call's outcome is counted for outlier ejection, until it is (taken once by {@link #OUTCOMES}); set by
+     * a {@link CountingCarrier} at registration, so counting costs no object per call.
+     */
+    private volatile @Nullable OutlierEjection outcomes;
+
+    @SuppressWarnings("unchecked")
+    static <T> ClientCall.Listener<T> noListener() {
+        return (ClientCall.Listener<T>) NO_LISTENER;
+    }
 
     /** One attempt of a call (see {@link RetryingCall}); {@code tracer} sees it, if the channel traces. */
     ClientCallImpl(
@@ -120,6 +144,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (ended.get()) {
             return true;
         }
+        outcomes = null; // a counting carrier sets it in register; a carrier that refused the call counts nothing
         int newId = c.register(this);
         if (newId == 0) {
             return false;
@@ -267,6 +292,9 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
             }
             case Frames.MESSAGE -> onMessageFrame(f);
             case Frames.CALL_END -> {
+                if (!f.isAbortEnd()) {
+                    countOutcome(Status.fromCodeValue(f.code).code());
+                }
                 if (f.has(Frames.FLAG_MESSAGE) && !onMessageFrame(f)) {
                     return;
                 }
@@ -290,13 +318,29 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     @Override
     public void abort(Status status, boolean tellPeer) {
+        countOutcome(status.code());
         end(status, tellPeer);
     }
 
     @Override
     public void refused(Status status) {
+        // Refused unprocessed (a GOAWAY before it): the server is going away, not failing calls; not counted.
+        outcomes = null;
         refused = true;
         end(status, false);
+    }
+
+    /** Called by a {@link CountingCarrier} registering this call: its end is to be counted in {@code to}. */
+    void countOutcomeIn(OutlierEjection to) {
+        outcomes = to;
+    }
+
+    /** Tells outlier ejection how the call ended, once: the server's CALL_END or an abort, whichever comes first. */
+    private void countOutcome(Status.Code code) {
+        OutlierEjection o = (OutlierEjection) OUTCOMES.getAndSet(this, (OutlierEjection) null);
+        if (o != null) {
+            o.record(code);
+        }
     }
 
     /** Whether the call surely never reached the server's application: never sent, or refused unprocessed. */

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 final class ClientRequests<Req> {
     private final MethodDescriptor<Req, ?> method;
     private final CallOptions options;
-    private Metadata headers = new Metadata();
+    private @Nullable Metadata headers; // set by start, before any frame is made
     private boolean hasDeadline;
     private boolean compress = true;
     private @Nullable Req single;
@@ -36,7 +36,7 @@ final class ClientRequests<Req> {
     Frame callStart(int flags) {
         Frame f = new Frame(Frames.CALL_START, flags | (hasDeadline ? Frames.FLAG_DEADLINE : 0), 0);
         f.method = method.fullName();
-        f.metadata = headers;
+        f.metadata = java.util.Objects.requireNonNull(headers, "callStart before start");
         f.encoding = options.compression();
         return f;
     }

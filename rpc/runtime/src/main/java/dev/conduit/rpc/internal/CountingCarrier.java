@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A carrier that tells {@link OutlierEjection} how each of its calls ended. Everything else goes straight to the
- * carrier it wraps; one small object per call is the cost, and only while outlier ejection is on.
+ * carrier it wraps. A {@link ClientCallImpl} (every call a channel makes) counts its own end, so that costs no object
+ * per call; any other call is wrapped in one that counts.
  */
 final class CountingCarrier implements ClientCarrier {
     private final ClientCarrier carrier;
@@ -18,6 +19,10 @@ final class CountingCarrier implements ClientCarrier {
 
     @Override
     public int register(CarriedCall call) {
+        if (call instanceof ClientCallImpl<?, ?> own) {
+            own.countOutcomeIn(outcomes);
+            return carrier.register(own);
+        }
         return carrier.register(new Counted(call));
     }
 

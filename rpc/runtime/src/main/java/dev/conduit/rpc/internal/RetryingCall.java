@@ -7,6 +7,8 @@ import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.RpcException;
 import dev.conduit.rpc.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,9 +26,14 @@ import org.jspecify.annotations.Nullable;
  * and the throttle allows. Never past the call's deadline.
  *
  * <p>Threading: the application drives it one thread at a time, as any {@link ClientCall}; attempts' callbacks arrive
- * on their serial executors, one attempt after another. {@link #lock} orders the switch to a new attempt (replaying
- * the kept requests) against the application's sends, which happen outside it so a send blocked by flow control never
- * holds it, and a replay never waits for flow-control credit; commit and cancel are lock-free.
+ * on their serial executors, one attempt after another. The call's monitor ({@code synchronized (this)}) orders the
+ * switch to a new attempt (replaying the kept requests) against the application's sends, which happen outside it so a
+ * send blocked by flow control never holds it, and a replay never waits for flow-control credit; commit and cancel are
+ * lock-free.
+ *
+ * <p>Cost: every call comes through here, and most never retry, so the machinery allocates nothing of its own until a
+ * retry needs it: the monitor instead of a lock object, fields with {@link VarHandle}s instead of atomics, and the
+ * first kept request in a field (a unary call keeps just that one); a list only for a second.
  */
 final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     static final String PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts";
@@ -41,10 +45,23 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     private final ServiceConfig.@Nullable RetryPolicy policy;
     private final @Nullable RetryThrottle throttle;
     private final RetryBudget budget;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private final AtomicLong bufferedBytes = new AtomicLong();
-    private final AtomicLong requested = new AtomicLong();
+    private static final VarHandle FINISHED;
+    private static final VarHandle BUFFERED_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            FINISHED = l.findVarHandle(RetryingCall.class, "finished", boolean.class);
+            BUFFERED_BYTES = l.findVarHandle(RetryingCall.class, "bufferedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The call has ended (set once, by {@link #FINISHED}). */
+    private volatile boolean finished;
+    /** Bytes of kept requests reserved in the budget (updated by {@link #BUFFERED_BYTES}). */
+    private volatile long bufferedBytes;
 
     private volatile @Nullable ClientCallImpl<Req, Resp> attempt;
     private volatile boolean committed;
@@ -52,14 +69,18 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     private volatile @Nullable ScheduledFuture<?> pendingRetry;
     private volatile CallDeadline deadline = CallDeadline.NONE;
 
-    // Under lock: the requests kept for a retry and what the call has done so far.
-    private final List<Req> buffered = new ArrayList<>();
+    // Under the monitor: the requests kept for a retry (the first, then the rest) and what the call has done so far.
+    private @Nullable Req firstKept;
+    private @Nullable List<Req> moreKept;
+    private long requested;
     private boolean halfClosed;
     private @Nullable Boolean compress;
 
     // Written before the first attempt starts, then by one attempt's onClose at a time.
-    private ClientCall.Listener<Resp> listener = new ClientCall.Listener<>() {};
-    private Metadata headers = new Metadata();
+    private ClientCall.Listener<Resp> listener = ClientCallImpl.noListener();
+    /** The application's headers, kept for a retry; null if it gave none. */
+    private @Nullable Metadata headers;
+
     private @Nullable ClientCallTracer tracer;
     private boolean started;
     private int attempts;
@@ -94,21 +115,22 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
         }
         started = true;
         listener = newListener;
-        headers = startHeaders.copy();
+        // The first attempt copies the headers as it starts; a retry needs its own copy, or none when there are none.
+        headers = startHeaders.isEmpty() ? null : startHeaders.copy();
         tracer = channel.newTracer(method);
         Duration timeout = options.timeout();
         if (timeout != null) {
             // No timer of its own: each attempt has one, and a retry's wait stops at the deadline (see retryLater).
             deadline = CallDeadline.in(timeout.toNanos());
         }
-        startAttempt(false);
+        startAttempt(false, startHeaders);
     }
 
-    private void startAttempt(boolean transparent) {
-        lock.lock();
+    /** Starts an attempt: the first with the application's {@code startHeaders}, a retry with null. */
+    private synchronized void startAttempt(boolean transparent, @Nullable Metadata startHeaders) {
         try {
             pendingRetry = null;
-            if (finished.get()) {
+            if (finished) {
                 return;
             }
             int previous = attempts++;
@@ -122,15 +144,26 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
             ClientCallTracer t = tracer;
             ClientCallImpl<Req, Resp> a =
                     new ClientCallImpl<>(channel, method, o, t == null ? null : t.newAttempt(previous, transparent));
-            long wanted = requested.get();
+            long wanted = requested;
             attempt = a;
             if (compress != null) {
                 a.setMessageCompression(compress);
             }
-            Metadata h = previous == 0 ? headers : headers.copy().put(PREVIOUS_ATTEMPTS, Integer.toString(previous));
+            Metadata h = startHeaders;
+            if (h == null) {
+                Metadata kept = headers;
+                h = (kept == null ? new Metadata() : kept.copy()).put(PREVIOUS_ATTEMPTS, Integer.toString(previous));
+            }
             a.start(new AttemptListener(a), h);
-            for (Req m : buffered) {
-                a.replay(m);
+            Req first = firstKept;
+            if (first != null) {
+                a.replay(first);
+            }
+            List<Req> more = moreKept;
+            if (more != null) {
+                for (Req m : more) {
+                    a.replay(m);
+                }
             }
             if (halfClosed) {
                 a.halfClose();
@@ -144,21 +177,16 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
             }
         } catch (RpcException ended) {
             // The attempt ended while its requests were replayed; its listener hears why and decides.
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
     public void request(int count) {
         ClientCallImpl<Req, Resp> a;
-        lock.lock();
-        try {
-            // Counted and forwarded under the lock, so a retry starting now passes the count on exactly once.
-            requested.updateAndGet(r -> Math.min(Integer.MAX_VALUE, r + count));
+        synchronized (this) {
+            // Counted and forwarded under the monitor, so a retry starting now passes the count on exactly once.
+            requested = Math.min(Integer.MAX_VALUE, requested + count);
             a = attempt;
-        } finally {
-            lock.unlock();
         }
         if (a != null) {
             a.request(count);
@@ -168,19 +196,24 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     @Override
     public void sendMessage(Req message) {
         ClientCallImpl<Req, Resp> a;
-        lock.lock();
-        try {
+        synchronized (this) {
             if (!started || halfClosed) {
                 throw new IllegalStateException(started ? "sendMessage after halfClose" : "sendMessage before start");
             }
-            if (!committed) {
-                buffered.add(message);
-            } else if (!buffered.isEmpty()) {
-                buffered.clear();
+            if (committed) {
+                firstKept = null;
+                moreKept = null;
+            } else if (firstKept == null && moreKept == null) {
+                firstKept = message;
+            } else {
+                List<Req> more = moreKept;
+                if (more == null) {
+                    more = new ArrayList<>();
+                    moreKept = more;
+                }
+                more.add(message);
             }
             a = attempt;
-        } finally {
-            lock.unlock();
         }
         if (a == null) {
             return;
@@ -188,7 +221,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
         try {
             a.sendMessage(message);
         } catch (RpcException e) {
-            if (committed || finished.get() || cancelled != null) {
+            if (committed || finished || cancelled != null) {
                 throw e;
             }
             return; // that attempt failed, and a retry may replay this request; if none does, the call fails
@@ -201,33 +234,30 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     /** Counts {@code bytes} of kept requests; past the per-call or the channel's limit, the call commits. */
     private void keep(long bytes) {
-        long total = bufferedBytes.addAndGet(bytes);
+        long total = (long) BUFFERED_BYTES.getAndAdd(this, bytes) + bytes;
         if (total > RetryBudget.PER_CALL_BYTES || !budget.reserve(bytes)) {
-            bufferedBytes.addAndGet(-bytes);
+            BUFFERED_BYTES.getAndAdd(this, -bytes);
             commit();
         } else if (committed) {
-            budget.release(bufferedBytes.getAndSet(0));
+            budget.release((long) BUFFERED_BYTES.getAndSet(this, 0L));
         }
     }
 
-    /** No more attempts: the requests kept for one are let go. Lock-free; the list is emptied by the next send. */
+    /** No more attempts: the requests kept for one are let go. Lock-free; they are dropped by the next send. */
     private void commit() {
         committed = true;
-        budget.release(bufferedBytes.getAndSet(0));
+        budget.release((long) BUFFERED_BYTES.getAndSet(this, 0L));
     }
 
     @Override
     public void halfClose() {
         ClientCallImpl<Req, Resp> a;
-        lock.lock();
-        try {
+        synchronized (this) {
             if (!started || halfClosed) {
                 throw new IllegalStateException(started ? "halfClose called twice" : "halfClose before start");
             }
             halfClosed = true;
             a = attempt;
-        } finally {
-            lock.unlock();
         }
         if (a != null) {
             a.halfClose();
@@ -260,11 +290,8 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     @Override
     public void setMessageCompression(boolean on) {
-        lock.lock();
-        try {
+        synchronized (this) {
             compress = on;
-        } finally {
-            lock.unlock();
         }
         ClientCallImpl<Req, Resp> a = attempt;
         if (a != null) {
@@ -276,7 +303,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     /**
      * Starts the next attempt after {@code delayNanos}, or ends the call with DEADLINE_EXCEEDED if the deadline comes
-     * first; under {@link #lock}. The timer only hands over to the runtime's executor: starting an attempt may run the
+     * first; under the monitor. The timer only hands over to the runtime's executor: starting an attempt may run the
      * application's listener (with a direct executor), and the timer thread is shared.
      */
     private void retryLater(long delayNanos, boolean transparent) {
@@ -293,7 +320,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
                     new Metadata());
         } else {
             try {
-                channel.config().scheduler().executor().execute(() -> startAttempt(transparent));
+                channel.config().scheduler().executor().execute(() -> startAttempt(transparent, null));
             } catch (RejectedExecutionException closing) {
                 Status last = java.util.Objects.requireNonNull(lastFailure);
                 finish(
@@ -303,7 +330,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
         }
     }
 
-    /** Nanoseconds to wait before the next attempt, or -1 to end the call with {@code status}; under {@link #lock}. */
+    /** Nanoseconds to wait before the next attempt, or -1 to end the call with {@code status}; under the monitor. */
     private long retryDelay(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
         nextTransparent = false;
         if (committed || cancelled != null || channel.isShutdown() || deadline.hasPassed() || status.isOk()) {
@@ -344,29 +371,27 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     }
 
     private void attemptClosed(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
-        long delay;
-        lock.lock();
-        try {
-            if (a != attempt || finished.get()) {
-                return;
+        synchronized (this) {
+            try {
+                if (a != attempt || finished) {
+                    return;
+                }
+                long delay = retryDelay(a, status, trailers);
+                if (delay >= 0) {
+                    lastFailure = status;
+                    retryLater(delay, nextTransparent);
+                    return;
+                }
+            } catch (RejectedExecutionException closing) {
+                // The runtime is closing: no retry; the call ends with this attempt's status.
             }
-            delay = retryDelay(a, status, trailers);
-            if (delay >= 0) {
-                lastFailure = status;
-                retryLater(delay, nextTransparent);
-                return;
-            }
-        } catch (RejectedExecutionException closing) {
-            // The runtime is closing: no retry; the call ends with this attempt's status.
-        } finally {
-            lock.unlock();
         }
         finish(status, trailers);
     }
 
     /** Ends the call from a closing attempt, on its serial executor. */
     private void finish(Status status, Metadata trailers) {
-        if (!finished.compareAndSet(false, true)) {
+        if (!FINISHED.compareAndSet(this, false, true)) {
             return;
         }
         commit();
