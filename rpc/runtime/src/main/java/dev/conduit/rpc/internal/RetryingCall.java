@@ -26,18 +26,22 @@ import org.jspecify.annotations.Nullable;
  * and the throttle allows. Never past the call's deadline.
  *
  * <p>Threading: the application drives it one thread at a time, as any {@link ClientCall}; attempts' callbacks arrive
- * on their serial executors, one attempt after another. The call's monitor ({@code synchronized (this)}) orders the
+ * on their serial executors, one attempt after another. A private monitor ({@link #lock}) orders the
  * switch to a new attempt (replaying the kept requests) against the application's sends, which happen outside it so a
  * send blocked by flow control never holds it, and a replay never waits for flow-control credit; commit and cancel are
  * lock-free.
  *
- * <p>Cost: every call comes through here, and most never retry, so the machinery allocates nothing of its own until a
- * retry needs it: the monitor instead of a lock object, fields with {@link VarHandle}s instead of atomics, and the
- * first kept request in a field (a unary call keeps just that one); a list only for a second.
+ * <p>Cost: every call comes through here, and most never retry, so the machinery allocates little until a retry needs
+ * it: one small private monitor object instead of a {@code ReentrantLock} (not the call itself, which the application
+ * holds and may lock), fields with {@link VarHandle}s instead of atomics, and the first kept request in a field (a
+ * unary call keeps just that one); a list only for a second.
  */
 final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     static final String PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts";
     static final String PUSHBACK = "grpc-retry-pushback-ms";
+
+    /** Orders an attempt switch against the application's sends; never the call itself, which the application holds. */
+    private final Object lock = new Object();
 
     private final ChannelCore channel;
     private final MethodDescriptor<Req, Resp> method;
@@ -127,7 +131,13 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     }
 
     /** Starts an attempt: the first with the application's {@code startHeaders}, a retry with null. */
-    private synchronized void startAttempt(boolean transparent, @Nullable Metadata startHeaders) {
+    private void startAttempt(boolean transparent, @Nullable Metadata startHeaders) {
+        synchronized (lock) {
+            startAttemptLocked(transparent, startHeaders);
+        }
+    }
+
+    private void startAttemptLocked(boolean transparent, @Nullable Metadata startHeaders) {
         try {
             pendingRetry = null;
             if (finished) {
@@ -183,7 +193,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     @Override
     public void request(int count) {
         ClientCallImpl<Req, Resp> a;
-        synchronized (this) {
+        synchronized (lock) {
             // Counted and forwarded under the monitor, so a retry starting now passes the count on exactly once.
             requested = Math.min(Integer.MAX_VALUE, requested + count);
             a = attempt;
@@ -196,7 +206,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     @Override
     public void sendMessage(Req message) {
         ClientCallImpl<Req, Resp> a;
-        synchronized (this) {
+        synchronized (lock) {
             if (!started || halfClosed) {
                 throw new IllegalStateException(started ? "sendMessage after halfClose" : "sendMessage before start");
             }
@@ -252,7 +262,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     @Override
     public void halfClose() {
         ClientCallImpl<Req, Resp> a;
-        synchronized (this) {
+        synchronized (lock) {
             if (!started || halfClosed) {
                 throw new IllegalStateException(started ? "halfClose called twice" : "halfClose before start");
             }
@@ -290,7 +300,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     @Override
     public void setMessageCompression(boolean on) {
-        synchronized (this) {
+        synchronized (lock) {
             compress = on;
         }
         ClientCallImpl<Req, Resp> a = attempt;
@@ -371,7 +381,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     }
 
     private void attemptClosed(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
-        synchronized (this) {
+        synchronized (lock) {
             try {
                 if (a != attempt || finished) {
                     return;
