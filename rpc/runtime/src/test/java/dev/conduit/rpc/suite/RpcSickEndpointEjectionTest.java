@@ -51,12 +51,20 @@ class RpcSickEndpointEjectionTest {
     void anEndpointFailingEveryCallIsEjectedWhileConnectedAndTakenBackWhenItServes(String transport)
             throws IOException {
         for (String name : List.of("a", "sick", "c")) {
-            servers.add(TestServers.namedChild(listenUri(transport, name), name, name.equals("sick"), processes::add));
+            servers.add(TestServers.namedChild(listenUri(transport, name), name, false, processes::add));
         }
         conduit = Conduit.builder().name("sick-client").build();
         RpcChannel.Builder builder = RpcChannel.builder(conduit).outlierEjection(EJECT_AFTER, EJECTION, EJECTION);
         servers.forEach(s -> builder.target(s.uri()));
         try (RpcChannel channel = builder.build()) {
+            // All three connected and serving first: on a loaded machine a connection still on its way would take no
+            // calls, and the sick one must take its share from the start.
+            await("every endpoint serving")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> Whoami.names(channel, 6).containsAll(List.of("a", "sick", "c")));
+            Process sick = processes.get(1);
+            tell(sick, "fail");
             int failed = 0;
             for (int i = 0; i < 10 * EJECT_AFTER && failed < EJECT_AFTER; i++) {
                 try {
@@ -69,20 +77,20 @@ class RpcSickEndpointEjectionTest {
             assertThat(failed).as("calls failed by the sick endpoint").isEqualTo(EJECT_AFTER);
 
             // Ejected: no call reaches it, so none fails; yet it is still connected (no connection failure here).
-            // On a loaded machine the third connection may still be on its way: wait for it, within the ejection.
-            await("every endpoint connected")
-                    .atMost(EJECTION.dividedBy(2))
-                    .until(() -> channel.endpointStates().stream().allMatch(s -> s.endsWith("(READY)")));
             assertThat(Whoami.names(channel, 30)).as("who answered").containsOnly("a", "c");
             assertThat(channel.endpointStates()).as("connections").allMatch(s -> s.endsWith("(READY)"));
 
-            Process sick = processes.get(1);
-            sick.getOutputStream().write("serve\n".getBytes(StandardCharsets.UTF_8));
-            sick.getOutputStream().flush();
+            tell(sick, "serve");
             await("the endpoint, serving again, is taken back")
                     .atMost(EJECTION.multipliedBy(4))
                     .until(() -> Whoami.names(channel, 3).contains("sick"));
             assertThat(Whoami.names(channel, 30)).as("who answered").contains("a", "sick", "c");
         }
+    }
+
+    /** A line for the child server's stdin: {@code fail} or {@code serve}. */
+    private static void tell(Process server, String line) throws IOException {
+        server.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        server.getOutputStream().flush();
     }
 }
