@@ -8,7 +8,6 @@ import dev.conduit.core.BindFailedException;
 import dev.conduit.core.Channel;
 import dev.conduit.core.CloseReason;
 import dev.conduit.core.Codecs;
-import dev.conduit.core.Conduit;
 import dev.conduit.core.ConnectFailedException;
 import dev.conduit.core.Listener;
 import dev.conduit.transport.nats.NatsSessionException;
@@ -18,26 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Faults around a real nats-server: logins it refuses, and a restart in the middle of a stream. */
-class NatsFaultsTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private final Conduit listening = Conduit.builder().name("listening").build();
-    private final Conduit connecting = Conduit.builder().name("connecting").build();
-    private NatsServer server;
-
-    @AfterEach
-    void close() {
-        connecting.close();
-        listening.close();
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class NatsFaultsTest extends TwoRuntimesAndAServer {
     @Test
     void aWrongPasswordIsRefusedNamingTheEndpointAndTheRightOneWorks() throws Exception {
         server = NatsServer.start("--user", "app", "--pass", "right-pw");

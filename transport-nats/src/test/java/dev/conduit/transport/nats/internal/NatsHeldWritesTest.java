@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.core.Channel;
 import dev.conduit.core.Codecs;
-import dev.conduit.core.Conduit;
 import dev.conduit.transport.nats.testing.NatsServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,22 +18,7 @@ import org.junit.jupiter.api.Test;
  * (so that a burst leaves as one NATS message): they still arrive in order, and a handler that runs on, waiting for
  * what its own sends cause, is not stuck behind them.
  */
-class NatsHeldWritesTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private final Conduit listening = Conduit.builder().name("listening").build();
-    private final Conduit connecting = Conduit.builder().name("connecting").build();
-    private NatsServer server;
-
-    @AfterEach
-    void close() {
-        connecting.close();
-        listening.close();
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class NatsHeldWritesTest extends TwoRuntimesAndAServer {
     @Test
     void aHandlerThatWaitsForTheAnswerToWhatItSentIsNotStuckBehindItsHeldSend() throws Exception {
         server = NatsServer.start();
