@@ -2,9 +2,11 @@ package dev.conduit.rpc;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -22,18 +24,24 @@ public final class Metadata {
     /** The largest value, in bytes, that the wire format carries. */
     public static final int MAX_VALUE_BYTES = 0xFFFF;
 
-    private final ArrayList<String> keys;
-    private final ArrayList<byte[]> values;
+    private static final String[] NO_KEYS = {};
+    private static final byte[][] NO_VALUES = {};
+
+    // Parallel arrays made on the first entry: most calls carry no headers and no trailers, and an empty metadata
+    // object then costs one small object instead of two lists and their arrays.
+    private String[] keys = NO_KEYS;
+    private byte[][] values = NO_VALUES;
+    private int size;
 
     /** Empty metadata. */
-    public Metadata() {
-        this.keys = new ArrayList<>(4);
-        this.values = new ArrayList<>(4);
-    }
+    public Metadata() {}
 
     private Metadata(Metadata other) {
-        this.keys = new ArrayList<>(other.keys);
-        this.values = new ArrayList<>(other.values);
+        if (other.size > 0) {
+            this.keys = Arrays.copyOf(other.keys, other.size);
+            this.values = Arrays.copyOf(other.values, other.size);
+            this.size = other.size;
+        }
     }
 
     /** Metadata with one text entry. */
@@ -67,16 +75,27 @@ public final class Metadata {
             throw new IllegalArgumentException(
                     "metadata value for '" + key + "' is " + value.length + " bytes; the limit is " + MAX_VALUE_BYTES);
         }
-        keys.add(key);
-        values.add(value);
+        ensureRoom(1);
+        keys[size] = key;
+        values[size] = value;
+        size++;
         return this;
+    }
+
+    private void ensureRoom(int more) {
+        int needed = size + more;
+        if (needed > keys.length) {
+            int capacity = Math.max(needed, Math.max(4, keys.length * 2));
+            keys = Arrays.copyOf(keys, capacity);
+            values = Arrays.copyOf(values, capacity);
+        }
     }
 
     /** The last text value of {@code key}, or {@code null} if it has none. */
     public @Nullable String get(String key) {
-        for (int i = keys.size() - 1; i >= 0; i--) {
-            if (keys.get(i).equals(key)) {
-                return new String(values.get(i), StandardCharsets.UTF_8);
+        for (int i = size - 1; i >= 0; i--) {
+            if (keys[i].equals(key)) {
+                return new String(values[i], StandardCharsets.UTF_8);
             }
         }
         return null;
@@ -85,9 +104,9 @@ public final class Metadata {
     /** Every text value of {@code key}, in order; empty if none. */
     public List<String> getAll(String key) {
         List<String> all = new ArrayList<>(1);
-        for (int i = 0; i < keys.size(); i++) {
-            if (keys.get(i).equals(key)) {
-                all.add(new String(values.get(i), StandardCharsets.UTF_8));
+        for (int i = 0; i < size; i++) {
+            if (keys[i].equals(key)) {
+                all.add(new String(values[i], StandardCharsets.UTF_8));
             }
         }
         return all;
@@ -95,9 +114,9 @@ public final class Metadata {
 
     /** The last binary value of {@code key} (a copy), or {@code null} if it has none. */
     public byte @Nullable [] getBinary(String key) {
-        for (int i = keys.size() - 1; i >= 0; i--) {
-            if (keys.get(i).equals(key)) {
-                return values.get(i).clone();
+        for (int i = size - 1; i >= 0; i--) {
+            if (keys[i].equals(key)) {
+                return values[i].clone();
             }
         }
         return null;
@@ -105,40 +124,56 @@ public final class Metadata {
 
     /** Whether {@code key} has at least one value. */
     public boolean containsKey(String key) {
-        return keys.contains(key);
+        for (int i = 0; i < size; i++) {
+            if (keys[i].equals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes every value of {@code key}; returns this. */
     public Metadata remove(String key) {
-        for (int i = keys.size() - 1; i >= 0; i--) {
-            if (keys.get(i).equals(key)) {
-                keys.remove(i);
-                values.remove(i);
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (!keys[i].equals(key)) {
+                keys[kept] = keys[i];
+                values[kept] = values[i];
+                kept++;
             }
         }
+        Arrays.fill(keys, kept, size, null);
+        Arrays.fill(values, kept, size, null);
+        size = kept;
         return this;
     }
 
     /** Adds every entry of {@code other} after this one's; returns this. */
     public Metadata merge(Metadata other) {
-        keys.addAll(other.keys);
-        values.addAll(other.values);
+        int n = other.size;
+        if (n > 0) {
+            ensureRoom(n);
+            System.arraycopy(other.keys, 0, keys, size, n);
+            System.arraycopy(other.values, 0, values, size, n);
+            size += n;
+        }
         return this;
     }
 
     /** The distinct keys, in the order first added. */
     public Set<String> keys() {
-        return Collections.unmodifiableSet(new LinkedHashSet<>(keys));
+        return Collections.unmodifiableSet(
+                new LinkedHashSet<>(Arrays.asList(keys).subList(0, size)));
     }
 
     /** The number of entries (a key with two values counts twice). */
     public int size() {
-        return keys.size();
+        return size;
     }
 
     /** Whether there are no entries. */
     public boolean isEmpty() {
-        return keys.isEmpty();
+        return size == 0;
     }
 
     /** An independent copy. */
@@ -148,12 +183,12 @@ public final class Metadata {
 
     /** The key of entry {@code index} ({@code 0 <= index < size()}), for visiting every entry in order. */
     public String keyAt(int index) {
-        return keys.get(index);
+        return keys[Objects.checkIndex(index, size)];
     }
 
     /** The value of entry {@code index} as bytes (UTF-8 for text keys), a copy. */
     public byte[] valueBytesAt(int index) {
-        return values.get(index).clone();
+        return values[Objects.checkIndex(index, size)].clone();
     }
 
     private static void checkKey(String key, boolean binary) {
@@ -179,15 +214,15 @@ public final class Metadata {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Metadata{");
-        for (int i = 0; i < keys.size(); i++) {
-            String k = keys.get(i);
+        for (int i = 0; i < size; i++) {
+            String k = keys[i];
             sb.append(i == 0 ? "" : ", ").append(k).append('=');
-            sb.append(k.endsWith("-bin") ? values.get(i).length + " bytes" : get(i));
+            sb.append(k.endsWith("-bin") ? values[i].length + " bytes" : get(i));
         }
         return sb.append('}').toString();
     }
 
     private String get(int i) {
-        return new String(values.get(i), StandardCharsets.UTF_8);
+        return new String(values[i], StandardCharsets.UTF_8);
     }
 }

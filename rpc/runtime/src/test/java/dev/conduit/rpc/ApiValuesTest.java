@@ -51,6 +51,33 @@ class ApiValuesTest {
     }
 
     @Test
+    void metadataGrowsMergesRemovesAndCopiesIndependently() {
+        Metadata md = new Metadata();
+        assertThat(md.isEmpty()).isTrue();
+        assertThat(md.keys()).isEmpty();
+        for (int i = 0; i < 9; i++) {
+            md.put(i % 2 == 0 ? "even" : "k" + i, Integer.toString(i));
+        }
+        assertThat(md.size()).isEqualTo(9);
+        assertThat(md.getAll("even")).containsExactly("0", "2", "4", "6", "8");
+        Metadata copy = md.copy();
+        md.remove("even");
+        assertThat(md.size()).isEqualTo(4);
+        assertThat(md.keys()).containsExactly("k1", "k3", "k5", "k7");
+        assertThat(md.containsKey("even")).isFalse();
+        assertThat(md.keyAt(3)).isEqualTo("k7");
+        assertThatThrownBy(() -> md.keyAt(4)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(copy.size()).as("a copy is not changed by its original").isEqualTo(9);
+        assertThat(copy.get("even")).isEqualTo("8");
+        md.merge(md);
+        assertThat(md.getAll("k1")).containsExactly("1", "1");
+        assertThat(new Metadata().merge(new Metadata()).isEmpty()).isTrue();
+        assertThat(new Metadata().merge(copy).keyAt(8)).isEqualTo("even");
+        assertThat(new String(copy.valueBytesAt(1), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("1");
+    }
+
+    @Test
     void methodNamesMustBeServiceSlashMethod() {
         MethodDescriptor<String, String> m =
                 MethodDescriptor.of("pkg.Svc/Do", MethodType.BIDI_STREAMING, Codecs.text(), Codecs.text());
