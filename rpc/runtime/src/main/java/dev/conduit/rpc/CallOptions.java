@@ -70,8 +70,10 @@ public final class CallOptions {
     }
 
     /**
-     * A copy whose callbacks (listener and observer calls) run on {@code executor}, one at a time per call. {@code
-     * Runnable::run} runs them on the transport's thread: lowest latency, for callbacks that never block.
+     * A copy whose callbacks (listener and observer calls) run on {@code executor}, one at a time per call. {@link
+     * dev.conduit.core.Channel#DIRECT} (or any {@code Runnable::run}) runs them on the transport's thread: lowest
+     * latency, for callbacks that never block; with {@code Channel.DIRECT} itself a call also skips its callback
+     * queue whenever no other callback of the call is running.
      */
     public CallOptions withExecutor(Executor executor) {
         return new CallOptions(timeout, headers, waitForReady, Objects.requireNonNull(executor), compression);

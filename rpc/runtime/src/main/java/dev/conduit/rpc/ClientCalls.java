@@ -1,5 +1,6 @@
 package dev.conduit.rpc;
 
+import dev.conduit.core.Channel;
 import dev.conduit.core.Idle;
 import dev.conduit.rpc.internal.BlockingReceiver;
 import dev.conduit.rpc.internal.UnaryWaiter;
@@ -31,7 +32,7 @@ import java.util.concurrent.Executor;
 public final class ClientCalls {
     private ClientCalls() {}
 
-    private static final Executor DIRECT = Runnable::run;
+    private static final Executor DIRECT = Channel.DIRECT;
     private static final CallOptions DIRECT_DEFAULT = CallOptions.DEFAULT.withExecutor(DIRECT);
 
     /** One request, one response; waits for it. */

@@ -1,5 +1,6 @@
 package dev.conduit.rpc;
 
+import dev.conduit.core.Channel;
 import dev.conduit.core.Conduit;
 import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.health.HealthService;
@@ -242,7 +243,7 @@ public final class RpcServer implements AutoCloseable {
          * handlers that never block; a handler that sends faster than the client grants credit queues in memory.
          */
         public Builder directExecutor() {
-            return executor(Runnable::run);
+            return executor(Channel.DIRECT);
         }
 
         /** The largest request accepted, in bytes (default 4 MiB); larger ones fail with RESOURCE_EXHAUSTED. */

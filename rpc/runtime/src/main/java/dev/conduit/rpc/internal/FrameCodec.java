@@ -18,6 +18,12 @@ import java.util.Objects;
  */
 final class FrameCodec implements Codec<Frame> {
     private final int maxMessageSize;
+    /**
+     * The method name of the last CALL_START decoded, reused when the next names the same method (most connections
+     * call few methods, often one), so that decoding a call start allocates no name. Shared by the transport threads
+     * of every connection this codec serves: a racy cache of immutable strings, safe to lose an update.
+     */
+    private volatile String lastMethod = "";
 
     FrameCodec(int maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
@@ -111,7 +117,7 @@ final class FrameCodec implements Codec<Frame> {
             Frame f = new Frame(in.get() & 0xFF, in.get() & 0xFF, in.getInt());
             switch (f.type) {
                 case Frames.CALL_START -> {
-                    f.method = readAscii(in, in.getShort() & 0xFFFF);
+                    f.method = readMethod(in, in.getShort() & 0xFFFF);
                     if (f.has(Frames.FLAG_DEADLINE)) {
                         f.timeoutNanos = in.getLong();
                     }
@@ -198,6 +204,24 @@ final class FrameCodec implements Codec<Frame> {
         return md;
     }
 
+    private String readMethod(ByteBuffer in, int n) {
+        String last = lastMethod;
+        if (last.length() == n && in.remaining() >= n) {
+            int p = in.position();
+            int i = 0;
+            while (i < n && in.get(p + i) == (byte) last.charAt(i)) {
+                i++;
+            }
+            if (i == n) {
+                in.position(p + n);
+                return last;
+            }
+        }
+        String name = readAscii(in, n);
+        lastMethod = name;
+        return name;
+    }
+
     private static String readAscii(ByteBuffer in, int n) {
         byte[] b = new byte[n];
         in.get(b);
@@ -205,6 +229,9 @@ final class FrameCodec implements Codec<Frame> {
     }
 
     private static String readUtf8(ByteBuffer in, int n) {
+        if (n == 0) {
+            return ""; // an OK status's message: no copy
+        }
         byte[] b = new byte[n];
         in.get(b);
         return new String(b, StandardCharsets.UTF_8);

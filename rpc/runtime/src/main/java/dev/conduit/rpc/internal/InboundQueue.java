@@ -28,7 +28,7 @@ final class InboundQueue {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>(2); // most calls hold one message at a time
     private final Executor serial;
     private final Receiver receiver;
     private final long threshold;

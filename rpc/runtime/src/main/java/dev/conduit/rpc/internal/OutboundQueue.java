@@ -1,11 +1,9 @@
 package dev.conduit.rpc.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,11 +32,13 @@ final class OutboundQueue {
     }
 
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger wip = new AtomicInteger();
-    private final AtomicLong credit = new AtomicLong();
-    private final AtomicBoolean wantReady = new AtomicBoolean();
-    private final AtomicReference<@Nullable Frame> lastFrame = new AtomicReference<>();
-    private final AtomicReference<@Nullable Runnable> afterAbort = new AtomicReference<>();
+    // Plain volatile fields updated through VarHandles rather than one atomic object each: a queue is made for every
+    // call, and five atomics were most of its size.
+    private volatile int wip;
+    private volatile long credit;
+    private volatile boolean wantReady;
+    private volatile @Nullable Frame lastFrame;
+    private volatile @Nullable Runnable afterAbort;
     private volatile @Nullable Sink sink;
     private volatile boolean aborted;
     private volatile boolean lastOnlyIfStarted;
@@ -46,6 +46,25 @@ final class OutboundQueue {
 
     /** What blocked senders wait on, created by the first sender that has to wait: most calls never do. */
     private record Waiters(ReentrantLock lock, Condition progress) {}
+
+    private static final VarHandle WIP;
+    private static final VarHandle CREDIT;
+    private static final VarHandle WANT_READY;
+    private static final VarHandle LAST_FRAME;
+    private static final VarHandle AFTER_ABORT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WIP = l.findVarHandle(OutboundQueue.class, "wip", int.class);
+            CREDIT = l.findVarHandle(OutboundQueue.class, "credit", long.class);
+            WANT_READY = l.findVarHandle(OutboundQueue.class, "wantReady", boolean.class);
+            LAST_FRAME = l.findVarHandle(OutboundQueue.class, "lastFrame", Frame.class);
+            AFTER_ABORT = l.findVarHandle(OutboundQueue.class, "afterAbort", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private static final AtomicReferenceFieldUpdater<OutboundQueue, Waiters> WAITERS =
             AtomicReferenceFieldUpdater.newUpdater(OutboundQueue.class, Waiters.class, "waitersState");
@@ -55,7 +74,7 @@ final class OutboundQueue {
 
     /** Connects the queue to its sink with the peer's initial credit, and writes what is queued. */
     void attach(Sink s, long initialCredit) {
-        credit.set(initialCredit);
+        credit = initialCredit;
         sink = s;
         drain();
     }
@@ -72,7 +91,7 @@ final class OutboundQueue {
 
     /** Adds credit granted by the peer. */
     void grant(long increment) {
-        credit.addAndGet(increment);
+        CREDIT.getAndAdd(this, increment);
         drain();
     }
 
@@ -93,8 +112,8 @@ final class OutboundQueue {
             return;
         }
         lastOnlyIfStarted = onlyIfStarted;
-        lastFrame.set(last);
-        afterAbort.set(done);
+        lastFrame = last;
+        afterAbort = done;
         aborted = true;
         drain();
         signalWaiters();
@@ -106,9 +125,9 @@ final class OutboundQueue {
 
     /** Whether a message could be written now without waiting for credit. */
     boolean isReady() {
-        boolean ready = sink != null && !aborted && credit.get() > 0 && queue.isEmpty();
+        boolean ready = sink != null && !aborted && credit > 0 && queue.isEmpty();
         if (!ready) {
-            wantReady.set(true);
+            wantReady = true;
         }
         return ready;
     }
@@ -158,7 +177,7 @@ final class OutboundQueue {
     }
 
     private void drain() {
-        if (wip.getAndIncrement() != 0) {
+        if ((int) WIP.getAndAdd(this, 1) != 0) {
             return;
         }
         boolean wroteAny = false;
@@ -167,18 +186,18 @@ final class OutboundQueue {
             Sink s = sink;
             if (aborted) {
                 queue.clear();
-                Frame last = lastFrame.getAndSet(null);
+                Frame last = (Frame) LAST_FRAME.getAndSet(this, (Frame) null);
                 if (last != null && s != null && (started || !lastOnlyIfStarted)) {
                     s.write(last);
                 }
-                Runnable done = afterAbort.getAndSet(null);
+                Runnable done = (Runnable) AFTER_ABORT.getAndSet(this, (Runnable) null);
                 if (done != null) {
                     done.run();
                 }
             } else if (s != null) {
                 wroteAny |= writeQueued(s);
             }
-            missed = wip.addAndGet(-missed);
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
         } while (missed != 0);
         if (wroteAny) {
             signalWaiters();
@@ -186,10 +205,10 @@ final class OutboundQueue {
         Sink s = sink;
         if (s != null
                 && !aborted
-                && credit.get() > 0
+                && credit > 0
                 && queue.isEmpty()
-                && wantReady.get()
-                && wantReady.compareAndSet(true, false)) {
+                && wantReady
+                && WANT_READY.compareAndSet(this, true, false)) {
             s.onReady();
         }
     }
@@ -199,8 +218,8 @@ final class OutboundQueue {
         Frame f;
         while (!aborted && (f = queue.peek()) != null) {
             boolean paced = f.carriesMessage();
-            if (paced && credit.get() <= 0) {
-                wantReady.set(true);
+            if (paced && credit <= 0) {
+                wantReady = true;
                 break;
             }
             queue.poll();
@@ -209,7 +228,7 @@ final class OutboundQueue {
             }
             started = true;
             if (paced) {
-                credit.addAndGet(-f.cost);
+                CREDIT.getAndAdd(this, (long) -f.cost);
             }
             f.sent = true;
             wrote = true;

@@ -8,9 +8,10 @@ import dev.conduit.rpc.ServerCall;
 import dev.conduit.rpc.ServerCallHandler;
 import dev.conduit.rpc.ServerCallTracer;
 import dev.conduit.rpc.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,18 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private final InboundQueue in;
     private final ServerContext context;
     private final ServerResponses<Resp> responses;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Set once, by whichever side ends the call first (a VarHandle on a plain field: one object less per call). */
+    private static final VarHandle ENDED;
+
+    static {
+        try {
+            ENDED = MethodHandles.lookup().findVarHandle(ServerCallImpl.class, "ended", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile boolean ended;
     private final CallDeadline deadline;
     private volatile @Nullable Status cancelStatus;
     private ServerCall.Listener<Req> listener = new ServerCall.Listener<>() {};
@@ -167,7 +179,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
 
     @Override
     public void giveCredit(int increment) {
-        if (!ended.get()) {
+        if (!ended) {
             conn.write(Frame.windowUpdate(id, increment));
         }
     }
@@ -183,7 +195,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         // The normal end: claim it before writing, so that a connection closing as a result of this very frame
         // (the client drains and closes at once) does not count the call as cancelled. The id is free before the
         // CALL_END leaves: a client that reuses it once the CALL_END has arrived starts a new call, every time.
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, false, true)) {
             return false;
         }
         finished();
@@ -329,7 +341,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
      */
     @Override
     public void abort(Status status, boolean tellClient) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, false, true)) {
             return;
         }
         cancelStatus = status;

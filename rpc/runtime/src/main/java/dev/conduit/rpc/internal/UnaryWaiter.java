@@ -5,13 +5,14 @@ import dev.conduit.rpc.ClientCall;
 import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.Status;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The listener of a blocking unary call: records the response and status, and wakes the caller. Its callbacks run
  * on the transport thread (direct executor), so the response reaches the caller with one wake-up and no hop.
  */
-public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> {
+public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implements BooleanSupplier {
     private final Thread caller = Thread.currentThread();
     private @Nullable Resp value;
     private Metadata trailers = new Metadata();
@@ -29,13 +30,19 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> {
         LockSupport.unpark(caller);
     }
 
+    /** Whether the call has ended: the condition {@link #await} waits on (the waiter itself, so waiting allocates nothing). */
+    @Override
+    public boolean getAsBoolean() {
+        return status != null;
+    }
+
     /**
      * Waits for the outcome: the response, or an {@link dev.conduit.rpc.RpcException}. If interrupted, cancels the
      * call and throws CANCELLED with the interrupt flag set again.
      */
     public Resp await(ClientCall<?, Resp> call, Idle idle) {
         try {
-            Waiting.await(() -> status != null, idle);
+            Waiting.await(this, idle);
         } catch (InterruptedException e) {
             call.cancel("the calling thread was interrupted", e);
             Thread.currentThread().interrupt();

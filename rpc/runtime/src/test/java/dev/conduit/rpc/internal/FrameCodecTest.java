@@ -80,6 +80,35 @@ class FrameCodecTest {
     }
 
     @Test
+    void aRepeatedMethodNameIsReusedAndADifferentOneOfTheSameLengthIsNot() {
+        Frame first = decode(encode(callStart("a.B/C", 1)));
+        Frame again = decode(encode(callStart("a.B/C", 2)));
+        Frame other = decode(encode(callStart("a.B/D", 3)));
+        Frame longer = decode(encode(callStart("a.B/CC", 4)));
+        Frame back = decode(encode(callStart("a.B/C", 5)));
+        assertThat(again.method).isEqualTo("a.B/C").isSameAs(first.method);
+        assertThat(other.method).isEqualTo("a.B/D");
+        assertThat(longer.method).isEqualTo("a.B/CC");
+        assertThat(back.method).isEqualTo("a.B/C");
+        assertThat(new String(back.payload, StandardCharsets.UTF_8)).isEqualTo("hi");
+    }
+
+    @Test
+    void anEmptyStatusMessageDecodesAsEmpty() {
+        Frame d = decode(encode(Frame.status(Frames.CALL_END, 3, 0, "")));
+        assertThat(d.text).isEmpty();
+        assertThat(d.code).isZero();
+    }
+
+    private static Frame callStart(String method, int id) {
+        Frame f = new Frame(Frames.CALL_START, Frames.FLAG_MESSAGE | Frames.FLAG_HALF_CLOSE, id);
+        f.method = method;
+        f.metadata = new Metadata();
+        f.withMessage("hi", Codecs.text(), 100);
+        return f;
+    }
+
+    @Test
     void callEndCarriesStatusTrailersAndLastMessage() {
         Frame f = Frame.status(Frames.CALL_END, 3, 5, "gone");
         f.flags = Frames.FLAG_MESSAGE;
