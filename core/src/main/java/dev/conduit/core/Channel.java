@@ -97,6 +97,28 @@ public interface Channel<T> extends AutoCloseable {
     @Nullable
     T receive(Duration timeout) throws InterruptedException;
 
+    /**
+     * Delivers, on the calling thread, messages that have already arrived, if this channel is in push mode ({@link
+     * #onMessage}) and its transport can read on the caller's thread while no other thread reads it ({@code shm://}
+     * can; the others return {@code false}); returns whether it delivered any. Each message goes to the handler as it
+     * would from the transport's thread: one at a time, in order, and on the handler's executor (a {@link #DIRECT}
+     * handler runs here). For a thread that waits for what a message will bring, such as a blocking call waiting for
+     * its response: reading here saves the hand-over from the transport's thread and its wake-up.
+     *
+     * <p>Between calls the transport still delivers what nobody waits for, taking the reading back when it must. Call
+     * {@link #stopDeliveringHere()} before the thread sleeps. Never call it from a handler (its delivery is already
+     * running). Any other thread.
+     */
+    default boolean deliverHere() {
+        return false;
+    }
+
+    /**
+     * No thread will call {@link #deliverHere()} for a while (it is about to sleep): the transport's own thread reads
+     * again at once. Any thread.
+     */
+    default void stopDeliveringHere() {}
+
     /** Whether pending outbound bytes are below the high-water mark. */
     boolean isWritable();
 

@@ -167,6 +167,20 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     }
 
     @Override
+    public boolean deliverHere() {
+        Link l = link;
+        return l != null && queue.pushMode && reason == null && l.readNow();
+    }
+
+    @Override
+    public void stopDeliveringHere() {
+        Link l = link;
+        if (l != null && queue.pushMode) {
+            l.endReadNow();
+        }
+    }
+
+    @Override
     public void onMessage(MessageHandler<T> handler) {
         onMessage(handler, runtime.handlerExecutor());
     }
