@@ -40,10 +40,15 @@ public final class ClientCalls {
             CallFactory channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
         ClientCall<Req, Resp> call = channel.newCall(method, direct(options));
         UnaryWaiter<Resp> waiter = new UnaryWaiter<>();
-        call.start(waiter, new Metadata());
-        call.request(2);
-        call.sendMessage(request);
-        call.halfClose();
+        try {
+            call.start(waiter, new Metadata());
+            call.request(2);
+            call.sendMessage(request);
+            call.halfClose();
+        } catch (RuntimeException | Error e) {
+            waiter.abandon();
+            throw e;
+        }
         return waiter.await(call, channel instanceof RpcChannel c ? c.idle() : Idle.BACKOFF);
     }
 

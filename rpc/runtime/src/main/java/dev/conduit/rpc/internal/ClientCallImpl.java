@@ -161,6 +161,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         }
         id = newId;
         conn = c;
+        DeliverHere.offer(c);
         if (ended) {
             c.remove(newId);
             return true;

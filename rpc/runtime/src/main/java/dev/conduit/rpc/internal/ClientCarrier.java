@@ -38,4 +38,16 @@ public interface ClientCarrier {
 
     /** Calls in flight. */
     int activeCalls();
+
+    /**
+     * Reads, on the calling thread, frames that have already arrived, if the carrier's transport allows it (see
+     * {@link dev.conduit.core.Channel#deliverHere()}); returns whether it delivered any. For a blocking call waiting
+     * for its response. Never from a thread that is delivering frames.
+     */
+    default boolean deliverHere() {
+        return false;
+    }
+
+    /** The waiting thread is about to sleep: the transport's own thread reads again. */
+    default void stopDeliveringHere() {}
 }

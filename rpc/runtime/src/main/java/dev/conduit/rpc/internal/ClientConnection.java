@@ -111,6 +111,16 @@ final class ClientConnection extends Connection implements ClientCarrier {
     }
 
     @Override
+    public boolean deliverHere() {
+        return channel.deliverHere();
+    }
+
+    @Override
+    public void stopDeliveringHere() {
+        channel.stopDeliveringHere();
+    }
+
+    @Override
     public void remove(int id) {
         calls.remove(id);
         if (draining && calls.isEmpty()) {

@@ -104,6 +104,16 @@ final class CountingCarrier implements ClientCarrier {
     }
 
     @Override
+    public boolean deliverHere() {
+        return carrier.deliverHere();
+    }
+
+    @Override
+    public void stopDeliveringHere() {
+        carrier.stopDeliveringHere();
+    }
+
+    @Override
     public int activeCalls() {
         return carrier.activeCalls();
     }

@@ -10,13 +10,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The listener of a blocking unary call: records the response and status, and wakes the caller. Its callbacks run
- * on the transport thread (direct executor), so the response reaches the caller with one wake-up and no hop.
+ * on the transport thread (direct executor), so the response reaches the caller with one wake-up and no hop; or,
+ * when the transport lets the waiting caller read its connection itself ({@link DeliverHere}), on the caller's own
+ * thread, with no hop at all.
  */
 public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implements BooleanSupplier {
     private final Thread caller = Thread.currentThread();
     private @Nullable Resp value;
     private Metadata trailers = new Metadata();
     private volatile @Nullable Status status;
+
+    /** Made on the calling thread just before it starts the call: see {@link DeliverHere}. */
+    public UnaryWaiter() {
+        DeliverHere.arm();
+    }
 
     @Override
     public void onMessage(Resp message) {
@@ -27,7 +34,14 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implement
     public void onClose(Status s, Metadata t) {
         trailers = t;
         status = s;
-        LockSupport.unpark(caller);
+        if (Thread.currentThread() != caller) {
+            LockSupport.unpark(caller); // not when the caller read its own response (DeliverHere)
+        }
+    }
+
+    /** The call could not be started: forgets the carrier this thread was told of, if any. Caller's thread. */
+    public void abandon() {
+        DeliverHere.take();
     }
 
     /** Whether the call has ended: the condition {@link #await} waits on (the waiter itself, so waiting allocates nothing). */
@@ -42,7 +56,7 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implement
      */
     public Resp await(ClientCall<?, Resp> call, Idle idle) {
         try {
-            Waiting.await(this, idle);
+            Waiting.await(this, idle, DeliverHere.take());
         } catch (InterruptedException e) {
             call.cancel("the calling thread was interrupted", e);
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import dev.conduit.core.Idle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a blocking caller waits for a response: spin first (per the {@link Idle} strategy), then park. Parking uses
@@ -26,25 +27,54 @@ public final class Waiting {
      * @throws InterruptedException if the thread is interrupted first
      */
     public static void await(BooleanSupplier done, Idle idle) throws InterruptedException {
+        await(done, idle, null);
+    }
+
+    /**
+     * Like {@link #await(BooleanSupplier, Idle)}; while it spins it also reads {@code here}'s frames on this thread
+     * ({@link ClientCarrier#deliverHere()}), so that a response can complete the wait without a hand-over from the
+     * transport's thread, and gives the reading back before it parks. Not from a thread that delivers frames.
+     */
+    static void await(BooleanSupplier done, Idle idle, @Nullable ClientCarrier here) throws InterruptedException {
         if (done.getAsBoolean()) {
             return;
         }
-        if (idle != Idle.BLOCK) {
+        ClientCarrier reader = TransportThread.mayBlock() ? here : null;
+        if (idle == Idle.SPIN) {
+            // No clock: a spin never gives up. The interrupt flag is read every 64 turns.
+            for (int turn = 1; !done.getAsBoolean(); turn++) {
+                if (reader != null && reader.deliverHere()) {
+                    continue;
+                }
+                if ((turn & 63) == 0 && Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                Thread.onSpinWait();
+            }
+            return;
+        }
+        if (idle == Idle.BACKOFF) {
             long start = System.nanoTime();
             while (!done.getAsBoolean()) {
+                if (reader != null && reader.deliverHere()) {
+                    continue;
+                }
                 long spent = System.nanoTime() - start;
-                if (idle == Idle.BACKOFF && spent > BACKOFF_SPIN_NANOS) {
+                if (spent > BACKOFF_SPIN_NANOS) {
                     break;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                if (idle == Idle.SPIN || spent < BACKOFF_PURE_SPIN_NANOS) {
+                if (spent < BACKOFF_PURE_SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     Thread.yield();
                 }
             }
+        }
+        if (reader != null && !done.getAsBoolean()) {
+            reader.stopDeliveringHere(); // about to sleep: the transport's thread must deliver the response
         }
         while (!done.getAsBoolean()) {
             LockSupport.park(done);
