@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,9 @@ final class ClientConnection extends Connection implements ClientCarrier {
 
     private final CarrierListener owner;
     private final ConcurrentHashMap<Integer, CarriedCall> calls = new ConcurrentHashMap<>();
+    /** The next call id; as ids are never reused, also how many calls have started (the idle check reads it). */
     private final AtomicInteger nextId = new AtomicInteger(1);
-    private final AtomicLong started = new AtomicLong();
+
     private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
     private final Duration idleTimeout;
     private volatile boolean draining;
@@ -101,7 +101,6 @@ final class ClientConnection extends Connection implements ClientCarrier {
             return 0;
         }
         calls.put(id, call);
-        started.incrementAndGet();
         if (draining) {
             // GOAWAY or idle closing raced with this registration: the call goes elsewhere.
             calls.remove(id);
@@ -205,7 +204,7 @@ final class ClientConnection extends Connection implements ClientCarrier {
     }
 
     private void idleCheck() {
-        long now = started.get();
+        long now = nextId.get();
         if (calls.isEmpty() && now == startedAtLastIdleCheck) {
             log.debug("{}: idle for {}; closing it", this, idleTimeout);
             draining = true;
