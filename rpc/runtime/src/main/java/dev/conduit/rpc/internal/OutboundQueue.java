@@ -85,6 +85,19 @@ final class OutboundQueue {
 
     /** Queues {@code frame} and writes what credit allows. */
     void add(Frame frame) {
+        Sink s = sink;
+        if (s != null && wip == 0 && WIP.compareAndSet(this, 0, 1)) {
+            // Nobody drains and, if nothing is queued, the frame may go now: written without a queue node, which
+            // saves the node and two atomic operations per frame. Anything queued first goes first.
+            boolean wrote = false;
+            if (!aborted && queue.isEmpty() && (!frame.carriesMessage() || credit > 0)) {
+                wrote = writeOne(s, frame);
+            } else {
+                queue.add(frame);
+            }
+            drainLoop(wrote);
+            return;
+        }
         queue.add(frame);
         drain();
     }
@@ -180,7 +193,12 @@ final class OutboundQueue {
         if ((int) WIP.getAndAdd(this, 1) != 0) {
             return;
         }
-        boolean wroteAny = false;
+        drainLoop(false);
+    }
+
+    /** Drains as the one thread that holds {@link #wip} (taken once by the caller); lets it go when done. */
+    private void drainLoop(boolean wroteBefore) {
+        boolean wroteAny = wroteBefore;
         int missed = 1;
         do {
             Sink s = sink;
@@ -223,16 +241,21 @@ final class OutboundQueue {
                 break;
             }
             queue.poll();
-            if (!s.write(f)) {
-                continue;
-            }
-            started = true;
-            if (paced) {
-                CREDIT.getAndAdd(this, (long) -f.cost);
-            }
-            f.sent = true;
-            wrote = true;
+            wrote |= writeOne(s, f);
         }
         return wrote;
+    }
+
+    /** Writes one frame while holding {@link #wip}; whether the sink took it. */
+    private boolean writeOne(Sink s, Frame f) {
+        if (!s.write(f)) {
+            return false;
+        }
+        started = true;
+        if (f.carriesMessage()) {
+            CREDIT.getAndAdd(this, (long) -f.cost);
+        }
+        f.sent = true;
+        return true;
     }
 }

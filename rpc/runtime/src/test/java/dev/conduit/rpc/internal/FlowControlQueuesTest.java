@@ -101,6 +101,69 @@ class FlowControlQueuesTest {
     }
 
     @Test
+    void framesFromManyThreadsAreWrittenOneAtATimeAndInEachThreadsOrder() throws Exception {
+        int threads = 4;
+        int each = 20_000;
+        java.util.concurrent.atomic.AtomicInteger writing = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        int[] last = new int[threads];
+        List<String> misordered = new ArrayList<>();
+        int[] count = {0};
+        OutboundQueue out = new OutboundQueue();
+        out.attach(
+                new OutboundQueue.Sink() {
+                    @Override
+                    public boolean write(Frame f) {
+                        if (writing.incrementAndGet() != 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        for (int k = 0; k < 50; k++) {
+                            Thread.onSpinWait(); // a write that takes a while, as a real one does
+                        }
+                        int thread = f.callId; // the sending thread, and its sequence number in value
+                        if (last[thread] != f.value - 1) {
+                            misordered.add(thread + ":" + f.value + " after " + last[thread]);
+                        }
+                        last[thread] = f.value;
+                        count[0]++;
+                        writing.decrementAndGet();
+                        return true;
+                    }
+
+                    @Override
+                    public void onReady() {}
+                },
+                Long.MAX_VALUE / 2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 1; i <= each; i++) {
+                        Frame f = new Frame(Frames.WINDOW_UPDATE, 0, thread);
+                        f.value = i;
+                        out.add(f);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (var sender : senders) {
+                sender.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // Every add has returned; the last drain that any of them started has finished before its add returned.
+        assertThat(overlaps.get()).as("writes at once").isZero();
+        assertThat(misordered).isEmpty();
+        assertThat(count[0]).isEqualTo(threads * each);
+    }
+
+    @Test
     void abortDropsQueuedFramesAndSendsCancelOnlyIfTheCallStarted() {
         List<Frame> written = new ArrayList<>();
         OutboundQueue.Sink sink = new OutboundQueue.Sink() {
