@@ -30,10 +30,13 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private static final ClientCall.Listener<Object> NO_LISTENER = new ClientCall.Listener<>() {};
 
     private static final VarHandle OUTCOMES;
+    private static final VarHandle ENDED;
 
     static {
         try {
-            OUTCOMES = MethodHandles.lookup().findVarHandle(ClientCallImpl.class, "outcomes", OutlierEjection.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            OUTCOMES = l.findVarHandle(ClientCallImpl.class, "outcomes", OutlierEjection.class);
+            ENDED = l.findVarHandle(ClientCallImpl.class, "ended", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -46,18 +49,9 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private final OutboundQueue out = new OutboundQueue();
     private final InboundQueue in;
     private final ClientRequests<Req> requests;
-    /** Set once, by whichever side ends the call first (a VarHandle on a plain field: one object less per call). */
-    private static final VarHandle ENDED;
-
-    static {
-        try {
-            ENDED = MethodHandles.lookup().findVarHandle(ClientCallImpl.class, "ended", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    /** Set once, by whichever side ends the call first (through {@link #ENDED}: one object less per call). */
     private volatile boolean ended;
+
     private volatile @Nullable ClientCarrier conn;
     private volatile int id;
     private volatile @Nullable Status localStatus;

@@ -28,6 +28,15 @@ import org.slf4j.LoggerFactory;
 final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         implements CarriedCall, OutboundQueue.Sink, InboundQueue.Receiver {
     private static final Logger log = LoggerFactory.getLogger(ServerCallImpl.class);
+    private static final VarHandle ENDED;
+
+    static {
+        try {
+            ENDED = MethodHandles.lookup().findVarHandle(ServerCallImpl.class, "ended", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ServerCarrier conn;
     private final int id;
@@ -39,18 +48,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private final InboundQueue in;
     private final ServerContext context;
     private final ServerResponses<Resp> responses;
-    /** Set once, by whichever side ends the call first (a VarHandle on a plain field: one object less per call). */
-    private static final VarHandle ENDED;
-
-    static {
-        try {
-            ENDED = MethodHandles.lookup().findVarHandle(ServerCallImpl.class, "ended", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    /** Set once, by whichever side ends the call first (through {@link #ENDED}: one object less per call). */
     private volatile boolean ended;
+
     private final CallDeadline deadline;
     private volatile @Nullable Status cancelStatus;
     private ServerCall.Listener<Req> listener = new ServerCall.Listener<>() {};
