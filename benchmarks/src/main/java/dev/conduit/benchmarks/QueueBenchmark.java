@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Segments are 64 MiB and {@code retainBytes=1g} keeps a trial's disk use bounded. Before the reader connects (at
  * the end), each trial appends until retention has deleted the first segment: a queue that has run a while, whose
  * new segments reuse the page cache of deleted ones. A fresh queue first fills {@code retainBytes} of new page cache;
- * on our VMs the first touch of a page costs the host ~9 µs (a 64 MiB segment takes ~150 ms to create instead of
- * ~13 ms), which would otherwise make the first seconds of a trial a measurement of the VM.
+ * on our VMs the first touch of such a page costs ~9 µs, most likely the host backing it again (a 64 MiB segment takes
+ * ~150 ms to create instead of ~13 ms), which would otherwise make the first seconds of a trial a measurement of the VM.
  */
 @Fork(1)
 @Warmup(iterations = 3, time = 2)
