@@ -43,21 +43,23 @@ public final class Waiting {
         if (idle == Idle.SPIN) {
             // No clock: a spin never gives up. The interrupt flag is read every 64 turns.
             for (int turn = 1; !done.getAsBoolean(); turn++) {
-                if (reader != null && reader.deliverHere()) {
-                    continue;
-                }
+                // Frames of other calls may keep this thread reading: the interrupt is still looked at.
+                boolean read = reader != null && reader.deliverHere();
                 if ((turn & 63) == 0 && Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                Thread.onSpinWait();
+                if (!read) {
+                    Thread.onSpinWait();
+                }
             }
             return;
         }
         if (idle == Idle.BACKOFF) {
             long start = System.nanoTime();
             while (!done.getAsBoolean()) {
-                if (reader != null && reader.deliverHere()) {
-                    continue;
+                boolean read = reader != null && reader.deliverHere();
+                if (read && done.getAsBoolean()) {
+                    break; // the response, read here
                 }
                 long spent = System.nanoTime() - start;
                 if (spent > BACKOFF_SPIN_NANOS) {
@@ -65,6 +67,9 @@ public final class Waiting {
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
+                }
+                if (read) {
+                    continue; // other calls' frames: look again without a pause
                 }
                 if (spent < BACKOFF_PURE_SPIN_NANOS) {
                     Thread.onSpinWait();
