@@ -10,11 +10,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A blocking caller's wait while it reads its connection itself: interruptible, and it gives the reading back. */
 class WaitingTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final AtomicBoolean done = new AtomicBoolean();
+    private final Thread[] waiter = new Thread[1];
+
+    /** Ends the wait whatever the test's outcome, so that no waiter spins on after it. */
+    @AfterEach
+    void endTheWait() throws InterruptedException {
+        done.set(true);
+        Thread t = waiter[0];
+        if (t != null) {
+            t.interrupt();
+            LockSupport.unpark(t);
+            t.join(TIMEOUT.toMillis());
+            assertThat(t.isAlive()).as("the waiter ended").isFalse();
+        }
+    }
 
     /** A carrier whose connection always has frames of other calls to read, and never the waiter's response. */
     private static final class Flooded implements ClientCarrier {
@@ -82,6 +100,7 @@ class WaitingTest {
                 outcome.complete(e);
             }
         });
+        t.setDaemon(true);
         holder[0] = t;
         t.start();
         return outcome;
@@ -90,8 +109,8 @@ class WaitingTest {
     @Test
     void aSpinningReaderKeptBusyByOtherCallsStillHearsAnInterrupt() throws Exception {
         Flooded c = new Flooded();
-        Thread[] t = new Thread[1];
-        CompletableFuture<Throwable> outcome = waitOn(t, new AtomicBoolean(), Idle.SPIN, c);
+        Thread[] t = waiter;
+        CompletableFuture<Throwable> outcome = waitOn(t, done, Idle.SPIN, c);
         await().atMost(TIMEOUT).until(() -> c.reads.get() > 1000);
         t[0].interrupt();
         assertThat(outcome.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
@@ -100,13 +119,12 @@ class WaitingTest {
     @Test
     void aBackingOffReaderKeptBusyByOtherCallsGivesTheReadingBackAndSleepsUntilWoken() throws Exception {
         Flooded c = new Flooded();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread[] t = new Thread[1];
+        Thread[] t = waiter;
         CompletableFuture<Throwable> outcome = waitOn(t, done, Idle.BACKOFF, c);
         await().atMost(TIMEOUT).until(() -> c.givenBack.get() && t[0].getState() == Thread.State.WAITING);
         int readsWhenAsleep = c.reads.get();
         done.set(true);
-        java.util.concurrent.locks.LockSupport.unpark(t[0]);
+        LockSupport.unpark(t[0]);
         assertThat(outcome.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
         assertThat(c.reads.get())
                 .as("no reading after it gave the reading back")

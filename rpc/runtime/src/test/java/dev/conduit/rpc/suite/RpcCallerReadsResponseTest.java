@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A blocking unary call over shm reads its own response on the calling thread while it waits (no hand-over from the
- * poller), through client interceptors; one that sleeps gives the reading back and is answered by the poller.
+ * poller), through client interceptors; a caller whose response is long in coming stops reading and parks, and the
+ * poller delivers its response. (That it gives the reading back before it parks is {@code WaitingTest}'s: shm's
+ * poller takes the ring back by itself when a record waits, so it cannot be seen from here.)
  */
 class RpcCallerReadsResponseTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -136,7 +138,7 @@ class RpcCallerReadsResponseTest {
     }
 
     @Test
-    void aCallThatSleepsGivesTheReadingBackAndThePollerAnswersIt() throws Exception {
+    void aCallerThatWaitsLongParksAndThePollerDeliversItsResponse() throws Exception {
         RpcServer server = server("backoff");
         CompletableFuture<Thread> callerThread = new CompletableFuture<>();
         CompletableFuture<String> answer = new CompletableFuture<>();
