@@ -9,7 +9,6 @@ import dev.conduit.core.Conduit;
 import dev.conduit.core.Listener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -23,29 +22,24 @@ import org.junit.jupiter.api.Test;
 class ShmDeliverHereTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final ShmTestDirectory dir = new ShmTestDirectory();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        assertThat(dir.files("*.seg")).as("segment files").isEmpty();
-        dir.close();
+        dir.closeAllAndCheck();
     }
 
     private record Pair(Channel<byte[]> sender, Channel<byte[]> receiver) {}
 
     private Pair pair(String idle) throws InterruptedException {
         Conduit conduit = Conduit.builder().name("deliver-here").build();
-        toClose.add(conduit);
+        dir.closeLater(conduit);
         Listener<byte[]> listener = conduit.listen("shm://*?" + dir.dirOption() + "&idle=" + idle, Codecs.bytes());
-        toClose.add(listener);
+        dir.closeLater(listener);
         Channel<byte[]> client = conduit.connect(listener.endpoint(), Codecs.bytes());
-        toClose.add(client);
+        dir.closeLater(client);
         Channel<byte[]> server = listener.accept(TIMEOUT);
         assertThat(server).isNotNull();
-        toClose.add(server);
+        dir.closeLater(server);
         return new Pair(server, client);
     }
 

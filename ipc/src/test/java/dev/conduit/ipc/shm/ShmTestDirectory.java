@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -12,6 +13,7 @@ import java.util.stream.Stream;
 /** A fresh directory under {@code /dev/shm} (the temp directory elsewhere) for one test class's sockets and segments. */
 final class ShmTestDirectory implements AutoCloseable {
     private final Path path;
+    private final List<AutoCloseable> resources = new ArrayList<>();
 
     ShmTestDirectory() {
         Path shm = Path.of("/dev/shm");
@@ -44,6 +46,27 @@ final class ShmTestDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Closes {@code resource} in {@link #closeAllAndCheck}, before those given earlier. */
+    <T extends AutoCloseable> T closeLater(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /**
+     * Closes what {@link #closeLater} was given, newest first, then checks that no segment file was left behind (a
+     * closed channel or listener removes its own) and deletes the directory.
+     */
+    void closeAllAndCheck() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+        resources.clear();
+        org.assertj.core.api.Assertions.assertThat(files("*.seg"))
+                .as("segment files")
+                .isEmpty();
+        close();
     }
 
     @Override

@@ -40,20 +40,15 @@ import org.junit.jupiter.api.Test;
 class ShmTransportTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final ShmTestDirectory dir = new ShmTestDirectory();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        assertThat(dir.files("*.seg")).as("segment files").isEmpty();
-        dir.close();
+        dir.closeAllAndCheck();
     }
 
     private Conduit runtime(String name) {
         Conduit c = Conduit.builder().name(name).build();
-        toClose.add(c);
+        dir.closeLater(c);
         return c;
     }
 
@@ -64,7 +59,7 @@ class ShmTransportTest {
     @Test
     void sixteenClientsOnOneListenerInAnotherProcessEachWithItsOwnRingsLoseNoMessages() throws Exception {
         PeerProcess server = PeerProcess.start(uri("ringSize=64k"));
-        toClose.add(server);
+        dir.closeLater(server);
         Conduit conduit = runtime("many");
         int clients = 16;
         int perClient = 20_000;
@@ -222,7 +217,7 @@ class ShmTransportTest {
         Channel<byte[]> peer = listener.accept(TIMEOUT);
         int count = 20_000;
         ExecutorService threads = Executors.newFixedThreadPool(2); // the common pool may have one thread here
-        toClose.add(threads::shutdownNow);
+        dir.closeLater(threads::shutdownNow);
         List<CompletableFuture<List<Integer>>> receivers = new ArrayList<>();
         for (int r = 0; r < 2; r++) {
             receivers.add(CompletableFuture.supplyAsync(
