@@ -99,8 +99,9 @@ public interface Channel<T> extends AutoCloseable {
 
     /**
      * Delivers, on the calling thread, messages that have already arrived, if this channel is in push mode ({@link
-     * #onMessage}) and its transport can read on the caller's thread while no other thread reads it ({@code shm://}
-     * can; the others return {@code false}); returns whether it delivered any. Each message goes to the handler as it
+     * #onMessage}) and its transport can read on the caller's thread while no other thread reads it (see {@link
+     * dev.conduit.core.spi.Link#readNow}; a transport that cannot always returns {@code false}); returns whether it
+     * delivered any. Each message goes to the handler as it
      * would from the transport's thread: one at a time, in order, and on the handler's executor (a {@link #DIRECT}
      * handler runs here). For a thread that waits for what a message will bring, such as a blocking call waiting for
      * its response: reading here saves the hand-over from the transport's thread and its wake-up.
