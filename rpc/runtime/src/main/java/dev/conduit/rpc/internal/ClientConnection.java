@@ -3,9 +3,7 @@ package dev.conduit.rpc.internal;
 import dev.conduit.core.Channel;
 import dev.conduit.rpc.Status;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +19,7 @@ final class ClientConnection extends Connection implements ClientCarrier {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
     private final CarrierListener owner;
-    private final ConcurrentHashMap<Integer, CarriedCall> calls = new ConcurrentHashMap<>();
+    private final CallTable calls = new CallTable();
     /** The next call id; as ids are never reused, also how many calls have started (the idle check reads it). */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
@@ -139,9 +137,9 @@ final class ClientConnection extends Connection implements ClientCarrier {
         draining = true;
         owner.goAwayReceived(this);
         Status notProcessed = Status.UNAVAILABLE.withDescription(status.description());
-        for (var e : List.copyOf(calls.entrySet())) {
-            if (Integer.compareUnsigned(e.getKey(), f.value) > 0) {
-                e.getValue().refused(notProcessed);
+        for (CallTable.Registered r : calls.snapshot()) {
+            if (Integer.compareUnsigned(r.id(), f.value) > 0) {
+                r.call().refused(notProcessed);
             }
         }
         if (calls.isEmpty()) {
@@ -197,8 +195,8 @@ final class ClientConnection extends Connection implements ClientCarrier {
             task.cancel(false);
         }
         ready.completeExceptionally(status.asException());
-        for (CarriedCall call : List.copyOf(calls.values())) {
-            call.abort(status, false);
+        for (CallTable.Registered r : calls.snapshot()) {
+            r.call().abort(status, false);
         }
         owner.closed(this, status);
     }
@@ -228,8 +226,8 @@ final class ClientConnection extends Connection implements ClientCarrier {
     /** Fails every call with {@code status} and closes. */
     @Override
     public void cancelAll(Status status) {
-        for (CarriedCall call : List.copyOf(calls.values())) {
-            call.abort(status, true);
+        for (CallTable.Registered r : calls.snapshot()) {
+            r.call().abort(status, true);
         }
         closeAfterFlush(null, String.valueOf(status.description()));
     }

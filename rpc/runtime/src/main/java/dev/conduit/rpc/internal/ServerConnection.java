@@ -3,13 +3,12 @@ package dev.conduit.rpc.internal;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Endpoint;
 import dev.conduit.rpc.Status;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ObjIntConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,10 @@ final class ServerConnection extends Connection implements ServerCarrier, Served
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
     private final ServerCore server;
-    private final ConcurrentHashMap<Integer, CarriedCall> calls = new ConcurrentHashMap<>();
+    private final CallTable calls = new CallTable();
+    /** Made once: what {@link ServerCore#startCall} registers a new call with. */
+    private final ObjIntConsumer<CarriedCall> register = (call, id) -> calls.put(id, call);
+
     private volatile int lastCallId;
     private volatile boolean goingAway;
     private volatile boolean aborting;
@@ -125,7 +127,7 @@ final class ServerConnection extends Connection implements ServerCarrier, Served
 
     private void startCall(Frame f) {
         int id = f.callId;
-        if (id == 0 || calls.containsKey(id)) {
+        if (id == 0 || calls.get(id) != null) {
             protocolError(
                     Status.Code.INTERNAL,
                     "protocol error: CALL_START with call id " + Integer.toUnsignedString(id)
@@ -141,7 +143,7 @@ final class ServerConnection extends Connection implements ServerCarrier, Served
             reject(id, Status.Code.UNAVAILABLE, "the server is shutting down");
             return;
         }
-        if (!server.startCall(this, f, call -> calls.put(id, call))) {
+        if (!server.startCall(this, f, register)) {
             reject(id, Status.Code.UNIMPLEMENTED, "method not found: " + f.method);
         }
     }
@@ -231,8 +233,8 @@ final class ServerConnection extends Connection implements ServerCarrier, Served
     public void shutdownNow(Status status) {
         aborting = true;
         goAway();
-        for (CarriedCall call : List.copyOf(calls.values())) {
-            call.abort(status, true);
+        for (CallTable.Registered r : calls.snapshot()) {
+            r.call().abort(status, true);
         }
         closeIfDrained();
     }
@@ -254,8 +256,8 @@ final class ServerConnection extends Connection implements ServerCarrier, Served
             timer.cancel(false);
         }
         Status cancelled = Status.CANCELLED.withDescription("the client's connection closed: " + status.description());
-        for (CarriedCall call : List.copyOf(calls.values())) {
-            call.abort(cancelled, false);
+        for (CallTable.Registered r : calls.snapshot()) {
+            r.call().abort(cancelled, false);
         }
         server.connectionClosed(this);
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +145,7 @@ public final class ServerCore {
      *
      * @return false if the server has no such method (nothing was created)
      */
-    public boolean startCall(ServerCarrier carrier, Frame start, Consumer<CarriedCall> register) {
+    public boolean startCall(ServerCarrier carrier, Frame start, ObjIntConsumer<CarriedCall> register) {
         Method<?, ?> method = methods.get(start.method());
         ServerCallTracer t = tracer == null ? null : newTracer(carrier, start, method != null);
         if (method == null) {
@@ -155,7 +155,7 @@ public final class ServerCore {
             return false;
         }
         ServerCallImpl<?, ?> call = method.newCall(carrier, start.callId, start, t);
-        register.accept(call);
+        register.accept(call, start.callId);
         call.begin(start);
         return true;
     }

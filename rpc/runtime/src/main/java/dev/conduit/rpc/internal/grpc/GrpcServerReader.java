@@ -110,7 +110,7 @@ final class GrpcServerReader extends GrpcFrameListener {
                 request.acceptsGzip());
         Frame start = Frame.callStart(
                 streamId, request.method(), request.headers(), request.timeoutNanos(), request.timeoutNanos() >= 0);
-        boolean started = conn.server.startCall(conn, start, call -> {
+        boolean started = conn.server.startCall(conn, start, (call, id) -> {
             st.call = call;
             conn.active.incrementAndGet();
             conn.streams.put(streamId, st);
