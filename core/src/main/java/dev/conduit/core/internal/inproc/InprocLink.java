@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One end of an in-memory connection. Frames written here are queued at the peer end and delivered to the peer's
  * listener by whichever thread gets there first (the writer, or the reader resuming): a lock-free drain guarded by
- * {@link #wip}, so delivery is serial and in order, and no lock is held while the listener runs.
+ * {@link #wip}, so delivery is serial and in order, and no lock is held while the listener runs. When nothing is
+ * queued there and nobody is delivering, {@link #writeNow} hands the frame to the peer's listener at once, on the
+ * writing thread, without a queue entry or a write callback.
  *
  * <p>A write completes when the peer's runtime has taken the frame, so a paused reader backs the writer up.
  */
@@ -76,6 +78,32 @@ final class InprocLink implements Link {
         peer.drain();
     }
 
+    /**
+     * Delivers the frame to the peer's listener on this thread, without queueing it, when nothing is queued at the
+     * peer and no other thread is delivering there: the same delivery {@link #write} would make through the peer's
+     * drain, without the queue entry and the write callback. The listener reads the frame during the call only, as
+     * from {@link #write}; the caller keeps the buffer.
+     */
+    @Override
+    public boolean writeNow(ByteBuf frame) {
+        InprocLink to = peer;
+        if (closeRequested || !to.inbound.isEmpty() || !to.wip.compareAndSet(0, 1)) {
+            return false;
+        }
+        LinkListener l = to.listener;
+        boolean taken = l != null && !to.paused && !to.closeRequested && !to.closeDelivered && to.inbound.isEmpty();
+        if (taken) {
+            try {
+                l.onFrame(frame.nioBuffer());
+            } catch (RuntimeException e) {
+                log.error("link listener failed on a frame; closing {}", to, e);
+                to.closeRequested = true;
+            }
+        }
+        to.drainLoop(1); // what arrived meanwhile, or a close; then lets go of the peer's delivery
+        return taken;
+    }
+
     @Override
     public void setReadPaused(boolean pause) {
         paused = pause;
@@ -104,7 +132,11 @@ final class InprocLink implements Link {
         if (wip.getAndIncrement() != 0) {
             return;
         }
-        int missed = 1;
+        drainLoop(1);
+    }
+
+    /** Delivers while there is work, then lets go of {@link #wip}, which the caller holds {@code missed} times. */
+    private void drainLoop(int missed) {
         do {
             LinkListener l = listener;
             if (closeDelivered) {
