@@ -94,7 +94,7 @@ final class InprocLink implements Link {
         boolean taken = l != null && !to.paused && !to.closeRequested && !to.closeDelivered && to.inbound.isEmpty();
         if (taken) {
             try {
-                l.onFrame(frame.nioBuffer());
+                l.onFrame(view(frame));
             } catch (RuntimeException e) {
                 log.error("link listener failed on a frame; closing {}", to, e);
                 to.closeRequested = true;
@@ -162,7 +162,7 @@ final class InprocLink implements Link {
 
     private void deliver(LinkListener l, Pending p) {
         try {
-            l.onFrame(p.frame.nioBuffer());
+            l.onFrame(view(p.frame));
         } catch (RuntimeException e) {
             log.error("link listener failed on a frame; closing {}", this, e);
             closeRequested = true;
@@ -170,6 +170,16 @@ final class InprocLink implements Link {
             p.frame.release();
         }
         p.callback.writeComplete(null);
+    }
+
+    /**
+     * The frame's readable bytes for the listener, which reads them during its call only: the buffer's own NIO view
+     * where it has one (no object made per frame), else a new one.
+     */
+    private static java.nio.ByteBuffer view(ByteBuf frame) {
+        return frame.nioBufferCount() == 1
+                ? frame.internalNioBuffer(frame.readerIndex(), frame.readableBytes())
+                : frame.nioBuffer();
     }
 
     private void deliverClose(LinkListener l, CloseReason reason) {
