@@ -30,6 +30,16 @@ public interface Codec<T> {
      */
     T decode(ByteBuffer in);
 
+    /**
+     * Decodes one whole message from {@code bytes}, an array the caller hands over: the codec may keep it, as the
+     * message or part of it, and nobody writes to it afterwards. For callers that already hold a message's bytes in an
+     * array of their own (RPC does), so that a codec can skip a copy: {@link Codecs#bytes()} returns the array as it
+     * is. The default decodes a {@link ByteBuffer} over it. Exceptions are those of {@link #decode(ByteBuffer)}.
+     */
+    default T decodeOwned(byte[] bytes) {
+        return decode(ByteBuffer.wrap(bytes));
+    }
+
     /** An estimate of the encoded size, used to size buffers; it need not be exact. */
     default int sizeHint(T message) {
         return 256;
@@ -47,6 +57,11 @@ public interface Codec<T> {
             public T decode(ByteBuffer in) {
                 byte[] bytes = new byte[in.remaining()];
                 in.get(bytes);
+                return decoder.apply(bytes);
+            }
+
+            @Override
+            public T decodeOwned(byte[] bytes) {
                 return decoder.apply(bytes);
             }
         };

@@ -27,6 +27,11 @@ public final class Codecs {
         }
 
         @Override
+        public byte[] decodeOwned(byte[] bytes) {
+            return bytes; // handed over: no copy needed
+        }
+
+        @Override
         public int sizeHint(byte[] message) {
             return message.length;
         }

@@ -41,6 +41,15 @@ final class ProtobufCodec<M extends MessageLite> implements Codec<M> {
     }
 
     @Override
+    public M decodeOwned(byte[] bytes) {
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new CodecException("not a valid " + typeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public int sizeHint(M message) {
         return message.getSerializedSize();
     }

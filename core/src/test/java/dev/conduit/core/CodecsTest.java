@@ -51,6 +51,32 @@ class CodecsTest {
     }
 
     @Test
+    void decodingAnOwnedArrayGivesWhatDecodingItsBytesGives() {
+        byte[] raw = {1, 2, 3};
+        assertThat(Codecs.bytes().decodeOwned(raw))
+                .as("handed over: the array itself")
+                .isSameAs(raw);
+        byte[] utf8 = "héllo".getBytes(StandardCharsets.UTF_8);
+        assertThat(Codecs.text().decodeOwned(utf8)).isEqualTo("héllo");
+        Codec<StringValue> proto = Codecs.protobuf(StringValue.getDefaultInstance());
+        assertThat(proto.decodeOwned(StringValue.of("hi").toByteArray()).getValue())
+                .isEqualTo("hi");
+        assertThatThrownBy(() -> proto.decodeOwned(new byte[] {(byte) 0xff, (byte) 0xff}))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("StringValue");
+        byte[][] given = new byte[1][];
+        Codec<Integer> ints = Codec.of(i -> new byte[] {i.byteValue()}, b -> {
+            given[0] = b;
+            return (int) b[0];
+        });
+        byte[] seven = {7};
+        assertThat(ints.decodeOwned(seven)).isEqualTo(7);
+        assertThat(given[0])
+                .as("a function codec gets the array without a copy")
+                .isSameAs(seven);
+    }
+
+    @Test
     void userCodecFromFunctions() {
         Codec<Integer> ints = Codec.of(i -> new byte[] {i.byteValue()}, b -> (int) b[0]);
         assertThat(roundTrip(ints, 42)).isEqualTo(42);

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
@@ -73,7 +72,7 @@ public final class MessageEncoding {
             payload = gunzip(payload, limit);
         }
         try {
-            return codec.decode(ByteBuffer.wrap(payload));
+            return codec.decodeOwned(payload); // the frame's own copy: the codec may keep it
         } catch (RuntimeException e) {
             throw Status.INTERNAL
                     .withDescription("could not decode the " + what + ": " + e.getMessage())
