@@ -69,6 +69,12 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     private volatile @Nullable ClientCallImpl<Req, Resp> attempt;
     private volatile boolean committed;
+    /**
+     * The attempt that answered (response headers or a message), once one has: the call's last, as an answered call is
+     * never retried, so what the application asks for from then on goes straight to it.
+     */
+    private volatile @Nullable ClientCallImpl<Req, Resp> answered;
+
     private volatile @Nullable Status cancelled;
     private volatile @Nullable ScheduledFuture<?> pendingRetry;
     private volatile CallDeadline deadline = CallDeadline.NONE;
@@ -192,7 +198,11 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     @Override
     public void request(int count) {
-        ClientCallImpl<Req, Resp> a;
+        ClientCallImpl<Req, Resp> a = answered;
+        if (a != null) {
+            a.request(count); // no attempt follows an answered one: nothing needs the count kept
+            return;
+        }
         synchronized (lock) {
             // Counted and forwarded under the monitor, so a retry starting now passes the count on exactly once.
             requested = Math.min(Integer.MAX_VALUE, requested + count);
@@ -253,8 +263,16 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
         }
     }
 
+    /** Bytes of requests the channel's calls keep for retries now (the budget all its calls share); for tests. */
+    long retryBudgetUsed() {
+        return budget.used();
+    }
+
     /** No more attempts: the requests kept for one are let go. Lock-free; they are dropped by the next send. */
     private void commit() {
+        if (committed) {
+            return; // once is enough: a request kept after this releases itself (see keep)
+        }
         committed = true;
         budget.release((long) BUFFERED_BYTES.getAndSet(this, 0L));
     }
@@ -440,14 +458,21 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
         @Override
         public void onHeaders(Metadata responseHeaders) {
-            commit();
+            answered();
             listener.onHeaders(responseHeaders);
         }
 
         @Override
         public void onMessage(Resp message) {
-            commit();
+            answered();
             listener.onMessage(message);
+        }
+
+        private void answered() {
+            if (answered != self) {
+                answered = self;
+                commit();
+            }
         }
 
         @Override
