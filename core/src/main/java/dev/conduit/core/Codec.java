@@ -2,6 +2,7 @@ package dev.conduit.core;
 
 import java.nio.ByteBuffer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns messages of type {@code T} into bytes and back. Built-in codecs are in {@link Codecs}; a codec of your own
@@ -38,6 +39,19 @@ public interface Codec<T> {
      */
     default T decodeOwned(byte[] bytes) {
         return decode(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * For a channel whose two ends are in this process (inproc): {@code message} as {@code receiver}, a codec of this
+     * codec's class at the other end, would decode this codec's encoding of it, made without the bytes; or null (the
+     * default) to have the channel encode and decode it as over any other transport. The copy must share nothing the
+     * sender may change after its send. A message passed as a copy is counted in the channel's traffic at its {@link
+     * #sizeHint}, and the channel's {@code maxFrame} does not apply to it (no frame is made): a codec that copies
+     * applies what limits its receiver has itself. Runs on the sending thread, like {@link #encode}; exceptions fail
+     * the send as {@code encode}'s do.
+     */
+    default @Nullable T copyFor(Codec<T> receiver, T message) {
+        return null;
     }
 
     /** An estimate of the encoded size, used to size buffers; it need not be exact. */

@@ -82,7 +82,7 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
         this.traffic = traffic;
         this.pool = new FramePool<>(runtime, codec, settings);
         this.window = new SendWindow(lock, settings, pool, this);
-        this.sender = new Sender<>(this, pool, window, settings, traffic);
+        this.sender = new Sender<>(this, codec, pool, window, settings, traffic);
         this.queue = new InboundQueue<>(settings);
         this.receivers = new PullReceiver<>(lock, queue, settings, this);
         this.delivery = new PushDelivery<>(lock, queue, receivers, this);
@@ -154,6 +154,16 @@ public final class DefaultChannel<T> implements Channel<T>, LinkListener {
     @Override
     public void onFrame(ByteBuffer frame) {
         intake.onFrame(frame);
+    }
+
+    @Override
+    public void onObject(Object message) {
+        intake.onObject(message);
+    }
+
+    @Override
+    public @Nullable Codec<?> codec() {
+        return intake.codec();
     }
 
     @Override

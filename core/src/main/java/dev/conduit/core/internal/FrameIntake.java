@@ -68,6 +68,27 @@ final class FrameIntake<T> {
                     "codec " + codec + " cannot decode a " + size + "-byte message on " + channel + ": " + e, e));
             return;
         }
+        accept(message, size);
+    }
+
+    /**
+     * A message a link in this process passed as an object (made by the sender's {@link Codec#copyFor} for this
+     * channel's codec): handed on as a decoded frame's message is, counted at its {@link Codec#sizeHint}.
+     */
+    @SuppressWarnings("unchecked")
+    void onObject(Object copy) {
+        sender.answered();
+        T message = (T) copy;
+        accept(message, Math.max(0, codec.sizeHint(message)));
+    }
+
+    /** The codec, for a link that passes message objects: it may take copies made for it. */
+    @Nullable
+    Codec<T> codec() {
+        return codec;
+    }
+
+    private void accept(T message, int size) {
         TrafficCounters t = traffic;
         if (t != null) {
             t.received(size);

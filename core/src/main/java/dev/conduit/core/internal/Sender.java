@@ -3,6 +3,8 @@ package dev.conduit.core.internal;
 import dev.conduit.core.BackpressureException;
 import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
+import dev.conduit.core.Codec;
+import dev.conduit.core.CodecException;
 import dev.conduit.core.ConduitException;
 import dev.conduit.core.Framing;
 import dev.conduit.core.spi.Link;
@@ -29,6 +31,7 @@ final class Sender<T> {
     private static final int OFFER_POOL = 1024;
 
     private final DefaultChannel<T> channel;
+    private final Codec<T> codec;
     private final FramePool<T> pool;
     private final SendWindow window;
     private final ChannelSettings settings;
@@ -36,6 +39,8 @@ final class Sender<T> {
     private final @Nullable TrafficCounters traffic;
     /** Set once, by {@link #attach}, before anything is sent. */
     private Link link;
+    /** The link's {@link Link#carriesObjects()}, read once at attach. */
+    private boolean linkCarriesObjects;
 
     /** Idle offer callbacks; array-backed, so taking and returning one allocates nothing. */
     private final AtomicReference<@Nullable ArrayBlockingQueue<OfferOp>> offers = new AtomicReference<>();
@@ -48,11 +53,13 @@ final class Sender<T> {
 
     Sender(
             DefaultChannel<T> channel,
+            Codec<T> codec,
             FramePool<T> pool,
             SendWindow window,
             ChannelSettings settings,
             @Nullable TrafficCounters traffic) {
         this.channel = channel;
+        this.codec = codec;
         this.traffic = traffic;
         this.pool = pool;
         this.window = window;
@@ -61,6 +68,34 @@ final class Sender<T> {
 
     void attach(Link l) {
         this.link = l;
+        this.linkCarriesObjects = l.carriesObjects();
+    }
+
+    /**
+     * The copy of {@code message} made for the channel at the other end, if the link passes objects to it and its
+     * codec (of this codec's class) takes copies; else null, and the message is encoded.
+     *
+     * @throws CodecException if the codec failed, as {@code encode} would
+     */
+    @SuppressWarnings("unchecked")
+    private @Nullable T copyForPeer(T message) {
+        if (!linkCarriesObjects) {
+            return null;
+        }
+        Codec<?> peer = link.peerCodec();
+        if (peer == null || peer.getClass() != codec.getClass()) {
+            return null;
+        }
+        try {
+            return codec.copyFor((Codec<T>) peer, message);
+        } catch (RuntimeException e) {
+            throw new CodecException(
+                    "codec " + codec + " cannot copy a " + message.getClass().getSimpleName() + ": " + e, e);
+        }
+    }
+
+    private int copySize(T message) {
+        return Math.max(0, codec.sizeHint(message));
     }
 
     CompletableFuture<Void> send(T message) {
@@ -72,22 +107,26 @@ final class Sender<T> {
         noteSend();
         ByteBuf buf;
         try {
+            T copy = copyForPeer(message);
+            if (copy != null) {
+                return sendCopy(copy, copySize(message));
+            }
             buf = pool.encode(message);
         } catch (ConduitException e) {
             return CompletableFuture.failedFuture(e);
         }
         int size = buf.readableBytes();
+        count(size); // before the peer can have it: an in-process peer may answer within writeNow
         if (link.writeNow(buf)) {
             pool.recycle(buf);
-            count(size);
             return CompletableFuture.completedFuture(null);
         }
         if (!window.reserve(size)) {
+            uncount(size);
             buf.release();
             return CompletableFuture.failedFuture(
                     new BackpressureException(window.pendingBytes(), settings.sendLimit()));
         }
-        count(size);
         SendOp op = new SendOp(this, size, pool.keep(buf));
         write(buf, op, op.frame);
         return op;
@@ -100,19 +139,23 @@ final class Sender<T> {
             throw new ChannelClosedException(r);
         }
         noteSend();
+        T copy = copyForPeer(message);
+        if (copy != null) {
+            return offerCopy(copy, copySize(message));
+        }
         ByteBuf buf = pool.encode(message);
         int size = buf.readableBytes();
+        count(size); // before the peer can have it: an in-process peer may answer within writeNow
         if (link.writeNow(buf)) {
             // Taken at once: nothing pending, no callback, and the buffer is free for the next message.
             pool.recycle(buf);
-            count(size);
             return true;
         }
         if (!window.reserve(size)) {
+            uncount(size);
             buf.release();
             return false;
         }
-        count(size);
         ArrayBlockingQueue<OfferOp> idle = offers.get();
         OfferOp op = idle == null ? null : idle.poll();
         if (op == null) {
@@ -124,10 +167,52 @@ final class Sender<T> {
         return true;
     }
 
+    private CompletableFuture<Void> sendCopy(T copy, int size) {
+        count(size);
+        if (link.writeObjectNow(copy)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!window.reserve(size)) {
+            uncount(size);
+            return CompletableFuture.failedFuture(
+                    new BackpressureException(window.pendingBytes(), settings.sendLimit()));
+        }
+        SendOp op = new SendOp(this, size, null);
+        link.writeObject(copy, op);
+        return op;
+    }
+
+    private boolean offerCopy(T copy, int size) {
+        count(size);
+        if (link.writeObjectNow(copy)) {
+            return true;
+        }
+        if (!window.reserve(size)) {
+            uncount(size);
+            return false;
+        }
+        ArrayBlockingQueue<OfferOp> idle = offers.get();
+        OfferOp op = idle == null ? null : idle.poll();
+        if (op == null) {
+            op = new OfferOp(this);
+        }
+        op.size = size;
+        op.frame = null;
+        link.writeObject(copy, op);
+        return true;
+    }
+
     private void count(int size) {
         TrafficCounters t = traffic;
         if (t != null) {
             t.sent(size);
+        }
+    }
+
+    private void uncount(int size) {
+        TrafficCounters t = traffic;
+        if (t != null) {
+            t.unsent(size);
         }
     }
 

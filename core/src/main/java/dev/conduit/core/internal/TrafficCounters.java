@@ -27,6 +27,12 @@ public final class TrafficCounters {
         sentMessages.increment();
     }
 
+    /** Takes back a {@link #sent} for a message that was refused after all (the send window was full). */
+    void unsent(int bytes) {
+        sentBytes.add(-bytes);
+        sentMessages.decrement();
+    }
+
     void received(int bytes) {
         receivedBytes.add(bytes);
         receivedMessages.increment();

@@ -1,5 +1,6 @@
 package dev.conduit.core.spi;
 
+import dev.conduit.core.Codec;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.Property;
 import io.netty.buffer.ByteBuf;
@@ -43,6 +44,41 @@ public interface Link {
      */
     default boolean writeNow(ByteBuf frame) {
         return false;
+    }
+
+    /**
+     * Whether this link can hand messages to a channel in this process as objects ({@link #writeObject}), skipping
+     * their encoding; constant for the link's life. Only a transport whose two ends share a JVM (inproc) says yes.
+     */
+    default boolean carriesObjects() {
+        return false;
+    }
+
+    /**
+     * The codec of the channel at the other end once it is bound ({@link LinkListener#codec}), if this link {@link
+     * #carriesObjects}; else null. The runtime passes a message as an object only to a codec of its own codec's class
+     * that makes copies ({@link Codec#copyFor}).
+     */
+    default @Nullable Codec<?> peerCodec() {
+        return null;
+    }
+
+    /**
+     * {@link #writeNow} for a message object made by {@link Codec#copyFor} for {@link #peerCodec}:
+     * hands it to the peer's {@link LinkListener#onObject} at once if that needs no waiting and nothing written earlier
+     * still waits, and returns whether it did.
+     */
+    default boolean writeObjectNow(Object message) {
+        return false;
+    }
+
+    /**
+     * {@link #write} for a message object made by {@link Codec#copyFor} for {@link #peerCodec}: in
+     * order with the frames written here, delivered through the peer's {@link LinkListener#onObject}; {@code callback}
+     * is called exactly once. Only on a link that {@link #carriesObjects}.
+     */
+    default void writeObject(Object message, WriteCallback callback) {
+        throw new UnsupportedOperationException(this + " carries no message objects");
     }
 
     /**

@@ -2,12 +2,14 @@ package dev.conduit.core.internal.inproc;
 
 import dev.conduit.core.ChannelClosedException;
 import dev.conduit.core.CloseReason;
+import dev.conduit.core.Codec;
 import dev.conduit.core.Endpoint;
 import dev.conduit.core.spi.Link;
 import dev.conduit.core.spi.LinkListener;
 import dev.conduit.core.spi.WriteCallback;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -19,14 +21,17 @@ import org.slf4j.LoggerFactory;
  * listener by whichever thread gets there first (the writer, or the reader resuming): a lock-free drain guarded by
  * {@link #wip}, so delivery is serial and in order, and no lock is held while the listener runs. When nothing is
  * queued there and nobody is delivering, {@link #writeNow} hands the frame to the peer's listener at once, on the
- * writing thread, without a queue entry or a write callback.
+ * writing thread, without a queue entry or a write callback. Between two channels whose codecs make copies ({@link
+ * Codec#copyFor}), messages pass as objects the same ways, without being encoded.
  *
  * <p>A write completes when the peer's runtime has taken the frame, so a paused reader backs the writer up.
  */
 final class InprocLink implements Link {
     private static final Logger log = LoggerFactory.getLogger(InprocLink.class);
 
-    private record Pending(ByteBuf frame, WriteCallback callback) {}
+    /** A frame ({@code frame}) or a message object ({@code message}, when {@code frame} is null) waiting at the peer. */
+    private record Pending(
+            @Nullable ByteBuf frame, @Nullable Object message, WriteCallback callback) {}
 
     private final Endpoint local;
     private final Endpoint remote;
@@ -74,8 +79,34 @@ final class InprocLink implements Link {
             callback.writeComplete(new ChannelClosedException(CloseReason.LOCAL));
             return;
         }
-        peer.inbound.add(new Pending(frame, callback));
+        peer.inbound.add(new Pending(frame, null, callback));
         peer.drain();
+    }
+
+    @Override
+    public boolean carriesObjects() {
+        return true;
+    }
+
+    @Override
+    public @Nullable Codec<?> peerCodec() {
+        LinkListener l = peer.listener;
+        return l == null ? null : l.codec();
+    }
+
+    @Override
+    public void writeObject(Object message, WriteCallback callback) {
+        if (closeRequested) {
+            callback.writeComplete(new ChannelClosedException(CloseReason.LOCAL));
+            return;
+        }
+        peer.inbound.add(new Pending(null, message, callback));
+        peer.drain();
+    }
+
+    @Override
+    public boolean writeObjectNow(Object message) {
+        return deliverNow(null, message);
     }
 
     /**
@@ -86,6 +117,11 @@ final class InprocLink implements Link {
      */
     @Override
     public boolean writeNow(ByteBuf frame) {
+        return deliverNow(frame, null);
+    }
+
+    /** {@link #writeNow} of a frame, or of a message object when {@code frame} is null. */
+    private boolean deliverNow(@Nullable ByteBuf frame, @Nullable Object message) {
         InprocLink to = peer;
         if (closeRequested || !to.inbound.isEmpty() || !to.wip.compareAndSet(0, 1)) {
             return false;
@@ -94,7 +130,11 @@ final class InprocLink implements Link {
         boolean taken = l != null && !to.paused && !to.closeRequested && !to.closeDelivered && to.inbound.isEmpty();
         if (taken) {
             try {
-                l.onFrame(view(frame));
+                if (frame != null) {
+                    l.onFrame(view(frame));
+                } else {
+                    l.onObject(Objects.requireNonNull(message));
+                }
             } catch (RuntimeException e) {
                 log.error("link listener failed on a frame; closing {}", to, e);
                 to.closeRequested = true;
@@ -161,13 +201,20 @@ final class InprocLink implements Link {
     }
 
     private void deliver(LinkListener l, Pending p) {
+        ByteBuf frame = p.frame;
         try {
-            l.onFrame(view(p.frame));
+            if (frame != null) {
+                l.onFrame(view(frame));
+            } else {
+                l.onObject(Objects.requireNonNull(p.message));
+            }
         } catch (RuntimeException e) {
             log.error("link listener failed on a frame; closing {}", this, e);
             closeRequested = true;
         } finally {
-            p.frame.release();
+            if (frame != null) {
+                frame.release();
+            }
         }
         p.callback.writeComplete(null);
     }
@@ -194,7 +241,9 @@ final class InprocLink implements Link {
     private void failAll() {
         Pending p;
         while ((p = inbound.poll()) != null) {
-            p.frame.release();
+            if (p.frame != null) {
+                p.frame.release();
+            }
             p.callback.writeComplete(new ChannelClosedException(CloseReason.PEER));
         }
     }
