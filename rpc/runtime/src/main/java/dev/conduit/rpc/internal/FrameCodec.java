@@ -239,7 +239,19 @@ final class FrameCodec implements Codec<Frame> {
 
     @Override
     public int sizeHint(Frame f) {
-        return f.message != null && f.codec != null ? 64 + f.codec.sizeHint(f.message) : 64;
+        if (f.message != null && f.codec != null) {
+            return 64 + f.codec.sizeHint(f.message);
+        }
+        return f.payload != null ? 64 + f.payload.length : 64;
+    }
+
+    /**
+     * Between two ends in this process (inproc): the frame {@code receiver} would decode from {@code f}'s encoding,
+     * made without it ({@link FrameCopies}), the message held to the receiver's size limit.
+     */
+    @Override
+    public Frame copyFor(Codec<Frame> receiver, Frame f) {
+        return FrameCopies.copy(f, ((FrameCodec) receiver).maxMessageSize);
     }
 
     @Override

@@ -1,0 +1,137 @@
+package dev.conduit.rpc.internal;
+
+import dev.conduit.core.internal.ByteBufWriteBuffer;
+import dev.conduit.rpc.Metadata;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Frames copied for a connection whose two ends are in this process (inproc; see {@link FrameCodec#copyFor}): each
+ * copy is the frame {@link FrameCodec} would decode from the frame's encoding, made without encoding the frame. Only
+ * the message is encoded, as it must be (the receiver decodes it with its own codec, and may not share the sender's
+ * object), into a scratch buffer of the thread and then into an array of its exact size, which the copy owns.
+ *
+ * <p>Stateless apart from the scratch buffers, one per thread: any thread.
+ */
+final class FrameCopies {
+    private FrameCopies() {}
+
+    /** A thread keeps a scratch buffer up to this size between copies; a larger one is let go after its copy. */
+    private static final int SCRATCH_KEPT = 64 << 10;
+
+    /** A thread's scratch buffer: a plain heap buffer (no pool, no leak tracking), reclaimed by the GC. */
+    private static final class Scratch {
+        ByteBuf buf = newBuffer();
+        /** Set while a copy encodes into it: a copy within a copy (a codec that sends) gets a buffer of its own. */
+        boolean inUse;
+    }
+
+    private static final FastThreadLocal<Scratch> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
+
+    private static ByteBuf newBuffer() {
+        return new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 256, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The frame a receiver whose messages may be at most {@code limit} bytes would decode from {@code f}'s encoding.
+     *
+     * @throws IllegalArgumentException for a frame type that cannot be encoded
+     * @throws MessageTooLargeException if the message is larger than the peer accepts (checked as when encoding)
+     */
+    static Frame copy(Frame f, int limit) {
+        if (f.type == Frames.HELLO) {
+            Frame c = Frame.hello(f.maxMessageSize, f.initialWindow);
+            c.value = f.value;
+            return c;
+        }
+        Frame c = new Frame(f.type, f.flags, f.callId);
+        switch (f.type) {
+            case Frames.CALL_START -> {
+                c.method = f.method();
+                if (f.has(Frames.FLAG_DEADLINE)) {
+                    c.timeoutNanos = f.timeoutNanos;
+                }
+                c.metadata = metadata(f.metadata);
+                if (f.has(Frames.FLAG_MESSAGE)) {
+                    payload(f, c, limit);
+                }
+            }
+            case Frames.MESSAGE -> payload(f, c, limit);
+            case Frames.CALL_END -> {
+                c.code = f.code & 0xFF;
+                c.text = text(f.text);
+                c.metadata = metadata(f.metadata);
+                if (f.has(Frames.FLAG_MESSAGE)) {
+                    payload(f, c, limit);
+                }
+            }
+            case Frames.CANCEL -> {
+                c.code = f.code & 0xFF;
+                c.text = text(f.text);
+            }
+            case Frames.WINDOW_UPDATE -> c.value = f.value;
+            case Frames.PING, Frames.PONG -> c.pingData = f.pingData;
+            case Frames.GOAWAY -> {
+                c.value = f.value;
+                c.code = f.code & 0xFF;
+                c.text = text(f.text);
+            }
+            case Frames.HALF_CLOSE -> {}
+            default -> throw new IllegalArgumentException("cannot encode " + f);
+        }
+        return c;
+    }
+
+    /** As the wire carries metadata: absent becomes empty; values are immutable arrays, so the copy shares them. */
+    private static Metadata metadata(@Nullable Metadata md) {
+        return md == null ? new Metadata() : md.copy();
+    }
+
+    /** As the wire carries a status text: absent becomes empty, and at most 65535 UTF-8 bytes are kept. */
+    private static String text(@Nullable String text) {
+        if (text == null || text.isEmpty()) {
+            return "";
+        }
+        if (text.length() <= 0xFFFF / 3) {
+            return text; // even at three bytes a character it fits
+        }
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        return b.length <= 0xFFFF ? text : new String(b, 0, 0xFFFF, StandardCharsets.UTF_8);
+    }
+
+    /** Encodes {@code f}'s message and gives {@code c} the bytes, or only their size if over {@code limit}. */
+    private static void payload(Frame f, Frame c, int limit) {
+        Scratch scratch = SCRATCH.get();
+        boolean own = !scratch.inUse;
+        ByteBuf buf = own ? scratch.buf : newBuffer();
+        scratch.inUse = true;
+        try {
+            f.encodeMessage(new ByteBufWriteBuffer(buf));
+            int n = buf.readableBytes();
+            c.payloadLength = n;
+            c.cost = Frames.cost(n);
+            if (n <= limit) {
+                int from = buf.arrayOffset() + buf.readerIndex();
+                c.payload = Arrays.copyOfRange(buf.array(), from, from + n);
+            }
+        } finally {
+            if (own) {
+                scratch.inUse = false;
+                buf.clear();
+                if (buf.capacity() > SCRATCH_KEPT) {
+                    scratch.buf = newBuffer();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.conduit.rpc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.conduit.core.Codecs;
+import dev.conduit.core.internal.ByteBufWriteBuffer;
+import dev.conduit.rpc.Metadata;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A frame copied for a receiver in this process is, field by field, the frame that receiver decodes from the frame's
+ * encoding: for every frame type, with the receiver's own message size limit, and with a copy of the message bytes
+ * the sender cannot reach.
+ */
+class FrameCopiesTest {
+    private final FrameCodec sender = new FrameCodec(1 << 20);
+
+    private static byte[] encode(FrameCodec codec, Frame f) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            codec.encode(f, new ByteBufWriteBuffer(buf));
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            return bytes;
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** What {@code receiver} decodes from {@code f}'s encoding, and the copy made for it, must agree. */
+    private Frame assertCopyIsWhatIsDecoded(Frame f, FrameCodec receiver) {
+        Frame decoded = receiver.decode(ByteBuffer.wrap(encode(sender, f)));
+        Frame copy = sender.copyFor(receiver, f);
+        assertThat(describe(copy)).isEqualTo(describe(decoded));
+        return copy;
+    }
+
+    private Frame assertCopyIsWhatIsDecoded(Frame f) {
+        return assertCopyIsWhatIsDecoded(f, new FrameCodec(1 << 20));
+    }
+
+    /** Every field a decoded frame can have, as text. */
+    private static List<String> describe(Frame f) {
+        List<String> d = new ArrayList<>();
+        d.add("type=" + f.type + " flags=" + f.flags + " id=" + f.callId);
+        d.add("method=" + f.method + " timeout=" + f.timeoutNanos + " code=" + f.code + " text=" + f.text);
+        d.add("value=" + f.value + " ping=" + f.pingData + " max=" + f.maxMessageSize + " window=" + f.initialWindow);
+        d.add("payload="
+                + (f.payload == null ? "null" : java.util.HexFormat.of().formatHex(f.payload)) + " length="
+                + f.payloadLength + " cost=" + f.cost + " compressed=" + f.compressed);
+        if (f.metadata == null) {
+            d.add("metadata=null");
+        } else {
+            for (int i = 0; i < f.metadata.size(); i++) {
+                d.add(f.metadata.keyAt(i) + "=" + java.util.HexFormat.of().formatHex(f.metadata.valueBytesAt(i)));
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void everyFrameTypeCopiesAsItDecodes() {
+        assertCopyIsWhatIsDecoded(Frame.hello(4 << 20, 1 << 16));
+
+        Frame start = Frame.callStart(
+                7, "a.B/C", new Metadata().put("k", "v").putBinary("b-bin", new byte[] {1, 2}), 1_000_000, true);
+        start.flags |= Frames.FLAG_MESSAGE | Frames.FLAG_HALF_CLOSE;
+        start.withMessage("hi", Codecs.text(), 1 << 20);
+        assertCopyIsWhatIsDecoded(start);
+
+        Frame bare = new Frame(Frames.CALL_START, 0, 9);
+        bare.method = "a.B/D"; // no deadline, no metadata object, no message
+        assertCopyIsWhatIsDecoded(bare);
+
+        Frame message = new Frame(Frames.MESSAGE, 0, 7);
+        message.withMessage(new byte[] {5, 6, 7}, Codecs.bytes(), 1 << 20);
+        assertCopyIsWhatIsDecoded(message);
+
+        Frame empty = new Frame(Frames.MESSAGE, 0, 7);
+        empty.withMessage(new byte[0], Codecs.bytes(), 1 << 20);
+        assertCopyIsWhatIsDecoded(empty);
+
+        Frame end = Frame.callEnd(7, 5, "gone", new Metadata().put("t", "1"));
+        end.flags |= Frames.FLAG_MESSAGE;
+        end.withMessage("last", Codecs.text(), 1 << 20);
+        assertCopyIsWhatIsDecoded(end);
+
+        assertCopyIsWhatIsDecoded(Frame.status(Frames.CALL_END, 3, 0, null));
+        assertCopyIsWhatIsDecoded(Frame.status(Frames.CANCEL, 2, 1, "stop"));
+        assertCopyIsWhatIsDecoded(Frame.windowUpdate(9, 65536));
+        assertCopyIsWhatIsDecoded(Frame.ping(Frames.PING, 42));
+        assertCopyIsWhatIsDecoded(Frame.ping(Frames.PONG, -1));
+        assertCopyIsWhatIsDecoded(Frame.goaway(4, 14, "bye"));
+        assertCopyIsWhatIsDecoded(Frame.halfClose(2));
+    }
+
+    @Test
+    void aStatusTextIsCutAsTheWireCutsIt() {
+        String tooLong = "é".repeat(40_000); // 80,000 bytes of UTF-8: the wire keeps 65,535
+        Frame copy = assertCopyIsWhatIsDecoded(Frame.status(Frames.CALL_END, 3, 13, tooLong));
+        assertThat(copy.text).hasSizeLessThan(tooLong.length());
+        String fits = "é".repeat(30_000);
+        assertThat(assertCopyIsWhatIsDecoded(Frame.status(Frames.CANCEL, 3, 1, fits)).text)
+                .isEqualTo(fits);
+    }
+
+    @Test
+    void theReceiversLimitDecidesWhetherTheBytesAreKept() {
+        Frame big = new Frame(Frames.MESSAGE, 0, 7);
+        big.withMessage(new byte[2000], Codecs.bytes(), 1 << 20);
+        Frame copy = assertCopyIsWhatIsDecoded(big, new FrameCodec(1024));
+        assertThat(copy.payload).isNull();
+        assertThat(copy.payloadLength).isEqualTo(2000);
+    }
+
+    @Test
+    void theCopyOwnsItsBytesAndItsMetadata() {
+        byte[] body = {1, 2, 3};
+        Metadata headers = new Metadata().put("k", "v");
+        Frame start = Frame.callStart(1, "a.B/C", headers, 0, false);
+        start.flags |= Frames.FLAG_MESSAGE;
+        start.withMessage(body, Codecs.bytes(), 1 << 20);
+        Frame copy = sender.copyFor(new FrameCodec(1 << 20), start);
+        body[0] = 9;
+        headers.put("later", "x");
+        assertThat(copy.payload).containsExactly(1, 2, 3);
+        assertThat(copy.metadata.size()).isEqualTo(1);
+        assertThat(copy.payload).isNotSameAs(body);
+    }
+
+    @Test
+    void aMessageOverThePeersLimitFailsAsItsEncodingWould() {
+        Frame big = new Frame(Frames.MESSAGE, 0, 7);
+        big.withMessage(new byte[2000], Codecs.bytes(), 1000);
+        assertThatThrownBy(() -> sender.copyFor(new FrameCodec(1 << 20), big))
+                .isInstanceOf(MessageTooLargeException.class);
+        assertThatThrownBy(() -> encode(sender, big)).isInstanceOf(MessageTooLargeException.class);
+    }
+}
