@@ -298,7 +298,11 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
                     }
                 });
             }
-            case Frames.MESSAGE -> onMessageFrame(f);
+            case Frames.MESSAGE -> {
+                if (withinLimit(f) && !in.arrive(f)) {
+                    end(PAST_WINDOW, true);
+                }
+            }
             case Frames.CALL_END -> {
                 if (!f.isAbortEnd()) {
                     countOutcome(Status.fromCodeValue(f.code).code());
@@ -361,12 +365,6 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         end(status, true);
     }
 
-    private void onMessageFrame(Frame f) {
-        if (withinLimit(f) && !in.arrive(f)) {
-            end(PAST_WINDOW, true);
-        }
-    }
-
     /** Counts a response frame; false (and the call ends) if its message was over the client's limit. */
     private boolean withinLimit(Frame f) {
         if (tracer != null) {
@@ -395,8 +393,9 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (lastMessage == null) {
             in.finish();
         } else if (!in.arrive(lastMessage, true)) { // message and end in one hand-over: a unary response
-            localStatus = PAST_WINDOW; // what finish() reports instead of the server's status
-            in.finish();
+            localStatus = PAST_WINDOW; // as end() would, but the call has ended already
+            in.close();
+            serial.execute(() -> closeListener(PAST_WINDOW, new Metadata()));
         }
     }
 
