@@ -98,6 +98,9 @@ class InboundQueueTest {
         in[0].arrive(message(1));
         assertThat(delivered).containsExactly(1, 2);
         assertThat(nested).as("deliveries inside another").isEmpty();
+        assertThat(handOvers.get())
+                .as("the round under way takes the second message too")
+                .isEqualTo(1);
     }
 
     @Test
