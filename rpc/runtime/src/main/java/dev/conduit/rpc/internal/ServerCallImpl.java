@@ -30,6 +30,13 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private static final Logger log = LoggerFactory.getLogger(ServerCallImpl.class);
     /** The listener until the handler has given its own: hears nothing. Stateless, so one serves every call. */
     private static final ServerCall.Listener<Object> NO_LISTENER = new ServerCall.Listener<>() {};
+    // The handler's callbacks, run by callback(): one method rather than a task object per callback.
+    private static final int START = 0;
+    private static final int MESSAGE = 1;
+    private static final int HALF_CLOSE = 2;
+    private static final int READY = 3;
+    private static final int COMPLETE = 4;
+    private static final int CANCEL = 5;
 
     private static final VarHandle ENDED;
 
@@ -106,11 +113,31 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         if (cancelStatus != null) {
             return;
         }
+        callback(START, null);
+    }
+
+    /**
+     * Runs one of the handler's callbacks (serial executor), with this call as the current one. A callback that throws
+     * ends the call with its status, unless the call has ended (onComplete, onCancel): then it is only logged.
+     */
+    private void callback(int event, @Nullable Req message) {
         Object previous = CurrentCall.enter(context);
         try {
-            listener = Objects.requireNonNull(handler.startCall(this, headers), "startCall returned null");
+            switch (event) {
+                case START ->
+                    listener = Objects.requireNonNull(handler.startCall(this, headers), "startCall returned null");
+                case MESSAGE -> listener.onMessage(message);
+                case HALF_CLOSE -> listener.onHalfClose();
+                case READY -> listener.onReady();
+                case COMPLETE -> listener.onComplete();
+                default -> listener.onCancel();
+            }
         } catch (Throwable t) {
-            handlerFailed(t);
+            if (event == COMPLETE || event == CANCEL) {
+                log.warn("{} of {} threw", event == COMPLETE ? "onComplete" : "onCancel", method.fullName(), t);
+            } else {
+                handlerFailed(t);
+            }
         } finally {
             CurrentCall.exit(previous);
         }
@@ -168,26 +195,12 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return;
         }
         lastRequestCompressed = frame.compressed;
-        Object previous = CurrentCall.enter(context);
-        try {
-            listener.onMessage(message);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        } finally {
-            CurrentCall.exit(previous);
-        }
+        callback(MESSAGE, message);
     }
 
     @Override
     public void finish() {
-        Object previous = CurrentCall.enter(context);
-        try {
-            listener.onHalfClose();
-        } catch (Throwable t) {
-            handlerFailed(t);
-        } finally {
-            CurrentCall.exit(previous);
-        }
+        callback(HALF_CLOSE, null);
     }
 
     @Override
@@ -225,14 +238,8 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         return written;
     }
 
-    /** The call's last callback after a normal end (serial executor). */
     private void completed() {
-        Object previous = CurrentCall.enter(context);
-        try {
-            listener.onComplete();
-        } finally {
-            CurrentCall.exit(previous);
-        }
+        callback(COMPLETE, null);
     }
 
     private boolean traced(Frame f, boolean written) {
@@ -259,14 +266,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     }
 
     private void ready() {
-        Object previous = CurrentCall.enter(context);
-        try {
-            listener.onReady();
-        } catch (Throwable t) {
-            handlerFailed(t);
-        } finally {
-            CurrentCall.exit(previous);
-        }
+        callback(READY, null);
     }
 
     // ---------------------------------------------------------------- ServerCall
@@ -391,16 +391,8 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         serial.execute(this::cancelled);
     }
 
-    /** The call's last callback after an abnormal end (serial executor). */
     private void cancelled() {
-        Object previous = CurrentCall.enter(context);
-        try {
-            listener.onCancel();
-        } catch (Throwable t) {
-            log.warn("onCancel of {} threw", method.fullName(), t);
-        } finally {
-            CurrentCall.exit(previous);
-        }
+        callback(CANCEL, null);
     }
 
     /** The call has ended: its id is free; {@link ServerConnection#endWritten} follows once its last frame is out. */
