@@ -11,18 +11,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The listener behind blocking response streams: a small buffer the caller takes from. The call is asked for
- * {@link #PREFETCH} responses up front and one more per response taken, so the buffer never holds more than that and
- * the rest waits at the server, under flow control.
+ * {@link #PREFETCH} responses up front and, each time the caller has taken {@link #BATCH} of them, for that many more,
+ * so the buffer never holds more than {@link #PREFETCH} and the rest waits at the server, under flow control. Asking
+ * in batches rather than once per response spares the call's queue most of its hand-overs; since at least {@code
+ * PREFETCH - BATCH + 1} responses are always asked for and not yet taken, a caller waiting on an empty buffer never
+ * waits for its own request.
+ *
+ * <p>Thread-safe: the call's callbacks and any number of taking threads meet under one {@code ReentrantLock} (not a
+ * monitor: a taker waits under it, and may be a virtual thread).
  */
 public final class BlockingReceiver<Resp> extends ClientCall.Listener<Resp> {
     /** Responses requested ahead of the caller. */
     public static final int PREFETCH = 8;
+    /** Responses taken before more are requested, that many at once. */
+    static final int BATCH = PREFETCH / 2;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<Resp> buffer = new ArrayDeque<>();
+    private final ArrayDeque<Resp> buffer = new ArrayDeque<>(PREFETCH);
     private @Nullable Status status;
-    private Metadata trailers = new Metadata();
+    private @Nullable Metadata trailers; // with the status; null until then
+    private int takenSinceRequest; // guarded by lock
     private @Nullable ClientCall<?, Resp> call;
 
     /** Starts receiving for {@code c}, which must have been started with this listener. */
@@ -65,6 +74,7 @@ public final class BlockingReceiver<Resp> extends ClientCall.Listener<Resp> {
             throws InterruptedException, java.util.concurrent.TimeoutException {
         long nanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
         Resp next;
+        boolean requestMore = false;
         lock.lockInterruptibly();
         try {
             while (buffer.isEmpty() && status == null) {
@@ -77,16 +87,21 @@ public final class BlockingReceiver<Resp> extends ClientCall.Listener<Resp> {
             if (next == null) {
                 Status s = status;
                 if (s != null && !s.isOk()) {
-                    throw s.asException(trailers);
+                    Metadata t = trailers;
+                    throw s.asException(t != null ? t : new Metadata());
                 }
                 return null;
+            }
+            if (++takenSinceRequest == BATCH) {
+                takenSinceRequest = 0;
+                requestMore = true;
             }
         } finally {
             lock.unlock();
         }
         ClientCall<?, Resp> c = call;
-        if (c != null) {
-            c.request(1);
+        if (requestMore && c != null) {
+            c.request(BATCH);
         }
         return next;
     }

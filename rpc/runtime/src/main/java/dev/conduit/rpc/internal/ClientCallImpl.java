@@ -29,6 +29,9 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     /** The listener of a call not started yet: hears nothing. Stateless, so one serves every call. */
     private static final ClientCall.Listener<Object> NO_LISTENER = new ClientCall.Listener<>() {};
 
+    private static final Status PAST_WINDOW =
+            Status.RESOURCE_EXHAUSTED.withDescription("the server sent past its flow-control window");
+
     private static final VarHandle OUTCOMES;
     private static final VarHandle ENDED;
 
@@ -59,7 +62,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private boolean started;
     private boolean halfClosed;
     private volatile CallDeadline deadline = CallDeadline.NONE;
-    // Set on the transport thread before in.finish(); read on the serial executor after it.
+    // Set on the transport thread before in.finish() (or the last in.arrive()); read on the serial executor after it.
     private @Nullable Status remoteStatus;
     private @Nullable Metadata remoteTrailers;
     private int received;
@@ -295,15 +298,19 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
                     }
                 });
             }
-            case Frames.MESSAGE -> onMessageFrame(f);
+            case Frames.MESSAGE -> {
+                if (withinLimit(f) && !in.arrive(f)) {
+                    end(PAST_WINDOW, true);
+                }
+            }
             case Frames.CALL_END -> {
                 if (!f.isAbortEnd()) {
                     countOutcome(Status.fromCodeValue(f.code).code());
                 }
-                if (f.has(Frames.FLAG_MESSAGE) && !onMessageFrame(f)) {
-                    return;
+                Frame last = f.has(Frames.FLAG_MESSAGE) ? f : null;
+                if (last == null || withinLimit(last)) {
+                    remoteEnd(remoteStatus(f), f.metadata != null ? f.metadata : new Metadata(), last);
                 }
-                remoteEnd(remoteStatus(f), f.metadata != null ? f.metadata : new Metadata());
             }
             case Frames.WINDOW_UPDATE -> out.grant(Integer.toUnsignedLong(f.value));
             default -> throw new IllegalArgumentException("not a client call frame: " + f);
@@ -358,7 +365,8 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         end(status, true);
     }
 
-    private boolean onMessageFrame(Frame f) {
+    /** Counts a response frame; false (and the call ends) if its message was over the client's limit. */
+    private boolean withinLimit(Frame f) {
         if (tracer != null) {
             tracer.inboundMessage(f.payloadLength);
         }
@@ -370,14 +378,11 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
                     true);
             return false;
         }
-        if (!in.arrive(f)) {
-            end(Status.RESOURCE_EXHAUSTED.withDescription("the server sent past its flow-control window"), true);
-            return false;
-        }
         return true;
     }
 
-    private void remoteEnd(Status status, Metadata trailers) {
+    /** The server ended the call; {@code lastMessage}, if not null, is a response that came with the status. */
+    private void remoteEnd(Status status, Metadata trailers, @Nullable Frame lastMessage) {
         if (!ENDED.compareAndSet(this, false, true)) {
             return;
         }
@@ -385,7 +390,13 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         remoteTrailers = trailers;
         cleanup();
         out.abort(null, false);
-        in.finish();
+        if (lastMessage == null) {
+            in.finish();
+        } else if (!in.arrive(lastMessage, true)) { // message and end in one hand-over: a unary response
+            localStatus = PAST_WINDOW; // as end() would, but the call has ended already
+            in.close();
+            serial.execute(() -> closeListener(PAST_WINDOW, new Metadata()));
+        }
     }
 
     // ---------------------------------------------------------------- InboundQueue.Receiver (serial executor)

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 final class ClientRequests<Req> {
     private final MethodDescriptor<Req, ?> method;
     private final CallOptions options;
-    private @Nullable Metadata headers; // set by start, before any frame is made
+    private @Nullable Metadata headers; // set by start, before any frame is made; null when there are none
     private boolean hasDeadline;
     private boolean compress = true;
     private @Nullable Req single;
@@ -26,9 +26,12 @@ final class ClientRequests<Req> {
     /** The call starts with {@code startHeaders} (and the options' headers); {@code hasDeadline} marks CALL_START. */
     void start(Metadata startHeaders, boolean hasDeadline) {
         Metadata optionHeaders = options.headers();
-        this.headers = optionHeaders == null
-                ? startHeaders.copy()
-                : startHeaders.copy().merge(optionHeaders);
+        if (optionHeaders == null) {
+            // Most calls send no headers: no copy of nothing (both encoders write a null as no entries).
+            this.headers = startHeaders.isEmpty() ? null : startHeaders.copy();
+        } else {
+            this.headers = startHeaders.copy().merge(optionHeaders);
+        }
         this.hasDeadline = hasDeadline;
     }
 
@@ -36,7 +39,7 @@ final class ClientRequests<Req> {
     Frame callStart(int flags) {
         Frame f = new Frame(Frames.CALL_START, flags | (hasDeadline ? Frames.FLAG_DEADLINE : 0), 0);
         f.method = method.fullName();
-        f.metadata = java.util.Objects.requireNonNull(headers, "callStart before start");
+        f.metadata = headers;
         f.encoding = options.compression();
         return f;
     }

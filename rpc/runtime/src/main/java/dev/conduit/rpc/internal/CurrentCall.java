@@ -26,14 +26,18 @@ public final class CurrentCall {
         return type.cast(c);
     }
 
-    /** Runs {@code task} with {@code context} as the current call. */
-    static void run(Object context, Runnable task) {
+    /**
+     * Makes {@code context} the current call of this thread, until {@link #exit}; returns the one it replaces, for
+     * {@link #exit}. A pair of calls rather than a method taking a task, so that a callback costs no task object.
+     */
+    static @Nullable Object enter(Object context) {
         Object previous = CURRENT.get();
         CURRENT.set(context);
-        try {
-            task.run();
-        } finally {
-            CURRENT.set(previous);
-        }
+        return previous;
+    }
+
+    /** Restores the current call that {@link #enter} replaced: call it in a {@code finally} after the callback. */
+    static void exit(@Nullable Object previous) {
+        CURRENT.set(previous);
     }
 }

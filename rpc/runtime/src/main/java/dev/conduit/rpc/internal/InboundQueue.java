@@ -2,7 +2,6 @@ package dev.conduit.rpc.internal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,8 +11,13 @@ import org.jspecify.annotations.Nullable;
  * the application {@link #request}ed, then the end of the stream ({@link Receiver#finish}) once the queue is empty.
  * Credit goes back to the peer only after the application has consumed messages, so what waits here is bounded by
  * the window plus one message: a slow consumer pushes back on its sender instead of filling memory.
+ *
+ * <p>Thread-safe: every field is guarded by this queue's own monitor, which is never held while calling out (to the
+ * receiver or the executor) and never around anything that blocks. The queue is itself the task given to the serial
+ * executor (its {@link #run} delivers), so a call makes no lock object, no task object and, while at most one
+ * message waits at a time, no deque.
  */
-final class InboundQueue {
+final class InboundQueue implements Runnable {
 
     /** The call side of the queue; all three run on the call's serial executor. */
     interface Receiver {
@@ -27,13 +31,14 @@ final class InboundQueue {
         void giveCredit(int increment);
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<Frame> queue = new ArrayDeque<>(2); // most calls hold one message at a time
     private final Executor serial;
     private final Receiver receiver;
     private final long threshold;
-    private final Runnable deliverTask = this::deliver;
 
+    // All guarded by this. The oldest waiting message is `first`; `rest` holds those after it and is made only when
+    // a second message waits (most calls hold one message at a time). Invariant: first == null implies rest is empty.
+    private @Nullable Frame first;
+    private @Nullable ArrayDeque<Frame> rest;
     private long requested;
     private boolean scheduled;
     private boolean finished;
@@ -57,9 +62,16 @@ final class InboundQueue {
      * @return false if the peer sent it without credit (a flow-control violation); the message is dropped
      */
     boolean arrive(Frame message) {
+        return arrive(message, false);
+    }
+
+    /**
+     * Like {@link #arrive(Frame)}; if {@code last}, the peer also sends no more messages, as if {@link #finish} were
+     * called after it (in the same step, so a message that ends the stream is handed over at once).
+     */
+    boolean arrive(Frame message, boolean last) {
         boolean schedule;
-        lock.lock();
-        try {
+        synchronized (this) {
             if (closed || finished) {
                 return true;
             }
@@ -67,15 +79,24 @@ final class InboundQueue {
                 return false;
             }
             peerCredit -= message.cost;
-            queue.add(message);
+            if (first == null) {
+                first = message;
+            } else {
+                ArrayDeque<Frame> r = rest;
+                if (r == null) {
+                    r = rest = new ArrayDeque<>(4);
+                }
+                r.add(message);
+            }
             bufferedBytes += message.payloadLength;
             peakBufferedBytes = Math.max(peakBufferedBytes, bufferedBytes);
+            if (last) {
+                finished = true;
+            }
             schedule = shouldScheduleLocked();
-        } finally {
-            lock.unlock();
         }
         if (schedule) {
-            serial.execute(deliverTask);
+            serial.execute(this);
         }
         return true;
     }
@@ -83,18 +104,15 @@ final class InboundQueue {
     /** The peer will send no more messages: after the queued ones, {@link Receiver#finish} is called. */
     void finish() {
         boolean schedule;
-        lock.lock();
-        try {
+        synchronized (this) {
             if (finished || closed) {
                 return;
             }
             finished = true;
             schedule = shouldScheduleLocked();
-        } finally {
-            lock.unlock();
         }
         if (schedule) {
-            serial.execute(deliverTask);
+            serial.execute(this);
         }
     }
 
@@ -104,110 +122,103 @@ final class InboundQueue {
             throw new IllegalArgumentException("request count must be positive: " + count);
         }
         boolean schedule;
-        lock.lock();
-        try {
+        synchronized (this) {
             requested = Math.min(Long.MAX_VALUE / 2, requested + count);
             schedule = shouldScheduleLocked();
-        } finally {
-            lock.unlock();
         }
         if (schedule) {
-            serial.execute(deliverTask);
+            serial.execute(this);
         }
     }
 
     /** The call ended on this side: drops what is queued and delivers nothing more. */
-    void close() {
-        lock.lock();
-        try {
-            closed = true;
-            queue.clear();
-            bufferedBytes = 0;
-        } finally {
-            lock.unlock();
-        }
+    synchronized void close() {
+        closed = true;
+        first = null;
+        rest = null;
+        bufferedBytes = 0;
     }
 
     /** Bytes of payload received and not yet delivered. */
-    long bufferedBytes() {
-        lock.lock();
-        try {
-            return bufferedBytes;
-        } finally {
-            lock.unlock();
-        }
+    synchronized long bufferedBytes() {
+        return bufferedBytes;
     }
 
     /** The most bytes ever waiting at once. */
-    long peakBufferedBytes() {
-        lock.lock();
-        try {
-            return peakBufferedBytes;
-        } finally {
-            lock.unlock();
-        }
+    synchronized long peakBufferedBytes() {
+        return peakBufferedBytes;
     }
 
     private boolean shouldScheduleLocked() {
         if (scheduled || closed) {
             return false;
         }
-        boolean work = (requested > 0 && !queue.isEmpty()) || (finished && queue.isEmpty() && !finishDelivered);
+        boolean work = (requested > 0 && first != null) || (finished && first == null && !finishDelivered);
         if (work) {
             scheduled = true;
         }
         return work;
     }
 
-    private void deliver() {
+    /**
+     * Delivers what may be delivered now; what the serial executor runs, never called otherwise. Each round takes
+     * the monitor once: to count the message delivered in the round before as consumed, and to take the next.
+     */
+    @Override
+    public void run() {
+        long consumedCost = -1; // none yet
         while (true) {
-            @Nullable Frame message = null;
+            Frame message = null;
             boolean finish = false;
-            lock.lock();
-            try {
+            int increment = 0;
+            synchronized (this) {
+                if (consumedCost >= 0) {
+                    increment = consumedLocked(consumedCost);
+                }
                 if (closed) {
                     scheduled = false;
-                    return;
-                }
-                if (requested > 0 && !queue.isEmpty()) {
-                    message = queue.poll();
+                } else if (requested > 0 && first != null) {
+                    message = pollLocked();
                     requested--;
                     bufferedBytes -= message.payloadLength;
-                } else if (finished && queue.isEmpty() && !finishDelivered) {
+                } else if (finished && first == null && !finishDelivered) {
                     finishDelivered = true;
                     finish = true;
                     scheduled = false;
                 } else {
                     scheduled = false;
-                    return;
                 }
-            } finally {
-                lock.unlock();
             }
-            if (finish) {
-                receiver.finish();
+            if (increment > 0) {
+                receiver.giveCredit(increment);
+            }
+            if (message == null) {
+                if (finish) {
+                    receiver.finish();
+                }
                 return;
             }
             receiver.deliver(message);
-            consumed(message.cost);
+            consumedCost = message.cost;
         }
     }
 
-    private void consumed(long cost) {
-        int increment = 0;
-        lock.lock();
-        try {
-            unacked += cost;
-            if (!finished && !closed && unacked >= threshold) {
-                increment = (int) Math.min(Integer.MAX_VALUE, unacked);
-                unacked -= increment;
-                peerCredit += increment;
-            }
-        } finally {
-            lock.unlock();
+    private Frame pollLocked() {
+        Frame message = first;
+        ArrayDeque<Frame> r = rest;
+        first = r == null ? null : r.poll();
+        return message;
+    }
+
+    /** Counts {@code cost} as consumed; returns the credit to give back now, if enough has been consumed. */
+    private int consumedLocked(long cost) {
+        unacked += cost;
+        if (finished || closed || unacked < threshold) {
+            return 0;
         }
-        if (increment > 0) {
-            receiver.giveCredit(increment);
-        }
+        int increment = (int) Math.min(Integer.MAX_VALUE, unacked);
+        unacked -= increment;
+        peerCredit += increment;
+        return increment;
     }
 }

@@ -31,7 +31,12 @@ final class OutboundQueue {
         void onReady();
     }
 
-    private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Frames waiting to be written, made by the first frame that has to wait: most calls write every frame at once
+     * ({@link #add}'s fast path) and never need it. Once made it stays, so a thread that read null and then finds it
+     * made only has to read it again.
+     */
+    private volatile @Nullable ConcurrentLinkedQueue<Frame> queue;
     // Plain volatile fields updated through VarHandles rather than one atomic object each: a queue is made for every
     // call, and five atomics were most of its size.
     private volatile int wip;
@@ -47,6 +52,7 @@ final class OutboundQueue {
     /** What blocked senders wait on, created by the first sender that has to wait: most calls never do. */
     private record Waiters(ReentrantLock lock, Condition progress) {}
 
+    private static final VarHandle QUEUE;
     private static final VarHandle WIP;
     private static final VarHandle CREDIT;
     private static final VarHandle WANT_READY;
@@ -56,6 +62,7 @@ final class OutboundQueue {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
+            QUEUE = l.findVarHandle(OutboundQueue.class, "queue", ConcurrentLinkedQueue.class);
             WIP = l.findVarHandle(OutboundQueue.class, "wip", int.class);
             CREDIT = l.findVarHandle(OutboundQueue.class, "credit", long.class);
             WANT_READY = l.findVarHandle(OutboundQueue.class, "wantReady", boolean.class);
@@ -90,16 +97,32 @@ final class OutboundQueue {
             // Nobody drains and, if nothing is queued, the frame may go now: written without a queue node, which
             // saves the node and two atomic operations per frame. Anything queued first goes first.
             boolean wrote = false;
-            if (!aborted && queue.isEmpty() && (!frame.carriesMessage() || credit > 0)) {
+            if (!aborted && nothingQueued() && (!frame.carriesMessage() || credit > 0)) {
                 wrote = writeOne(s, frame);
             } else {
-                queue.add(frame);
+                queue().add(frame);
             }
             drainLoop(wrote);
             return;
         }
-        queue.add(frame);
+        queue().add(frame);
         drain();
+    }
+
+    private boolean nothingQueued() {
+        ConcurrentLinkedQueue<Frame> q = queue;
+        return q == null || q.isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private ConcurrentLinkedQueue<Frame> queue() {
+        ConcurrentLinkedQueue<Frame> q = queue;
+        if (q != null) {
+            return q;
+        }
+        ConcurrentLinkedQueue<Frame> made = new ConcurrentLinkedQueue<>();
+        q = (ConcurrentLinkedQueue<Frame>) QUEUE.compareAndExchange(this, (ConcurrentLinkedQueue<Frame>) null, made);
+        return q != null ? q : made;
     }
 
     /** Adds credit granted by the peer. */
@@ -138,7 +161,7 @@ final class OutboundQueue {
 
     /** Whether a message could be written now without waiting for credit. */
     boolean isReady() {
-        boolean ready = sink != null && !aborted && credit > 0 && queue.isEmpty();
+        boolean ready = sink != null && !aborted && credit > 0 && nothingQueued();
         if (!ready) {
             wantReady = true;
         }
@@ -203,7 +226,10 @@ final class OutboundQueue {
         do {
             Sink s = sink;
             if (aborted) {
-                queue.clear();
+                ConcurrentLinkedQueue<Frame> q = queue;
+                if (q != null) {
+                    q.clear();
+                }
                 Frame last = (Frame) LAST_FRAME.getAndSet(this, (Frame) null);
                 if (last != null && s != null && (started || !lastOnlyIfStarted)) {
                     s.write(last);
@@ -224,7 +250,7 @@ final class OutboundQueue {
         if (s != null
                 && !aborted
                 && credit > 0
-                && queue.isEmpty()
+                && nothingQueued()
                 && wantReady
                 && WANT_READY.compareAndSet(this, true, false)) {
             s.onReady();
@@ -232,15 +258,19 @@ final class OutboundQueue {
     }
 
     private boolean writeQueued(Sink s) {
+        ConcurrentLinkedQueue<Frame> q = queue;
+        if (q == null) {
+            return false;
+        }
         boolean wrote = false;
         Frame f;
-        while (!aborted && (f = queue.peek()) != null) {
+        while (!aborted && (f = q.peek()) != null) {
             boolean paced = f.carriesMessage();
             if (paced && credit <= 0) {
                 wantReady = true;
                 break;
             }
-            queue.poll();
+            q.poll();
             wrote |= writeOne(s, f);
         }
         return wrote;

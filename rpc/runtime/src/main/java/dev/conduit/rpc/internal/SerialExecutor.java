@@ -16,20 +16,25 @@ import org.slf4j.LoggerFactory;
  * never concurrent, and no thread waits for another.
  *
  * <p>With {@link Channel#DIRECT} as the delegate, a task submitted while nothing is queued or running runs at once
- * without being queued, and the queue itself is made only when a task has to wait: a unary call on direct executors
- * (its callbacks never overlap) then allocates no queue and no queue nodes.
+ * without being queued. A task that has to wait goes into a single slot ({@link #next}) while that is free and no
+ * queue has been made; the queue is made only when two tasks wait at once. A unary call on direct executors, whose
+ * one waiting task is the {@code onComplete} submitted from inside the handler, then allocates no queue and no
+ * queue nodes. The slot is drained before the queue, and a thread that has seen the queue never uses the slot
+ * again, so the tasks of one thread still run in the order it submitted them.
  */
 final class SerialExecutor implements Executor, Runnable {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
     private static final VarHandle WIP;
     private static final VarHandle TASKS;
+    private static final VarHandle NEXT;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             WIP = l.findVarHandle(SerialExecutor.class, "wip", int.class);
             TASKS = l.findVarHandle(SerialExecutor.class, "tasks", ConcurrentLinkedQueue.class);
+            NEXT = l.findVarHandle(SerialExecutor.class, "next", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,7 +42,9 @@ final class SerialExecutor implements Executor, Runnable {
 
     private final Executor delegate;
     private final boolean direct;
-    /** Tasks waiting their turn; made by the first task that has to wait. */
+    /** The task waiting its turn before any in {@link #tasks}; filled only while that is not made yet. */
+    private volatile @Nullable Runnable next;
+    /** Tasks waiting their turn after {@link #next}; made when a task has to wait and the slot is taken. */
     private volatile @Nullable ConcurrentLinkedQueue<Runnable> tasks;
     /** Tasks submitted and not yet run, plus one while a thread drains; 0 when idle. */
     private volatile int wip;
@@ -55,7 +62,7 @@ final class SerialExecutor implements Executor, Runnable {
             drainFrom(1);
             return;
         }
-        queue().add(task);
+        enqueue(task);
         if ((int) WIP.getAndAdd(this, 1) == 0) {
             try {
                 delegate.execute(this);
@@ -75,9 +82,8 @@ final class SerialExecutor implements Executor, Runnable {
 
     private void drainFrom(int missed) {
         do {
-            ConcurrentLinkedQueue<Runnable> q = tasks;
             Runnable task;
-            while (q != null && (task = q.poll()) != null) {
+            while ((task = poll()) != null) {
                 runOne(task);
             }
             missed = (int) WIP.getAndAdd(this, -missed) - missed;
@@ -90,6 +96,24 @@ final class SerialExecutor implements Executor, Runnable {
         } catch (Throwable t) {
             log.error("a call callback threw; continuing with the next", t);
         }
+    }
+
+    private void enqueue(Runnable task) {
+        if (tasks == null && NEXT.compareAndSet(this, null, task)) {
+            return;
+        }
+        queue().add(task);
+    }
+
+    /** The next task to run, or null; only the draining thread calls it, so only it empties the slot. */
+    private @Nullable Runnable poll() {
+        Runnable task = next;
+        if (task != null) {
+            next = null;
+            return task;
+        }
+        ConcurrentLinkedQueue<Runnable> q = tasks;
+        return q == null ? null : q.poll();
     }
 
     private ConcurrentLinkedQueue<Runnable> queue() {

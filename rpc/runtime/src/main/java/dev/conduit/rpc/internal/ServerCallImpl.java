@@ -28,6 +28,16 @@ import org.slf4j.LoggerFactory;
 final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         implements CarriedCall, OutboundQueue.Sink, InboundQueue.Receiver {
     private static final Logger log = LoggerFactory.getLogger(ServerCallImpl.class);
+    /** The listener until the handler has given its own: hears nothing. Stateless, so one serves every call. */
+    private static final ServerCall.Listener<Object> NO_LISTENER = new ServerCall.Listener<>() {};
+    // The handler's callbacks, run by callback(): one method rather than a task object per callback.
+    private static final int START = 0;
+    private static final int MESSAGE = 1;
+    private static final int HALF_CLOSE = 2;
+    private static final int READY = 3;
+    private static final int COMPLETE = 4;
+    private static final int CANCEL = 5;
+
     private static final VarHandle ENDED;
 
     static {
@@ -53,7 +63,10 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
 
     private final CallDeadline deadline;
     private volatile @Nullable Status cancelStatus;
-    private ServerCall.Listener<Req> listener = new ServerCall.Listener<>() {};
+
+    @SuppressWarnings("unchecked")
+    private ServerCall.Listener<Req> listener = (ServerCall.Listener<Req>) NO_LISTENER;
+
     private boolean closed; // handler threads, one at a time
     private volatile boolean lastRequestCompressed;
     private final @Nullable ServerCallTracer tracer; // null: the server traces nothing, and does no tracing work
@@ -86,23 +99,47 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return;
         }
         deadline.arm(conn.config().scheduler(), this::deadlinePassed);
-        serial.execute(() -> CurrentCall.run(context, this::startHandler));
+        serial.execute(this::startHandler);
+        boolean halfClose = start.has(Frames.FLAG_HALF_CLOSE);
         if (start.has(Frames.FLAG_MESSAGE)) {
-            onMessageFrame(start);
-        }
-        if (start.has(Frames.FLAG_HALF_CLOSE)) {
+            onMessageFrame(start, halfClose); // a unary request: message and half-close handed over in one step
+        } else if (halfClose) {
             in.finish();
         }
     }
 
+    /** The first callback (serial executor): asks the handler for its listener. */
     private void startHandler() {
         if (cancelStatus != null) {
             return;
         }
+        callback(START, null);
+    }
+
+    /**
+     * Runs one of the handler's callbacks (serial executor), with this call as the current one. A callback that throws
+     * ends the call with its status, unless the call has ended (onComplete, onCancel): then it is only logged.
+     */
+    private void callback(int event, @Nullable Req message) {
+        Object previous = CurrentCall.enter(context);
         try {
-            listener = Objects.requireNonNull(handler.startCall(this, headers), "startCall returned null");
+            switch (event) {
+                case START ->
+                    listener = Objects.requireNonNull(handler.startCall(this, headers), "startCall returned null");
+                case MESSAGE -> listener.onMessage(message);
+                case HALF_CLOSE -> listener.onHalfClose();
+                case READY -> listener.onReady();
+                case COMPLETE -> listener.onComplete();
+                default -> listener.onCancel();
+            }
         } catch (Throwable t) {
-            handlerFailed(t);
+            if (event == COMPLETE || event == CANCEL) {
+                log.warn("{} of {} threw", event == COMPLETE ? "onComplete" : "onCancel", method.fullName(), t);
+            } else {
+                handlerFailed(t);
+            }
+        } finally {
+            CurrentCall.exit(previous);
         }
     }
 
@@ -110,7 +147,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     @Override
     public void onFrame(Frame f) {
         switch (f.type) {
-            case Frames.MESSAGE -> onMessageFrame(f);
+            case Frames.MESSAGE -> onMessageFrame(f, false);
             case Frames.HALF_CLOSE -> in.finish();
             case Frames.CANCEL -> {
                 Status s = Status.fromCodeValue(f.code);
@@ -129,7 +166,8 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         out.grant(credit);
     }
 
-    private void onMessageFrame(Frame f) {
+    /** A frame with a request; {@code last} if the client also half-closed with it. */
+    private void onMessageFrame(Frame f, boolean last) {
         if (tracer != null) {
             tracer.inboundMessage(f.payloadLength);
         }
@@ -139,7 +177,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
                             "request of " + f.payloadLength + " bytes exceeds the server's limit of "
                                     + conn.config().maxMessageSize() + " bytes"),
                     true);
-        } else if (!in.arrive(f)) {
+        } else if (!in.arrive(f, last)) {
             abort(Status.RESOURCE_EXHAUSTED.withDescription("the client sent past its flow-control window"), true);
         }
     }
@@ -157,24 +195,12 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return;
         }
         lastRequestCompressed = frame.compressed;
-        CurrentCall.run(context, () -> {
-            try {
-                listener.onMessage(message);
-            } catch (Throwable t) {
-                handlerFailed(t);
-            }
-        });
+        callback(MESSAGE, message);
     }
 
     @Override
     public void finish() {
-        CurrentCall.run(context, () -> {
-            try {
-                listener.onHalfClose();
-            } catch (Throwable t) {
-                handlerFailed(t);
-            }
-        });
+        callback(HALF_CLOSE, null);
     }
 
     @Override
@@ -208,8 +234,12 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         if (tracer != null) {
             tracer.callEnded(Status.fromCodeValue(f.code).withDescription(f.text));
         }
-        serial.execute(() -> CurrentCall.run(context, listener::onComplete));
+        serial.execute(this::completed);
         return written;
+    }
+
+    private void completed() {
+        callback(COMPLETE, null);
     }
 
     private boolean traced(Frame f, boolean written) {
@@ -232,13 +262,11 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
 
     @Override
     public void onReady() {
-        serial.execute(() -> CurrentCall.run(context, () -> {
-            try {
-                listener.onReady();
-            } catch (Throwable t) {
-                handlerFailed(t);
-            }
-        }));
+        serial.execute(this::ready);
+    }
+
+    private void ready() {
+        callback(READY, null);
     }
 
     // ---------------------------------------------------------------- ServerCall
@@ -360,13 +388,11 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         if (status.code() != Status.Code.CANCELLED) {
             log.debug("call {} #{} ended: {}", method.fullName(), id, status);
         }
-        serial.execute(() -> CurrentCall.run(context, () -> {
-            try {
-                listener.onCancel();
-            } catch (Throwable t) {
-                log.warn("onCancel of {} threw", method.fullName(), t);
-            }
-        }));
+        serial.execute(this::cancelled);
+    }
+
+    private void cancelled() {
+        callback(CANCEL, null);
     }
 
     /** The call has ended: its id is free; {@link ServerConnection#endWritten} follows once its last frame is out. */

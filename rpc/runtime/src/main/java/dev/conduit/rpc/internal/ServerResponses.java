@@ -53,13 +53,12 @@ final class ServerResponses<Resp> {
     /** The CALL_END frame: {@code status}, the trailers (the context's and {@code trailers}), the kept response. */
     Frame end(Status status, Metadata trailers) {
         Frame end = Frame.status(Frames.CALL_END, id, status.code().value(), status.description());
-        Metadata all = context.trailers().isEmpty()
-                ? trailers
-                : context.trailers().copy().merge(trailers);
-        if (!firstFrameQueued
-                && !conn.sendsResponseHeaders()
-                && !context.outgoingHeaders().isEmpty()) {
-            all = context.outgoingHeaders().copy().merge(all); // no place of their own: they travel with the trailers
+        Metadata added = context.trailersOrNull();
+        Metadata all =
+                added == null || added.isEmpty() ? trailers : added.copy().merge(trailers);
+        Metadata headers = context.outgoingHeadersOrNull();
+        if (!firstFrameQueued && !conn.sendsResponseHeaders() && headers != null && !headers.isEmpty()) {
+            all = headers.copy().merge(all); // no place of their own: they travel with the trailers
         }
         end.metadata = all;
         Resp response = single;
@@ -81,7 +80,8 @@ final class ServerResponses<Resp> {
         firstFrameQueued = true;
         f.encoding = encoding;
         if (conn.sendsResponseHeaders()) {
-            f.responseHeaders = context.outgoingHeaders().copy();
+            Metadata headers = context.outgoingHeadersOrNull();
+            f.responseHeaders = headers != null ? headers.copy() : new Metadata();
         }
     }
 

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implements BooleanSupplier {
     private final Thread caller = Thread.currentThread();
     private @Nullable Resp value;
-    private Metadata trailers = new Metadata();
+    private @Nullable Metadata trailers; // set with the status; made only for a failure that came without them
     private volatile @Nullable Status status;
 
     /** Made on the calling thread just before it starts the call: see {@link DeliverHere}. */
@@ -70,6 +70,7 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implement
         if (s != null && s.isOk() && v != null) {
             return v;
         }
-        throw (s != null ? s : Status.INTERNAL).asException(trailers);
+        Metadata t = trailers;
+        throw (s != null ? s : Status.INTERNAL).asException(t != null ? t : new Metadata());
     }
 }

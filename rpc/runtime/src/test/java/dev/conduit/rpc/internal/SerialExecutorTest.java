@@ -39,6 +39,49 @@ class SerialExecutorTest {
     }
 
     @Test
+    void tasksSubmittedWhileOneRunsRunAfterItInTheOrderSubmitted() {
+        SerialExecutor serial = new SerialExecutor(Channel.DIRECT);
+        List<String> order = new ArrayList<>();
+        serial.execute(() -> {
+            serial.execute(() -> order.add("first waiting")); // the slot
+            serial.execute(() -> order.add("second waiting")); // the queue, made now
+            serial.execute(() -> order.add("third waiting"));
+            order.add("running");
+        });
+        serial.execute(() -> {
+            serial.execute(() -> order.add("after the queue was made"));
+            order.add("next");
+        });
+        assertThat(order)
+                .containsExactly(
+                        "running",
+                        "first waiting",
+                        "second waiting",
+                        "third waiting",
+                        "next",
+                        "after the queue was made");
+    }
+
+    @Test
+    void pooledTasksWaitingForTheirTurnRunInTheOrderSubmitted() {
+        List<Runnable> handedToPool = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(handedToPool::add);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            int n = i;
+            serial.execute(() -> order.add(n));
+        }
+        assertThat(handedToPool).as("one drain for all four").hasSize(1);
+        assertThat(order).isEmpty();
+        handedToPool.remove(0).run();
+        assertThat(order).containsExactly(1, 2, 3, 4);
+        serial.execute(() -> order.add(5));
+        serial.execute(() -> order.add(6));
+        handedToPool.remove(0).run();
+        assertThat(order).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
     void aThrowingTaskDoesNotStopTheOnesAfterIt() {
         SerialExecutor serial = new SerialExecutor(Channel.DIRECT);
         List<String> order = new ArrayList<>();

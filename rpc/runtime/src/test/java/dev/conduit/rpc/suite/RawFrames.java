@@ -67,6 +67,17 @@ final class RawFrames {
         });
     }
 
+    /** CALL_END with status {@code code}, no text, no trailers, and {@code response} as the call's one response. */
+    static byte[] callEndWithResponse(int callId, int code, byte[] response) {
+        return build(out -> {
+            header(out, CALL_END, FLAG_MESSAGE, callId);
+            out.writeByte(code);
+            out.writeShort(0); // no text
+            out.writeShort(0); // no trailers
+            out.write(response);
+        });
+    }
+
     static byte[] bare(int type, int callId) {
         return build(out -> header(out, type, 0, callId));
     }
