@@ -41,6 +41,11 @@ final class Sender<T> {
     private Link link;
     /** The link's {@link Link#carriesObjects()}, read once at attach. */
     private boolean linkCarriesObjects;
+    /**
+     * The peer's codec once the link has named one of this codec's class (a channel's codec never changes), so that
+     * later sends skip asking; a racy cache, filled by whichever sender sees it first.
+     */
+    private @Nullable Codec<T> peerCodec;
 
     /** Idle offer callbacks; array-backed, so taking and returning one allocates nothing. */
     private final AtomicReference<@Nullable ArrayBlockingQueue<OfferOp>> offers = new AtomicReference<>();
@@ -82,12 +87,17 @@ final class Sender<T> {
         if (!linkCarriesObjects) {
             return null;
         }
-        Codec<?> peer = link.peerCodec();
-        if (peer == null || peer.getClass() != codec.getClass()) {
-            return null;
+        Codec<T> peer = peerCodec;
+        if (peer == null) {
+            Codec<?> named = link.peerCodec();
+            if (named == null || named.getClass() != codec.getClass()) {
+                return null;
+            }
+            peer = (Codec<T>) named;
+            peerCodec = peer;
         }
         try {
-            return codec.copyFor((Codec<T>) peer, message);
+            return codec.copyFor(peer, message);
         } catch (RuntimeException e) {
             throw new CodecException(
                     "codec " + codec + " cannot copy a " + message.getClass().getSimpleName() + ": " + e, e);
