@@ -166,15 +166,21 @@ final class Sender<T> {
             buf.release();
             return false;
         }
+        OfferOp op = offerOp(size, pool.keep(buf));
+        write(buf, op, op.frame);
+        return true;
+    }
+
+    /** An idle offer callback for a message of {@code size} bytes whose kept frame is {@code frame}. */
+    private OfferOp offerOp(int size, @Nullable ByteBuf frame) {
         ArrayBlockingQueue<OfferOp> idle = offers.get();
         OfferOp op = idle == null ? null : idle.poll();
         if (op == null) {
             op = new OfferOp(this);
         }
         op.size = size;
-        op.frame = pool.keep(buf);
-        write(buf, op, op.frame);
-        return true;
+        op.frame = frame;
+        return op;
     }
 
     private CompletableFuture<Void> sendCopy(T copy, int size) {
@@ -201,14 +207,7 @@ final class Sender<T> {
             uncount(size);
             return false;
         }
-        ArrayBlockingQueue<OfferOp> idle = offers.get();
-        OfferOp op = idle == null ? null : idle.poll();
-        if (op == null) {
-            op = new OfferOp(this);
-        }
-        op.size = size;
-        op.frame = null;
-        link.writeObject(copy, op);
+        link.writeObject(copy, offerOp(size, null));
         return true;
     }
 
