@@ -1,46 +1,20 @@
 package dev.conduit.rpc.internal;
 
-import dev.conduit.core.internal.ByteBufWriteBuffer;
 import dev.conduit.rpc.Metadata;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Frames copied for a connection whose two ends are in this process (inproc; see {@link FrameCodec#copyFor}): each
  * copy is the frame {@link FrameCodec} would decode from the frame's encoding, made without encoding the frame. Only
  * the message is encoded, as it must be (the receiver decodes it with its own codec, and may not share the sender's
- * object), into a scratch buffer of the thread and then into an array of its exact size, which the copy owns.
+ * object), into an array sized by its codec's hint, which the copy owns (copied once more only if the hint was not
+ * exact).
  *
- * <p>Stateless apart from the scratch buffers, one per thread: any thread.
+ * <p>Stateless: any thread.
  */
 final class FrameCopies {
     private FrameCopies() {}
-
-    /** A thread keeps a scratch buffer up to this size between copies; a larger one is let go after its copy. */
-    private static final int SCRATCH_KEPT = 64 << 10;
-
-    /** A thread's scratch buffer: a plain heap buffer (no pool, no leak tracking), reclaimed by the GC. */
-    private static final class Scratch {
-        ByteBuf buf = newBuffer();
-        /** Set while a copy encodes into it: a copy within a copy (a codec that sends) gets a buffer of its own. */
-        boolean inUse;
-    }
-
-    private static final FastThreadLocal<Scratch> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected Scratch initialValue() {
-            return new Scratch();
-        }
-    };
-
-    private static ByteBuf newBuffer() {
-        return new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 256, Integer.MAX_VALUE);
-    }
 
     /**
      * The frame a receiver whose messages may be at most {@code limit} bytes would decode from {@code f}'s encoding.
@@ -111,27 +85,13 @@ final class FrameCopies {
 
     /** Encodes {@code f}'s message and gives {@code c} the bytes, or only their size if over {@code limit}. */
     private static void payload(Frame f, Frame c, int limit) {
-        Scratch scratch = SCRATCH.get();
-        boolean own = !scratch.inUse;
-        ByteBuf buf = own ? scratch.buf : newBuffer();
-        scratch.inUse = true;
-        try {
-            f.encodeMessage(new ByteBufWriteBuffer(buf));
-            int n = buf.readableBytes();
-            c.payloadLength = n;
-            c.cost = Frames.cost(n);
-            if (n <= limit) {
-                int from = buf.arrayOffset() + buf.readerIndex();
-                c.payload = Arrays.copyOfRange(buf.array(), from, from + n);
-            }
-        } finally {
-            if (own) {
-                scratch.inUse = false;
-                buf.clear();
-                if (buf.capacity() > SCRATCH_KEPT) {
-                    scratch.buf = newBuffer();
-                }
-            }
+        ArrayWriteBuffer out = new ArrayWriteBuffer(f.messageSizeHint());
+        f.encodeMessage(out);
+        int n = out.size();
+        c.payloadLength = n;
+        c.cost = Frames.cost(n);
+        if (n <= limit) {
+            c.payload = out.toArray();
         }
     }
 }

@@ -82,6 +82,13 @@ class FrameCopiesTest {
         message.withMessage(new byte[] {5, 6, 7}, Codecs.bytes(), 1 << 20);
         assertCopyIsWhatIsDecoded(message);
 
+        Frame proto = new Frame(Frames.MESSAGE, 0, 7);
+        proto.withMessage(
+                com.google.protobuf.StringValue.of("protobuf"),
+                Codecs.protobuf(com.google.protobuf.StringValue.getDefaultInstance()),
+                1 << 20);
+        assertCopyIsWhatIsDecoded(proto);
+
         Frame empty = new Frame(Frames.MESSAGE, 0, 7);
         empty.withMessage(new byte[0], Codecs.bytes(), 1 << 20);
         assertCopyIsWhatIsDecoded(empty);
