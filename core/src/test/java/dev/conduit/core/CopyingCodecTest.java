@@ -80,14 +80,23 @@ class CopyingCodecTest {
         conduit.close();
     }
 
+    /** A client over inproc with {@code clientCodec} and the server's end of it; {@code [0]} client, {@code [1]} server. */
+    private List<Channel<Box>> pair(String listenUri, Codec<Box> serverCodec, Codec<Box> clientCodec)
+            throws InterruptedException {
+        Listener<Box> listener = conduit.listen(listenUri, serverCodec);
+        Channel<Box> client = conduit.connect(listener.endpoint(), clientCodec);
+        Channel<Box> server = listener.accept(WAIT);
+        assertThat(server).isNotNull();
+        return List.of(client, server);
+    }
+
     @Test
     void messagesPassAsCopiesInOrderBothWaysWithoutBeingEncoded() throws Exception {
         BoxCodec serverCodec = new BoxCodec();
         BoxCodec clientCodec = new BoxCodec();
-        Listener<Box> listener = conduit.listen("inproc://*", serverCodec);
-        Channel<Box> client = conduit.connect(listener.endpoint(), clientCodec);
-        Channel<Box> server = listener.accept(WAIT);
-        assertThat(server).isNotNull();
+        List<Channel<Box>> ends = pair("inproc://*", serverCodec, clientCodec);
+        Channel<Box> client = ends.get(0);
+        Channel<Box> server = ends.get(1);
 
         List<Box> sent = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -112,11 +121,10 @@ class CopyingCodecTest {
     @Test
     void aPausedReceiverQueuesCopiesAndGetsThemInOrderWhenItReadsAgain() throws Exception {
         // A receive buffer of a few messages: the server's channel stops reading, and the rest wait in the link.
-        Listener<Box> listener = conduit.listen("inproc://*?receiveBuffer=64", new BoxCodec());
         BoxCodec clientCodec = new BoxCodec();
-        Channel<Box> client = conduit.connect(listener.endpoint(), clientCodec);
-        Channel<Box> server = listener.accept(WAIT);
-        assertThat(server).isNotNull();
+        List<Channel<Box>> ends = pair("inproc://*?receiveBuffer=64", new BoxCodec(), clientCodec);
+        Channel<Box> client = ends.get(0);
+        Channel<Box> server = ends.get(1);
         for (int i = 0; i < 50; i++) {
             assertThat(client.offer(new Box(i))).isTrue();
         }
@@ -133,10 +141,9 @@ class CopyingCodecTest {
     void aPeerWithACodecOfAnotherClassGetsBytes() throws Exception {
         PlainBoxCodec serverCodec = new PlainBoxCodec();
         BoxCodec clientCodec = new BoxCodec();
-        Listener<Box> listener = conduit.listen("inproc://*", serverCodec);
-        Channel<Box> client = conduit.connect(listener.endpoint(), clientCodec);
-        Channel<Box> server = listener.accept(WAIT);
-        assertThat(server).isNotNull();
+        List<Channel<Box>> ends = pair("inproc://*", serverCodec, clientCodec);
+        Channel<Box> client = ends.get(0);
+        Channel<Box> server = ends.get(1);
         client.send(new Box(7)).join();
         assertThat(server.receive(WAIT).get()).isEqualTo(7);
         assertThat(clientCodec.copies).hasValue(0);
@@ -146,10 +153,9 @@ class CopyingCodecTest {
     @Test
     void aFailingCopyFailsTheSendAndLeavesTheChannelOpen() throws Exception {
         BoxCodec clientCodec = new BoxCodec();
-        Listener<Box> listener = conduit.listen("inproc://*", new BoxCodec());
-        Channel<Box> client = conduit.connect(listener.endpoint(), clientCodec);
-        Channel<Box> server = listener.accept(WAIT);
-        assertThat(server).isNotNull();
+        List<Channel<Box>> ends = pair("inproc://*", new BoxCodec(), clientCodec);
+        Channel<Box> client = ends.get(0);
+        Channel<Box> server = ends.get(1);
         clientCodec.failCopies = true;
         assertThatThrownBy(() -> client.send(new Box(1)).join())
                 .hasCauseInstanceOf(CodecException.class)
