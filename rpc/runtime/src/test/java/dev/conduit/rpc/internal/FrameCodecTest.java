@@ -17,6 +17,11 @@ class FrameCodecTest {
     private final FrameCodec codec = new FrameCodec(1024);
 
     private byte[] encode(Frame f) {
+        return encode(codec, f);
+    }
+
+    /** {@code f} as {@code codec} puts it on the wire. */
+    static byte[] encode(FrameCodec codec, Frame f) {
         ByteBuf buf = Unpooled.buffer();
         try {
             codec.encode(f, new ByteBufWriteBuffer(buf));

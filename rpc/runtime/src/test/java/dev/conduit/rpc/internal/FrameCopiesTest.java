@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.core.Codecs;
-import dev.conduit.core.internal.ByteBufWriteBuffer;
 import dev.conduit.rpc.Metadata;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +19,7 @@ class FrameCopiesTest {
     private final FrameCodec sender = new FrameCodec(1 << 20);
 
     private static byte[] encode(FrameCodec codec, Frame f) {
-        ByteBuf buf = Unpooled.buffer();
-        try {
-            codec.encode(f, new ByteBufWriteBuffer(buf));
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            return bytes;
-        } finally {
-            buf.release();
-        }
+        return FrameCodecTest.encode(codec, f);
     }
 
     /** What {@code receiver} decodes from {@code f}'s encoding, and the copy made for it, must agree. */
