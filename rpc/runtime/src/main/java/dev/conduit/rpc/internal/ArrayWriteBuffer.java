@@ -2,9 +2,13 @@ package dev.conduit.rpc.internal;
 
 import dev.conduit.core.WriteBuffer;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A {@link WriteBuffer} over a plain array, for encoding a message into bytes of its own ({@link FrameCopies}). Sized
@@ -12,6 +16,10 @@ import java.util.Arrays;
  * array written into, with no second copy. Not thread-safe: one encode.
  */
 final class ArrayWriteBuffer implements WriteBuffer {
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private byte[] array;
     private int size;
 
@@ -50,26 +58,24 @@ final class ArrayWriteBuffer implements WriteBuffer {
     @Override
     public WriteBuffer writeShort(int value) {
         ensure(2);
-        array[size++] = (byte) (value >>> 8);
-        array[size++] = (byte) value;
+        SHORT.set(array, size, (short) value);
+        size += 2;
         return this;
     }
 
     @Override
     public WriteBuffer writeInt(int value) {
         ensure(4);
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            array[size++] = (byte) (value >>> shift);
-        }
+        INT.set(array, size, value);
+        size += 4;
         return this;
     }
 
     @Override
     public WriteBuffer writeLong(long value) {
         ensure(8);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            array[size++] = (byte) (value >>> shift);
-        }
+        LONG.set(array, size, value);
+        size += 8;
         return this;
     }
 
@@ -80,7 +86,7 @@ final class ArrayWriteBuffer implements WriteBuffer {
 
     @Override
     public WriteBuffer writeBytes(byte[] bytes, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         ensure(length);
         System.arraycopy(bytes, offset, array, size, length);
         size += length;
