@@ -129,16 +129,7 @@ final class InprocLink implements Link {
         LinkListener l = to.listener;
         boolean taken = l != null && !to.paused && !to.closeRequested && !to.closeDelivered && to.inbound.isEmpty();
         if (taken) {
-            try {
-                if (frame != null) {
-                    l.onFrame(view(frame));
-                } else {
-                    l.onObject(Objects.requireNonNull(message));
-                }
-            } catch (RuntimeException e) {
-                log.error("link listener failed on a frame; closing {}", to, e);
-                to.closeRequested = true;
-            }
+            to.hand(l, frame, message);
         }
         to.drainLoop(1); // what arrived meanwhile, or a close; then lets go of the peer's delivery
         return taken;
@@ -203,20 +194,30 @@ final class InprocLink implements Link {
     private void deliver(LinkListener l, Pending p) {
         ByteBuf frame = p.frame;
         try {
-            if (frame != null) {
-                l.onFrame(view(frame));
-            } else {
-                l.onObject(Objects.requireNonNull(p.message));
-            }
-        } catch (RuntimeException e) {
-            log.error("link listener failed on a frame; closing {}", this, e);
-            closeRequested = true;
+            hand(l, frame, p.message);
         } finally {
             if (frame != null) {
                 frame.release();
             }
         }
         p.callback.writeComplete(null);
+    }
+
+    /**
+     * Gives this end's listener a frame, or a message object when {@code frame} is null; a listener that throws closes
+     * this end. The caller holds {@link #wip}.
+     */
+    private void hand(LinkListener l, @Nullable ByteBuf frame, @Nullable Object message) {
+        try {
+            if (frame != null) {
+                l.onFrame(view(frame));
+            } else {
+                l.onObject(Objects.requireNonNull(message));
+            }
+        } catch (RuntimeException e) {
+            log.error("link listener failed on {}; closing {}", frame != null ? "a frame" : "a message", this, e);
+            closeRequested = true;
+        }
     }
 
     /**
