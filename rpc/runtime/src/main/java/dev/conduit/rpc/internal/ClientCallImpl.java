@@ -260,7 +260,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         }
         f.callId = id;
         if (f.type == Frames.CALL_START && deadline.isSet()) {
-            f.timeoutNanos = deadline.remainingNanos();
+            f.longValue = deadline.remainingNanos();
         }
         if (f.carriesMessage()) {
             f.maxPayload = c.peerMaxMessageSize();

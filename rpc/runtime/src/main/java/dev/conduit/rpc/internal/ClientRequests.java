@@ -38,7 +38,7 @@ final class ClientRequests<Req> {
     /** CALL_START with {@code flags}; its call id and time left are filled in when it is written. */
     Frame callStart(int flags) {
         Frame f = new Frame(Frames.CALL_START, flags | (hasDeadline ? Frames.FLAG_DEADLINE : 0), 0);
-        f.method = method.fullName();
+        f.text = method.fullName();
         f.metadata = headers;
         f.encoding = options.compression();
         return f;

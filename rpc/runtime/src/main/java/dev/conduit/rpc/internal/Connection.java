@@ -95,7 +95,7 @@ abstract class Connection implements MessageHandler<Frame> {
         }
         switch (f.type) {
             case Frames.HELLO -> protocolError(Status.Code.INTERNAL, "protocol error: a second HELLO");
-            case Frames.PING -> write(Frame.ping(Frames.PONG, f.pingData));
+            case Frames.PING -> write(Frame.ping(Frames.PONG, f.pingData()));
             case Frames.PONG -> {}
             case Frames.GOAWAY -> onGoAway(f);
             case Frames.CALL_START,
@@ -116,15 +116,17 @@ abstract class Connection implements MessageHandler<Frame> {
                     "protocol version " + f.value + " is not supported; this side speaks version " + Frames.VERSION);
             return false;
         }
-        if (f.maxMessageSize == 0 || f.initialWindow == 0 || f.maxMessageSize < -1 || f.initialWindow < -1) {
+        int maxMessageSize = f.maxMessageSize();
+        int initialWindow = f.initialWindow();
+        if (maxMessageSize == 0 || initialWindow == 0 || maxMessageSize < -1 || initialWindow < -1) {
             protocolError(Status.Code.INTERNAL, "protocol error: HELLO settings must be positive");
             return false;
         }
-        if (f.maxMessageSize > 0) {
-            peerMaxMessageSize = f.maxMessageSize;
+        if (maxMessageSize > 0) {
+            peerMaxMessageSize = maxMessageSize;
         }
-        if (f.initialWindow > 0) {
-            peerInitialWindow = f.initialWindow;
+        if (initialWindow > 0) {
+            peerInitialWindow = initialWindow;
         }
         return true;
     }

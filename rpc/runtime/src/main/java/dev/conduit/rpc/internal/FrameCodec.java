@@ -6,7 +6,6 @@ import dev.conduit.rpc.Metadata;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
 /**
  * Encodes frames straight into the channel's buffer (payloads through their own codec, without an intermediate
@@ -35,17 +34,17 @@ final class FrameCodec implements Codec<Frame> {
     public void encode(Frame f, WriteBuffer out) {
         if (f.type == Frames.HELLO) {
             out.writeInt(Frames.MAGIC).writeShort(f.value).writeShort(2);
-            out.writeShort(Frames.SETTING_MAX_MESSAGE_SIZE).writeInt(f.maxMessageSize);
-            out.writeShort(Frames.SETTING_INITIAL_WINDOW).writeInt(f.initialWindow);
+            out.writeShort(Frames.SETTING_MAX_MESSAGE_SIZE).writeInt(f.maxMessageSize());
+            out.writeShort(Frames.SETTING_INITIAL_WINDOW).writeInt(f.initialWindow());
             return;
         }
         out.writeByte(f.type).writeByte(f.flags).writeInt(f.callId);
         switch (f.type) {
             case Frames.CALL_START -> {
-                String method = Objects.requireNonNull(f.method);
+                String method = f.method();
                 out.writeShort(method.length()).writeUtf8(method); // ASCII, checked by MethodDescriptor
                 if (f.has(Frames.FLAG_DEADLINE)) {
-                    out.writeLong(f.timeoutNanos);
+                    out.writeLong(f.timeoutNanos());
                 }
                 writeMetadata(f.metadata, out);
                 if (f.has(Frames.FLAG_MESSAGE)) {
@@ -66,7 +65,7 @@ final class FrameCodec implements Codec<Frame> {
                 writeText(f.text, out);
             }
             case Frames.WINDOW_UPDATE -> out.writeInt(f.value);
-            case Frames.PING, Frames.PONG -> out.writeLong(f.pingData);
+            case Frames.PING, Frames.PONG -> out.writeLong(f.pingData());
             case Frames.GOAWAY -> {
                 out.writeInt(f.value).writeByte(f.code);
                 writeText(f.text, out);
@@ -117,9 +116,9 @@ final class FrameCodec implements Codec<Frame> {
             Frame f = new Frame(in.get() & 0xFF, in.get() & 0xFF, in.getInt());
             switch (f.type) {
                 case Frames.CALL_START -> {
-                    f.method = readMethod(in, in.getShort() & 0xFFFF);
+                    f.text = readMethod(in, in.getShort() & 0xFFFF);
                     if (f.has(Frames.FLAG_DEADLINE)) {
-                        f.timeoutNanos = in.getLong();
+                        f.longValue = in.getLong();
                     }
                     f.metadata = readMetadata(in);
                     if (f.has(Frames.FLAG_MESSAGE)) {
@@ -140,7 +139,7 @@ final class FrameCodec implements Codec<Frame> {
                     f.text = readUtf8(in, in.getShort() & 0xFFFF);
                 }
                 case Frames.WINDOW_UPDATE -> f.value = in.getInt();
-                case Frames.PING, Frames.PONG -> f.pingData = in.getLong();
+                case Frames.PING, Frames.PONG -> f.longValue = in.getLong();
                 case Frames.GOAWAY -> {
                     f.value = in.getInt();
                     f.code = in.get() & 0xFF;
@@ -160,18 +159,21 @@ final class FrameCodec implements Codec<Frame> {
 
     private static Frame decodeHello(ByteBuffer in) {
         in.getInt();
-        Frame f = Frame.hello(-1, -1);
-        f.value = in.getShort() & 0xFFFF;
+        int version = in.getShort() & 0xFFFF;
+        int maxMessageSize = -1;
+        int initialWindow = -1;
         int count = in.getShort() & 0xFFFF;
         for (int i = 0; i < count; i++) {
             int id = in.getShort() & 0xFFFF;
             int value = in.getInt();
             if (id == Frames.SETTING_MAX_MESSAGE_SIZE) {
-                f.maxMessageSize = value;
+                maxMessageSize = value;
             } else if (id == Frames.SETTING_INITIAL_WINDOW) {
-                f.initialWindow = value;
+                initialWindow = value;
             }
         }
+        Frame f = Frame.hello(maxMessageSize, initialWindow);
+        f.value = version;
         return f;
     }
 

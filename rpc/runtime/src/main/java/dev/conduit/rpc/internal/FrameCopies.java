@@ -24,16 +24,16 @@ final class FrameCopies {
      */
     static Frame copy(Frame f, int limit) {
         if (f.type == Frames.HELLO) {
-            Frame c = Frame.hello(f.maxMessageSize, f.initialWindow);
+            Frame c = Frame.hello(f.maxMessageSize(), f.initialWindow());
             c.value = f.value;
             return c;
         }
         Frame c = new Frame(f.type, f.flags, f.callId);
         switch (f.type) {
             case Frames.CALL_START -> {
-                c.method = f.method();
+                c.text = f.method();
                 if (f.has(Frames.FLAG_DEADLINE)) {
-                    c.timeoutNanos = f.timeoutNanos;
+                    c.longValue = f.timeoutNanos();
                 }
                 c.metadata = metadata(f.metadata);
                 if (f.has(Frames.FLAG_MESSAGE)) {
@@ -54,7 +54,7 @@ final class FrameCopies {
                 c.text = text(f.text);
             }
             case Frames.WINDOW_UPDATE -> c.value = f.value;
-            case Frames.PING, Frames.PONG -> c.pingData = f.pingData;
+            case Frames.PING, Frames.PONG -> c.longValue = f.pingData();
             case Frames.GOAWAY -> {
                 c.value = f.value;
                 c.code = f.code & 0xFF;

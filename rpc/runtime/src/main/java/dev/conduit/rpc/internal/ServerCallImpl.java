@@ -86,7 +86,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         this.headers = start.metadata != null ? start.metadata : new Metadata();
         this.serial = new SerialExecutor(conn.executor());
         this.in = new InboundQueue(serial, this, conn.config().initialWindow());
-        this.deadline = start.has(Frames.FLAG_DEADLINE) ? CallDeadline.in(start.timeoutNanos) : CallDeadline.NONE;
+        this.deadline = start.has(Frames.FLAG_DEADLINE) ? CallDeadline.in(start.timeoutNanos()) : CallDeadline.NONE;
         this.context = new ServerContext(this, headers);
         this.responses = new ServerResponses<>(conn, id, method, context);
     }
@@ -94,7 +94,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     /** Begins the call from its CALL_START frame; on the transport thread. */
     void begin(Frame start) {
         out.attach(this, conn.initialSendCredit());
-        if (deadline.isSet() && start.timeoutNanos <= 0) {
+        if (deadline.isSet() && start.timeoutNanos() <= 0) {
             abort(Status.DEADLINE_EXCEEDED.withDescription("deadline already passed when the call arrived"), true);
             return;
         }

@@ -144,7 +144,7 @@ final class ServerConnection extends Connection implements ServerCarrier, Served
             return;
         }
         if (!server.startCall(this, f, register)) {
-            reject(id, Status.Code.UNIMPLEMENTED, "method not found: " + f.method);
+            reject(id, Status.Code.UNIMPLEMENTED, "method not found: " + f.method());
         }
     }
 

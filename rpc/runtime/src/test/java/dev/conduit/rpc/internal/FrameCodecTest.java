@@ -48,8 +48,8 @@ class FrameCodecTest {
         Frame f = decode(bytes);
         assertThat(f.type).isEqualTo(Frames.HELLO);
         assertThat(f.value).isEqualTo(1);
-        assertThat(f.maxMessageSize).isEqualTo(4 << 20);
-        assertThat(f.initialWindow).isEqualTo(1 << 20);
+        assertThat(f.maxMessageSize()).isEqualTo(4 << 20);
+        assertThat(f.initialWindow()).isEqualTo(1 << 20);
     }
 
     @Test
@@ -57,15 +57,15 @@ class FrameCodecTest {
         byte[] bytes =
                 HexFormat.ofDelimiter(" ").parseHex("43 52 50 43 00 01 00 02 00 09 00 00 00 07 00 02 00 00 10 00");
         Frame f = decode(bytes);
-        assertThat(f.initialWindow).isEqualTo(4096);
-        assertThat(f.maxMessageSize).as("absent").isEqualTo(-1);
+        assertThat(f.initialWindow()).isEqualTo(4096);
+        assertThat(f.maxMessageSize()).as("absent").isEqualTo(-1);
     }
 
     @Test
     void unaryCallStartCarriesMethodDeadlineMetadataAndMessage() {
         Frame f = new Frame(Frames.CALL_START, Frames.FLAG_DEADLINE | Frames.FLAG_MESSAGE | Frames.FLAG_HALF_CLOSE, 7);
-        f.method = "a.B/C";
-        f.timeoutNanos = 1_000_000;
+        f.text = "a.B/C";
+        f.longValue = 1_000_000;
         f.metadata = Metadata.of("k", "v");
         f.withMessage("hi", Codecs.text(), 100);
         byte[] bytes = encode(f);
@@ -77,8 +77,8 @@ class FrameCodecTest {
                                 + " 00 01 01 6b 00 01 76" // one entry: k = v
                                 + " 68 69"); // payload
         Frame d = decode(bytes);
-        assertThat(d.method).isEqualTo("a.B/C");
-        assertThat(d.timeoutNanos).isEqualTo(1_000_000);
+        assertThat(d.method()).isEqualTo("a.B/C");
+        assertThat(d.timeoutNanos()).isEqualTo(1_000_000);
         assertThat(d.metadata.get("k")).isEqualTo("v");
         assertThat(new String(d.payload, StandardCharsets.UTF_8)).isEqualTo("hi");
         assertThat(d.has(Frames.FLAG_HALF_CLOSE)).isTrue();
@@ -91,10 +91,10 @@ class FrameCodecTest {
         Frame other = decode(encode(callStart("a.B/D", 3)));
         Frame longer = decode(encode(callStart("a.B/CC", 4)));
         Frame back = decode(encode(callStart("a.B/C", 5)));
-        assertThat(again.method).isEqualTo("a.B/C").isSameAs(first.method);
-        assertThat(other.method).isEqualTo("a.B/D");
-        assertThat(longer.method).isEqualTo("a.B/CC");
-        assertThat(back.method).isEqualTo("a.B/C");
+        assertThat(again.method()).isEqualTo("a.B/C").isSameAs(first.method());
+        assertThat(other.method()).isEqualTo("a.B/D");
+        assertThat(longer.method()).isEqualTo("a.B/CC");
+        assertThat(back.method()).isEqualTo("a.B/C");
         assertThat(new String(back.payload, StandardCharsets.UTF_8)).isEqualTo("hi");
     }
 
@@ -107,7 +107,7 @@ class FrameCodecTest {
 
     private static Frame callStart(String method, int id) {
         Frame f = new Frame(Frames.CALL_START, Frames.FLAG_MESSAGE | Frames.FLAG_HALF_CLOSE, id);
-        f.method = method;
+        f.text = method;
         f.metadata = new Metadata();
         f.withMessage("hi", Codecs.text(), 100);
         return f;

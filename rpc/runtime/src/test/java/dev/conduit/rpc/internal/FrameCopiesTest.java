@@ -38,8 +38,7 @@ class FrameCopiesTest {
     private static List<String> describe(Frame f) {
         List<String> d = new ArrayList<>();
         d.add("type=" + f.type + " flags=" + f.flags + " id=" + f.callId);
-        d.add("method=" + f.method + " timeout=" + f.timeoutNanos + " code=" + f.code + " text=" + f.text);
-        d.add("value=" + f.value + " ping=" + f.pingData + " max=" + f.maxMessageSize + " window=" + f.initialWindow);
+        d.add("text=" + f.text + " long=" + f.longValue + " code=" + f.code + " value=" + f.value);
         d.add("payload="
                 + (f.payload == null ? "null" : java.util.HexFormat.of().formatHex(f.payload)) + " length="
                 + f.payloadLength + " cost=" + f.cost + " compressed=" + f.compressed);
@@ -64,7 +63,7 @@ class FrameCopiesTest {
         assertCopyIsWhatIsDecoded(start);
 
         Frame bare = new Frame(Frames.CALL_START, 0, 9);
-        bare.method = "a.B/D"; // no deadline, no metadata object, no message
+        bare.text = "a.B/D"; // no deadline, no metadata object, no message
         assertCopyIsWhatIsDecoded(bare);
 
         Frame message = new Frame(Frames.MESSAGE, 0, 7);
