@@ -10,6 +10,7 @@ import dev.conduit.rpc.Status;
 import dev.conduit.rpc.StreamObserver;
 import dev.conduit.rpc.StreamingMethod;
 import dev.conduit.rpc.UnaryMethod;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** Adapts observer-style handlers ({@link UnaryMethod}, {@link StreamingMethod}) to {@link ServerCallHandler}. */
@@ -20,55 +21,10 @@ public final class ServerAdapters {
     public static <Req, Resp> ServerCallHandler<Req, Resp> unary(
             MethodDescriptor<Req, Resp> method, UnaryMethod<Req, Resp> handler) {
         return (call, headers) -> {
-            ServerResponseObserverImpl<Resp> responses =
-                    new ServerResponseObserverImpl<>(call, CurrentCall.get(ServerCallContext.class));
+            Unary<Req, Resp> listener = new Unary<>(call, CurrentCall.get(ServerCallContext.class), method, handler);
             // Two, so that a client sending more than one request is noticed instead of stalling the call.
             call.request(2);
-            return new ServerCall.Listener<>() {
-                private @Nullable Req request;
-                private boolean failed;
-
-                @Override
-                public void onMessage(Req message) {
-                    if (request != null) {
-                        failed = true;
-                        call.close(
-                                Status.INTERNAL.withDescription(method.fullName() + " expects one request, got more"),
-                                new Metadata());
-                        return;
-                    }
-                    request = message;
-                }
-
-                @Override
-                public void onHalfClose() {
-                    if (failed) {
-                        return;
-                    }
-                    Req r = request;
-                    if (r == null) {
-                        call.close(
-                                Status.INTERNAL.withDescription(method.fullName() + " expects one request, got none"),
-                                new Metadata());
-                        return;
-                    }
-                    try {
-                        handler.invoke(r, responses);
-                    } catch (Throwable t) {
-                        responses.onError(t);
-                    }
-                }
-
-                @Override
-                public void onCancel() {
-                    responses.cancelled();
-                }
-
-                @Override
-                public void onReady() {
-                    responses.ready();
-                }
-            };
+            return listener;
         };
     }
 
@@ -76,54 +32,106 @@ public final class ServerAdapters {
     public static <Req, Resp> ServerCallHandler<Req, Resp> streaming(
             MethodDescriptor<Req, Resp> method, StreamingMethod<Req, Resp> handler) {
         return (call, headers) -> {
-            ServerResponseObserverImpl<Resp> responses =
-                    new ServerResponseObserverImpl<>(call, CurrentCall.get(ServerCallContext.class));
+            Streaming<Req, Resp> listener = new Streaming<>(call, CurrentCall.get(ServerCallContext.class));
             StreamObserver<Req> requests;
             try {
-                requests = handler.invoke(responses);
+                requests = handler.invoke(listener);
             } catch (Throwable t) {
-                responses.onError(t);
+                listener.onError(t);
                 return new ServerCall.Listener<>() {};
             }
             if (requests == null) {
-                responses.onError(
-                        new NullPointerException(method.fullName() + " handler returned no request observer"));
+                listener.onError(new NullPointerException(method.fullName() + " handler returned no request observer"));
                 return new ServerCall.Listener<>() {};
             }
+            listener.requests = requests;
             call.request(1);
-            return new ServerCall.Listener<>() {
-                private boolean halfClosed;
-
-                @Override
-                public void onMessage(Req message) {
-                    try {
-                        requests.onNext(message);
-                    } catch (Throwable t) {
-                        responses.onError(t);
-                        return;
-                    }
-                    call.request(1);
-                }
-
-                @Override
-                public void onHalfClose() {
-                    halfClosed = true;
-                    requests.onCompleted();
-                }
-
-                @Override
-                public void onCancel() {
-                    responses.cancelled();
-                    if (!halfClosed) {
-                        requests.onError(new RpcException(Status.CANCELLED.withDescription("the call was cancelled")));
-                    }
-                }
-
-                @Override
-                public void onReady() {
-                    responses.ready();
-                }
-            };
+            return listener;
         };
+    }
+
+    /** A unary call's listener and the observer its handler answers to. */
+    private static final class Unary<Req, Resp> extends ServerResponseObserverImpl<Req, Resp> {
+        private final MethodDescriptor<Req, Resp> method;
+        private final UnaryMethod<Req, Resp> handler;
+        private @Nullable Req request;
+        private boolean failed;
+
+        Unary(
+                ServerCall<Req, Resp> call,
+                ServerCallContext context,
+                MethodDescriptor<Req, Resp> method,
+                UnaryMethod<Req, Resp> handler) {
+            super(call, context);
+            this.method = method;
+            this.handler = handler;
+        }
+
+        @Override
+        public void onMessage(Req message) {
+            if (request != null) {
+                failed = true;
+                call.close(
+                        Status.INTERNAL.withDescription(method.fullName() + " expects one request, got more"),
+                        new Metadata());
+                return;
+            }
+            request = message;
+        }
+
+        @Override
+        public void onHalfClose() {
+            if (failed) {
+                return;
+            }
+            Req r = request;
+            if (r == null) {
+                call.close(
+                        Status.INTERNAL.withDescription(method.fullName() + " expects one request, got none"),
+                        new Metadata());
+                return;
+            }
+            try {
+                handler.invoke(r, this);
+            } catch (Throwable t) {
+                onError(t);
+            }
+        }
+    }
+
+    /** A client-streaming call's listener (handing requests to the handler's observer) and its response observer. */
+    private static final class Streaming<Req, Resp> extends ServerResponseObserverImpl<Req, Resp> {
+        private @Nullable StreamObserver<Req> requests; // set before the listener is returned
+        private boolean halfClosed;
+
+        Streaming(ServerCall<Req, Resp> call, ServerCallContext context) {
+            super(call, context);
+        }
+
+        @Override
+        public void onMessage(Req message) {
+            try {
+                Objects.requireNonNull(requests).onNext(message);
+            } catch (Throwable t) {
+                onError(t);
+                return;
+            }
+            call.request(1);
+        }
+
+        @Override
+        public void onHalfClose() {
+            halfClosed = true;
+            Objects.requireNonNull(requests).onCompleted();
+        }
+
+        @Override
+        public void onCancel() {
+            super.onCancel();
+            if (!halfClosed) {
+                Objects.requireNonNull(requests)
+                        .onError(new RpcException(Status.CANCELLED.withDescription("the call was cancelled")));
+            }
+        }
     }
 }

@@ -10,16 +10,21 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The observer handlers send responses to: a thin layer over the (possibly intercepted) {@link ServerCall}. */
-final class ServerResponseObserverImpl<Resp> implements ServerResponseObserver<Resp> {
+/**
+ * The observer handlers send responses to: a thin layer over the (possibly intercepted) {@link ServerCall}. It is
+ * also the call's listener (the adapters in {@link ServerAdapters} add what they do with requests), so that an
+ * observer-style call makes one object for both.
+ */
+abstract class ServerResponseObserverImpl<Req, Resp> extends ServerCall.Listener<Req>
+        implements ServerResponseObserver<Resp> {
     private static final Logger log = LoggerFactory.getLogger(ServerResponseObserverImpl.class);
 
-    private final ServerCall<?, Resp> call;
+    final ServerCall<Req, Resp> call;
     private final ServerCallContext context;
     private volatile @Nullable Runnable onReady;
     private boolean done;
 
-    ServerResponseObserverImpl(ServerCall<?, Resp> call, ServerCallContext context) {
+    ServerResponseObserverImpl(ServerCall<Req, Resp> call, ServerCallContext context) {
         this.call = call;
         this.context = context;
     }
@@ -87,11 +92,13 @@ final class ServerResponseObserverImpl<Resp> implements ServerResponseObserver<R
         this.onReady = handler;
     }
 
-    void cancelled() {
+    @Override
+    public void onCancel() {
         done = true;
     }
 
-    void ready() {
+    @Override
+    public void onReady() {
         Runnable r = onReady;
         if (r != null) {
             r.run();
