@@ -3,6 +3,7 @@ package dev.conduit.rpc;
 import dev.conduit.core.Channel;
 import dev.conduit.core.Idle;
 import dev.conduit.rpc.internal.BlockingReceiver;
+import dev.conduit.rpc.internal.OneRequestCall;
 import dev.conduit.rpc.internal.UnaryWaiter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -41,10 +42,7 @@ public final class ClientCalls {
         ClientCall<Req, Resp> call = channel.newCall(method, direct(options));
         UnaryWaiter<Resp> waiter = new UnaryWaiter<>();
         try {
-            call.start(waiter, new Metadata());
-            call.request(2);
-            call.sendMessage(request);
-            call.halfClose();
+            start(call, waiter, request);
         } catch (RuntimeException | Error e) {
             waiter.abandon();
             throw e;
@@ -57,11 +55,24 @@ public final class ClientCalls {
             CallFactory channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
         ClientCall<Req, Resp> call = channel.newCall(method, direct(options));
         CallFuture<Resp> future = new CallFuture<>(call);
-        call.start(future.listener(), new Metadata());
+        start(call, future.listener(), request);
+        return future;
+    }
+
+    /**
+     * Starts a unary call: two responses asked for (so that a server sending a second is caught), the request sent,
+     * half-closed; in one step when the call is the channel's own.
+     */
+    @SuppressWarnings("unchecked")
+    private static <Req, Resp> void start(ClientCall<Req, Resp> call, ClientCall.Listener<Resp> listener, Req request) {
+        if (call instanceof OneRequestCall<?, ?> one) {
+            ((OneRequestCall<Req, Resp>) one).startWithRequest(listener, new Metadata(), 2, request);
+            return;
+        }
+        call.start(listener, new Metadata());
         call.request(2);
         call.sendMessage(request);
         call.halfClose();
-        return future;
     }
 
     /** One request, one response, to an observer. */

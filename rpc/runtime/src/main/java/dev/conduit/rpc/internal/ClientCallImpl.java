@@ -34,12 +34,16 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     private static final VarHandle OUTCOMES;
     private static final VarHandle ENDED;
+    private static final VarHandle ID;
+    private static final VarHandle TRANSMITTED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             OUTCOMES = l.findVarHandle(ClientCallImpl.class, "outcomes", OutlierEjection.class);
             ENDED = l.findVarHandle(ClientCallImpl.class, "ended", boolean.class);
+            ID = l.findVarHandle(ClientCallImpl.class, "id", int.class);
+            TRANSMITTED = l.findVarHandle(ClientCallImpl.class, "transmitted", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,7 +65,11 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private ClientCall.Listener<Resp> listener = noListener();
     private boolean started;
     private boolean halfClosed;
-    private volatile CallDeadline deadline = CallDeadline.NONE;
+    /**
+     * Set once in {@link #start}, before the call is registered with a carrier, and read after that (by the carrier's
+     * thread, the deadline timer, the writer): a plain field, as a volatile one would cost a fence per call.
+     */
+    private CallDeadline deadline = CallDeadline.NONE;
     // Set on the transport thread before in.finish() (or the last in.arrive()); read on the serial executor after it.
     private @Nullable Status remoteStatus;
     private @Nullable Metadata remoteTrailers;
@@ -151,12 +159,15 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (ended) {
             return true;
         }
-        outcomes = null; // a counting carrier sets it in register; a carrier that refused the call counts nothing
+        if (outcomes != null) {
+            outcomes = null; // a counting carrier sets it in register; a carrier that refused the call counts nothing
+        }
         int newId = c.register(this);
         if (newId == 0) {
             return false;
         }
-        id = newId;
+        // A release store: the volatile store of conn just after orders it for every reader of conn.
+        ID.setRelease(this, newId);
         conn = c;
         DeliverHere.offer(c);
         if (ended) {
@@ -267,11 +278,13 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         }
         boolean start = f.type == Frames.CALL_START;
         if (start) {
-            transmitted = true; // before the write: in-process, the server may answer within it
+            // Before the write (in-process, the server may answer within it); a release store, as the write that
+            // follows is what publishes it, and the fence of a volatile store would be one more per call.
+            TRANSMITTED.setRelease(this, true);
         }
         boolean written = c.write(f);
         if (start && !written) {
-            transmitted = false;
+            TRANSMITTED.setRelease(this, false);
         }
         ClientCallTracer.Attempt t = tracer;
         if (t != null && written && f.carriesMessage()) {
@@ -349,6 +362,9 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
 
     /** Tells outlier ejection how the call ended, once: the server's CALL_END or an abort, whichever comes first. */
     private void countOutcome(Status.Code code) {
+        if (outcomes == null) {
+            return; // not counted, or counted already: a read, where getAndSet would be an atomic per call
+        }
         OutlierEjection o = (OutlierEjection) OUTCOMES.getAndSet(this, (OutlierEjection) null);
         if (o != null) {
             o.record(code);

@@ -58,6 +58,7 @@ final class OutboundQueue {
     private static final VarHandle WANT_READY;
     private static final VarHandle LAST_FRAME;
     private static final VarHandle AFTER_ABORT;
+    private static final VarHandle SENT;
 
     static {
         try {
@@ -68,6 +69,7 @@ final class OutboundQueue {
             WANT_READY = l.findVarHandle(OutboundQueue.class, "wantReady", boolean.class);
             LAST_FRAME = l.findVarHandle(OutboundQueue.class, "lastFrame", Frame.class);
             AFTER_ABORT = l.findVarHandle(OutboundQueue.class, "afterAbort", Runnable.class);
+            SENT = l.findVarHandle(Frame.class, "sent", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,9 +83,14 @@ final class OutboundQueue {
 
     /** Connects the queue to its sink with the peer's initial credit, and writes what is queued. */
     void attach(Sink s, long initialCredit) {
-        credit = initialCredit;
+        CREDIT.setRelease(this, initialCredit); // published by the volatile store of sink
         sink = s;
-        drain();
+        // Nothing to do yet (the common case: a call attached before its first frame) costs no drain. An add racing
+        // with this either sees the sink, or queued its frame before this reads the queue: sink and queue are both
+        // volatile, so one of the two sides sees the other's write and drains.
+        if (queue != null || aborted || wantReady) {
+            drain();
+        }
     }
 
     boolean isAttached() {
@@ -147,9 +154,15 @@ final class OutboundQueue {
         if (aborted) {
             return;
         }
-        lastOnlyIfStarted = onlyIfStarted;
-        lastFrame = last;
-        afterAbort = done;
+        // Only what there is to pass on is written: each volatile store is a fence, and most aborts (a call whose
+        // status arrived) have no last frame and nothing to run.
+        if (last != null) {
+            lastOnlyIfStarted = onlyIfStarted;
+            lastFrame = last;
+        }
+        if (done != null) {
+            afterAbort = done;
+        }
         aborted = true;
         drain();
         signalWaiters();
@@ -230,11 +243,11 @@ final class OutboundQueue {
                 if (q != null) {
                     q.clear();
                 }
-                Frame last = (Frame) LAST_FRAME.getAndSet(this, (Frame) null);
+                Frame last = lastFrame == null ? null : (Frame) LAST_FRAME.getAndSet(this, (Frame) null);
                 if (last != null && s != null && (started || !lastOnlyIfStarted)) {
                     s.write(last);
                 }
-                Runnable done = (Runnable) AFTER_ABORT.getAndSet(this, (Runnable) null);
+                Runnable done = afterAbort == null ? null : (Runnable) AFTER_ABORT.getAndSet(this, (Runnable) null);
                 if (done != null) {
                     done.run();
                 }
@@ -285,7 +298,8 @@ final class OutboundQueue {
         if (f.carriesMessage()) {
             CREDIT.getAndAdd(this, (long) -f.cost);
         }
-        f.sent = true;
+        // A release store: the drain's WIP update that always follows is the fence before waiters are signalled.
+        SENT.setRelease(f, true);
         return true;
     }
 }

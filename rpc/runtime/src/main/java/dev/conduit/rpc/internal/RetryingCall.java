@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * holds and may lock), fields with {@link VarHandle}s instead of atomics, and the first kept request in a field (a
  * unary call keeps just that one); a list only for a second.
  */
-final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
+final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements OneRequestCall<Req, Resp> {
     static final String PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts";
     static final String PUSHBACK = "grpc-retry-pushback-ms";
 
@@ -77,7 +77,11 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     private volatile @Nullable Status cancelled;
     private volatile @Nullable ScheduledFuture<?> pendingRetry;
-    private volatile CallDeadline deadline = CallDeadline.NONE;
+    /**
+     * Set once in {@link #start}, before the first attempt, and read after it (by attempts' callbacks and retry
+     * timers, which the attempt's start happens before): a plain field, as a volatile one would cost a fence per call.
+     */
+    private CallDeadline deadline = CallDeadline.NONE;
 
     // Under the monitor: the requests kept for a retry (the first, then the rest) and what the call has done so far.
     private @Nullable Req firstKept;
@@ -120,6 +124,33 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     @Override
     public void start(ClientCall.Listener<Resp> newListener, Metadata startHeaders) {
+        begin(newListener, startHeaders);
+        startAttempt(false, startHeaders);
+    }
+
+    /**
+     * The four steps of a unary call's start under one monitor: the attempt starts with the request kept and the call
+     * half-closed, as a retry replays them, instead of taking the monitor once for each step.
+     */
+    @Override
+    public void startWithRequest(ClientCall.Listener<Resp> newListener, Metadata startHeaders, int count, Req request) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("request count must be positive: " + count);
+        }
+        begin(newListener, startHeaders);
+        synchronized (lock) {
+            requested = count;
+            firstKept = request;
+            halfClosed = true;
+            startAttemptLocked(false, startHeaders);
+        }
+        if (!committed) {
+            keep(method.requestCodec().sizeHint(request));
+        }
+    }
+
+    /** What starting does before the first attempt; the application's thread. */
+    private void begin(ClientCall.Listener<Resp> newListener, Metadata startHeaders) {
         if (started) {
             throw new IllegalStateException("call of " + method.fullName() + " already started");
         }
@@ -133,7 +164,6 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
             // No timer of its own: each attempt has one, and a retry's wait stops at the deadline (see retryLater).
             deadline = CallDeadline.in(timeout.toNanos());
         }
-        startAttempt(false, startHeaders);
     }
 
     /** Starts an attempt: the first with the application's {@code startHeaders}, a retry with null. */
@@ -145,7 +175,9 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
 
     private void startAttemptLocked(boolean transparent, @Nullable Metadata startHeaders) {
         try {
-            pendingRetry = null;
+            if (pendingRetry != null) {
+                pendingRetry = null; // a volatile write costs a fence: only when there was one
+            }
             if (finished) {
                 return;
             }
@@ -399,6 +431,14 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> {
     }
 
     private void attemptClosed(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
+        if (status.isOk()) {
+            // Never retried, so no monitor: a new attempt starts only from the close of the one before it, and this
+            // one, if current, has not asked for one; an earlier attempt's late close is ignored as under the monitor.
+            if (a == attempt) {
+                finish(status, trailers);
+            }
+            return;
+        }
         synchronized (lock) {
             try {
                 if (a != attempt || finished) {

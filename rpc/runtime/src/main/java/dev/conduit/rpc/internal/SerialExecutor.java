@@ -109,7 +109,7 @@ final class SerialExecutor implements Executor, Runnable {
     private @Nullable Runnable poll() {
         Runnable task = next;
         if (task != null) {
-            next = null;
+            NEXT.setRelease(this, (Runnable) null); // no fence: a submitter that still sees the task uses the queue
             return task;
         }
         ConcurrentLinkedQueue<Runnable> q = tasks;

@@ -194,7 +194,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             abort(e.status(), true);
             return;
         }
-        lastRequestCompressed = frame.compressed;
+        if (frame.compressed != lastRequestCompressed) {
+            lastRequestCompressed = frame.compressed; // written only on a change: a volatile store is a fence
+        }
         callback(MESSAGE, message);
     }
 

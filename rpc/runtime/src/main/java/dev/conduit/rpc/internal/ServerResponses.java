@@ -19,7 +19,8 @@ final class ServerResponses<Resp> {
     private boolean firstFrameQueued;
     private @Nullable Resp single;
     private volatile @Nullable String encoding;
-    private volatile boolean compress = true;
+    /** Responses are not to be compressed; inverted so that a call starts with the default and no volatile store. */
+    private volatile boolean uncompressed;
 
     ServerResponses(ServerCarrier conn, int id, MethodDescriptor<?, Resp> method, ServerContext context) {
         this.conn = conn;
@@ -45,7 +46,7 @@ final class ServerResponses<Resp> {
         }
         Frame f = new Frame(Frames.MESSAGE, 0, id)
                 .withMessage(message, method.responseCodec(), conn.peerMaxMessageSize());
-        f.compressed = compress;
+        f.compressed = !uncompressed;
         first(f);
         return f;
     }
@@ -65,7 +66,7 @@ final class ServerResponses<Resp> {
         if (response != null && status.isOk()) {
             end.flags |= Frames.FLAG_MESSAGE;
             end.withMessage(response, method.responseCodec(), conn.peerMaxMessageSize());
-            end.compressed = compress;
+            end.compressed = !uncompressed;
         }
         single = null;
         first(end);
@@ -91,6 +92,6 @@ final class ServerResponses<Resp> {
     }
 
     void setCompression(boolean on) {
-        compress = on;
+        uncompressed = !on;
     }
 }

@@ -4,6 +4,8 @@ import dev.conduit.core.Idle;
 import dev.conduit.rpc.ClientCall;
 import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +17,16 @@ import org.jspecify.annotations.Nullable;
  * thread, with no hop at all.
  */
 public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implements BooleanSupplier {
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(UnaryWaiter.class, "status", Status.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Thread caller = Thread.currentThread();
     private @Nullable Resp value;
     private @Nullable Metadata trailers; // set with the status; made only for a failure that came without them
@@ -33,7 +45,9 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implement
     @Override
     public void onClose(Status s, Metadata t) {
         trailers = t;
-        status = s;
+        // A release store publishes the response and trailers to the caller's read of status; no fence is needed
+        // before the unpark, which hands its permit over whatever the caller has read.
+        STATUS.setRelease(this, s);
         if (Thread.currentThread() != caller) {
             LockSupport.unpark(caller); // not when the caller read its own response (DeliverHere)
         }
