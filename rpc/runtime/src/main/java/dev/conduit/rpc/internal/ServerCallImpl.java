@@ -68,6 +68,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private ServerCall.Listener<Req> listener = (ServerCall.Listener<Req>) NO_LISTENER;
 
     private boolean closed; // handler threads, one at a time
+    /** The current-call slot of the thread that ran the last callback; the serial executor's threads, one at a time. */
+    private CurrentCall.@Nullable Slot slot;
+
     private volatile boolean lastRequestCompressed;
     private final @Nullable ServerCallTracer tracer; // null: the server traces nothing, and does no tracing work
 
@@ -121,7 +124,10 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
      * ends the call with its status, unless the call has ended (onComplete, onCancel): then it is only logged.
      */
     private void callback(int event, @Nullable Req message) {
-        Object previous = CurrentCall.enter(context);
+        CurrentCall.Slot current = CurrentCall.slot(slot);
+        slot = current;
+        Object previous = current.current;
+        current.current = context;
         try {
             switch (event) {
                 case START ->
@@ -139,7 +145,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
                 handlerFailed(t);
             }
         } finally {
-            CurrentCall.exit(previous);
+            current.current = previous;
         }
     }
 
