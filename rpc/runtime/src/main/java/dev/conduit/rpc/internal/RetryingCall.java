@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -31,14 +30,12 @@ import org.jspecify.annotations.Nullable;
  * send blocked by flow control never holds it, and a replay never waits for flow-control credit; commit and cancel are
  * lock-free.
  *
- * <p>Cost: every call comes through here, and most never retry, so the machinery allocates little until a retry needs
- * it: one small private monitor object instead of a {@code ReentrantLock} (not the call itself, which the application
- * holds and may lock), fields with {@link VarHandle}s instead of atomics, and the first kept request in a field (a
- * unary call keeps just that one); a list only for a second.
+ * <p>Cost: every call comes through here and most never retry, so what only a retry needs is made when one does (the
+ * {@link RetryDecision}, a list for a second kept request); a unary start takes the monitor once ({@link
+ * OneRequestCall}); the monitor is a small private object (not the call, which the application may lock).
  */
 final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements OneRequestCall<Req, Resp> {
     static final String PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts";
-    static final String PUSHBACK = "grpc-retry-pushback-ms";
 
     /** Orders an attempt switch against the application's sends; never the call itself, which the application holds. */
     private final Object lock = new Object();
@@ -51,12 +48,16 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
     private final RetryBudget budget;
     private static final VarHandle FINISHED;
     private static final VarHandle BUFFERED_BYTES;
+    private static final VarHandle COMMITTED;
+    private static final VarHandle ANSWERED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             FINISHED = l.findVarHandle(RetryingCall.class, "finished", boolean.class);
             BUFFERED_BYTES = l.findVarHandle(RetryingCall.class, "bufferedBytes", long.class);
+            COMMITTED = l.findVarHandle(RetryingCall.class, "committed", boolean.class);
+            ANSWERED = l.findVarHandle(RetryingCall.class, "answered", ClientCallImpl.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -99,12 +100,8 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
     private boolean started;
     private int attempts;
     private int counted;
-    private boolean transparentUsed;
-    /** Set by {@link #retryDelay}: the retry it allowed is the transparent one. */
-    private boolean nextTransparent;
-
-    private long backoffNanos;
-    private @Nullable Status lastFailure;
+    /** Made when an attempt first fails; under the monitor. */
+    private @Nullable RetryDecision retries;
 
     RetryingCall(
             ChannelCore channel,
@@ -119,7 +116,6 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
         this.policy = policy;
         this.throttle = throttle;
         this.budget = budget;
-        this.backoffNanos = policy == null ? 0 : policy.initialBackoffNanos();
     }
 
     @Override
@@ -305,7 +301,8 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
         if (committed) {
             return; // once is enough: a request kept after this releases itself (see keep)
         }
-        committed = true;
+        // A release store: the getAndSet just after orders it against keep(), whose getAndAdd precedes its read of it.
+        COMMITTED.setRelease(this, true);
         budget.release((long) BUFFERED_BYTES.getAndSet(this, 0L));
     }
 
@@ -372,62 +369,29 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
     }
 
     private void retryDue(boolean transparent) {
+        RetryDecision r = java.util.Objects.requireNonNull(retries); // set before the retry was scheduled
         if (deadline.hasPassed()) {
-            Duration timeout = java.util.Objects.requireNonNull(options.timeout());
             finishLater(
-                    Status.DEADLINE_EXCEEDED.withDescription("deadline of " + timeout.toMillis() + " ms exceeded after "
-                            + attempts + " attempts; the last failed with " + describe(lastFailure)),
-                    new Metadata());
+                    r.deadlinePassed(java.util.Objects.requireNonNull(options.timeout()), attempts), new Metadata());
         } else {
             try {
                 channel.config().scheduler().executor().execute(() -> startAttempt(transparent, null));
             } catch (RejectedExecutionException closing) {
-                Status last = java.util.Objects.requireNonNull(lastFailure);
-                finish(
-                        last.withDescription(last.description() + " (no retry: the runtime is closing)"),
-                        new Metadata());
+                finish(r.runtimeClosing(), new Metadata());
             }
         }
     }
 
     /** Nanoseconds to wait before the next attempt, or -1 to end the call with {@code status}; under the monitor. */
     private long retryDelay(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
-        nextTransparent = false;
         if (committed || cancelled != null || channel.isShutdown() || deadline.hasPassed() || status.isOk()) {
             return -1;
         }
-        if (!transparentUsed && status.code() == Status.Code.UNAVAILABLE && a.neverProcessed()) {
-            transparentUsed = true;
-            nextTransparent = true;
-            return 0;
+        RetryDecision r = retries;
+        if (r == null) {
+            r = retries = new RetryDecision(policy, throttle);
         }
-        ServiceConfig.RetryPolicy p = policy;
-        if (p == null || !p.retryableCodes().contains(status.code())) {
-            return -1;
-        }
-        boolean allowed = throttle == null || throttle.onFailure();
-        String pushback = trailers.get(PUSHBACK);
-        if (!allowed || counted >= p.maxAttempts()) {
-            return -1;
-        }
-        if (pushback != null) {
-            long ms = pushbackMillis(pushback);
-            backoffNanos = p.initialBackoffNanos();
-            return ms < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(ms);
-        }
-        long delay = (long) (ThreadLocalRandom.current().nextDouble() * backoffNanos);
-        backoffNanos = (long) Math.min(backoffNanos * p.backoffMultiplier(), p.maxBackoffNanos());
-        return delay;
-    }
-
-    /** The server's pushback: a delay in ms, or -1 (negative or not a number: the server asks for no retry). */
-    private static long pushbackMillis(String value) {
-        try {
-            long ms = Long.parseLong(value.trim());
-            return ms < 0 ? -1 : ms;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return r.delay(status, trailers, a.neverProcessed(), counted);
     }
 
     private void attemptClosed(ClientCallImpl<Req, Resp> a, Status status, Metadata trailers) {
@@ -446,8 +410,9 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
                 }
                 long delay = retryDelay(a, status, trailers);
                 if (delay >= 0) {
-                    lastFailure = status;
-                    retryLater(delay, nextTransparent);
+                    RetryDecision r = java.util.Objects.requireNonNull(retries);
+                    r.failed(status);
+                    retryLater(delay, r.transparent());
                     return;
                 }
             } catch (RejectedExecutionException closing) {
@@ -478,10 +443,6 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
         channel.executorFor(options).execute(() -> finish(status, trailers));
     }
 
-    private static String describe(@Nullable Status s) {
-        return s == null ? "nothing" : s.code() + (s.description() == null ? "" : ": " + s.description());
-    }
-
     @Override
     public String toString() {
         ClientCallImpl<Req, Resp> a = attempt;
@@ -510,7 +471,7 @@ final class RetryingCall<Req, Resp> extends ClientCall<Req, Resp> implements One
 
         private void answered() {
             if (answered != self) {
-                answered = self;
+                ANSWERED.setRelease(RetryingCall.this, self); // publishes only: request() reads it, nothing waits on it
                 commit();
             }
         }
