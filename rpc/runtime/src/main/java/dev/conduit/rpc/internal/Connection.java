@@ -63,7 +63,7 @@ abstract class Connection implements MessageHandler<Frame> {
     public final void onMessage(Channel<Frame> ch, Frame f) {
         readSinceTick = true;
         readSincePing = true;
-        int[] mark = TransportThread.enter();
+        RpcThread mark = TransportThread.enter();
         try {
             dispatch(f);
         } catch (RuntimeException e) {

@@ -68,8 +68,8 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private ServerCall.Listener<Req> listener = (ServerCall.Listener<Req>) NO_LISTENER;
 
     private boolean closed; // handler threads, one at a time
-    /** The current-call slot of the thread that ran the last callback; the serial executor's threads, one at a time. */
-    private CurrentCall.@Nullable Slot slot;
+    /** The state of the thread that ran the last callback; the serial executor's threads, one at a time. */
+    private @Nullable RpcThread thread;
 
     private volatile boolean lastRequestCompressed;
     private final @Nullable ServerCallTracer tracer; // null: the server traces nothing, and does no tracing work
@@ -124,10 +124,10 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
      * ends the call with its status, unless the call has ended (onComplete, onCancel): then it is only logged.
      */
     private void callback(int event, @Nullable Req message) {
-        CurrentCall.Slot current = CurrentCall.slot(slot);
-        slot = current;
-        Object previous = current.current;
-        current.current = context;
+        RpcThread current = RpcThread.current(thread);
+        thread = current;
+        Object previous = current.currentCall;
+        current.currentCall = context;
         try {
             switch (event) {
                 case START ->
@@ -145,7 +145,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
                 handlerFailed(t);
             }
         } finally {
-            current.current = previous;
+            current.currentCall = previous;
         }
     }
 
@@ -303,7 +303,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return; // the one response, sent with the status in one CALL_END frame
         }
         out.add(f);
-        if (!f.sent && TransportThread.mayBlock()) {
+        if (!f.sent && TransportThread.mayBlock(RpcThread.current(thread))) {
             awaitSent(f);
         }
     }

@@ -27,14 +27,16 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implement
         }
     }
 
-    private final Thread caller = Thread.currentThread();
+    /** The calling thread's state (its deliver-here slot, whether it may block); its thread is the one to wake. */
+    private final RpcThread caller = RpcThread.current();
+
     private @Nullable Resp value;
     private @Nullable Metadata trailers; // set with the status; made only for a failure that came without them
     private volatile @Nullable Status status;
 
     /** Made on the calling thread just before it starts the call: see {@link DeliverHere}. */
     public UnaryWaiter() {
-        DeliverHere.arm();
+        DeliverHere.arm(caller);
     }
 
     @Override
@@ -48,14 +50,14 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implement
         // A release store publishes the response and trailers to the caller's read of status; no fence is needed
         // before the unpark, which hands its permit over whatever the caller has read.
         STATUS.setRelease(this, s);
-        if (Thread.currentThread() != caller) {
-            LockSupport.unpark(caller); // not when the caller read its own response (DeliverHere)
+        if (Thread.currentThread() != caller.owner) {
+            LockSupport.unpark(caller.owner); // not when the caller read its own response (DeliverHere)
         }
     }
 
     /** The call could not be started: forgets the carrier this thread was told of, if any. Caller's thread. */
     public void abandon() {
-        DeliverHere.take();
+        DeliverHere.take(caller);
     }
 
     /** Whether the call has ended: the condition {@link #await} waits on (the waiter itself, so waiting allocates nothing). */
@@ -70,7 +72,8 @@ public final class UnaryWaiter<Resp> extends ClientCall.Listener<Resp> implement
      */
     public Resp await(ClientCall<?, Resp> call, Idle idle) {
         try {
-            Waiting.await(this, idle, DeliverHere.take());
+            ClientCarrier here = DeliverHere.take(caller);
+            Waiting.await(this, idle, TransportThread.mayBlock(caller) ? here : null);
         } catch (InterruptedException e) {
             call.cancel("the calling thread was interrupted", e);
             Thread.currentThread().interrupt();

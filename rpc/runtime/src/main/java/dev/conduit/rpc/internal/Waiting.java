@@ -33,13 +33,14 @@ public final class Waiting {
     /**
      * Like {@link #await(BooleanSupplier, Idle)}; while it spins it also reads {@code here}'s frames on this thread
      * ({@link ClientCarrier#deliverHere()}), so that a response can complete the wait without a hand-over from the
-     * transport's thread, and gives the reading back before it parks. Not from a thread that delivers frames.
+     * transport's thread, and gives the reading back before it parks. {@code here} must be null on a thread that
+     * delivers frames ({@link TransportThread#mayBlock}), which the caller checks.
      */
     static void await(BooleanSupplier done, Idle idle, @Nullable ClientCarrier here) throws InterruptedException {
         if (done.getAsBoolean()) {
             return;
         }
-        ClientCarrier reader = TransportThread.mayBlock() ? here : null;
+        ClientCarrier reader = here;
         if (idle == Idle.SPIN) {
             // No clock: a spin never gives up. The interrupt flag is read every 64 turns.
             for (int turn = 1; !done.getAsBoolean(); turn++) {

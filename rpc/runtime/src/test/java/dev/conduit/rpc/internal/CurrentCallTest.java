@@ -17,26 +17,26 @@ class CurrentCallTest {
     }
 
     @Test
-    void aCachedSlotServesOnlyTheThreadItBelongsTo() throws Exception {
-        CurrentCall.Slot mine = CurrentCall.slot(null);
-        assertThat(CurrentCall.slot(mine)).isSameAs(mine);
-        mine.current = "this thread's call";
+    void aCachedThreadStateServesOnlyTheThreadItBelongsTo() throws Exception {
+        RpcThread mine = RpcThread.current();
+        assertThat(RpcThread.current(mine)).isSameAs(mine);
+        mine.currentCall = "this thread's call";
         try {
             assertThat(CurrentCall.get(String.class)).isEqualTo("this thread's call");
             CompletableFuture<String> elsewhere = CompletableFuture.supplyAsync(() -> {
-                CurrentCall.Slot other = CurrentCall.slot(mine); // a call whose last callback ran on the test thread
+                RpcThread other = RpcThread.current(mine); // a call whose last callback ran on the test thread
                 assertThat(other).isNotSameAs(mine);
-                other.current = "the other thread's call";
+                other.currentCall = "the other thread's call";
                 try {
                     return CurrentCall.get(String.class);
                 } finally {
-                    other.current = null;
+                    other.currentCall = null;
                 }
             });
             assertThat(elsewhere.get(10, TimeUnit.SECONDS)).isEqualTo("the other thread's call");
             assertThat(CurrentCall.get(String.class)).isEqualTo("this thread's call");
         } finally {
-            mine.current = null;
+            mine.currentCall = null;
         }
     }
 }

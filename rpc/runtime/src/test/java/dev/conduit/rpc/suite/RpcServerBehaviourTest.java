@@ -206,10 +206,7 @@ class RpcServerBehaviourTest {
                 StringValue.getDefaultInstance());
         ServiceDefinition service = ServiceDefinition.builder("conduit.test.Thread")
                 .unary(thread, (req, out) -> {
-                    // Entering again tells whether this thread was already delivering the connection's frames.
-                    int[] depth = TransportThread.enter();
-                    boolean delivering = depth[0] > 1;
-                    TransportThread.exit(depth);
+                    boolean delivering = TransportThread.isDelivering();
                     out.onNext(StringValue.of(
                             Thread.currentThread().getName() + (delivering ? " delivering" : " pooled")));
                     out.onCompleted();

@@ -1,5 +1,6 @@
 package dev.conduit.rpc.internal.grpc;
 
+import dev.conduit.rpc.internal.RpcThread;
 import dev.conduit.rpc.internal.TransportThread;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,7 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 final class TransportThreadMarker extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        int[] mark = TransportThread.enter();
+        RpcThread mark = TransportThread.enter();
         try {
             ctx.fireChannelRead(msg);
         } finally {
@@ -22,7 +23,7 @@ final class TransportThreadMarker extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        int[] mark = TransportThread.enter();
+        RpcThread mark = TransportThread.enter();
         try {
             ctx.fireChannelReadComplete();
         } finally {
