@@ -43,7 +43,9 @@ final class InboundQueue implements Runnable {
     private boolean scheduled;
     private boolean finished;
     private boolean finishDelivered;
-    private boolean closed;
+    /** Guarded by this like the rest; volatile too, for the look after a last message's delivery (see run). */
+    private volatile boolean closed;
+
     private long peerCredit;
     private long unacked;
     private long bufferedBytes;
@@ -162,7 +164,9 @@ final class InboundQueue implements Runnable {
 
     /**
      * Delivers what may be delivered now; what the serial executor runs, never called otherwise. Each round takes
-     * the monitor once: to count the message delivered in the round before as consumed, and to take the next.
+     * the monitor once: to count the message delivered in the round before as consumed, and to take the next. The
+     * last message of a finished stream is taken with the end in one round (a unary request or response): the credit
+     * it would return is never given after the end, so no round is needed after it.
      */
     @Override
     public void run() {
@@ -181,6 +185,11 @@ final class InboundQueue implements Runnable {
                     message = pollLocked();
                     requested--;
                     bufferedBytes -= message.payloadLength;
+                    if (finished && first == null) {
+                        finishDelivered = true;
+                        finish = true;
+                        scheduled = false;
+                    }
                 } else if (finished && first == null && !finishDelivered) {
                     finishDelivered = true;
                     finish = true;
@@ -199,6 +208,12 @@ final class InboundQueue implements Runnable {
                 return;
             }
             receiver.deliver(message);
+            if (finish) {
+                if (!closed) { // closed while it was delivered: no end after a close, as in a round of its own
+                    receiver.finish();
+                }
+                return;
+            }
             consumedCost = message.cost;
         }
     }

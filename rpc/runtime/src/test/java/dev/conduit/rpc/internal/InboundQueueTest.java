@@ -157,6 +157,25 @@ class InboundQueueTest {
     }
 
     @Test
+    void aCallClosedWhileItsLastMessageIsDeliveredHearsNoEnd() {
+        InboundQueue[] self = new InboundQueue[1];
+        InboundQueue in = queue(m -> self[0].close()); // the listener fails the call on the last message
+        self[0] = in;
+        in.request(2);
+        in.arrive(message(1), true);
+        assertThat(delivered).containsExactly(1);
+        assertThat(finishes.get()).as("no end after the close").isZero();
+
+        InboundQueue open = queue();
+        delivered.clear();
+        open.arrive(message(2));
+        open.arrive(message(3), true);
+        open.request(5);
+        assertThat(delivered).containsExactly(2, 3);
+        assertThat(finishes.get()).as("the end after the last of two, once").isEqualTo(1);
+    }
+
+    @Test
     void closeDropsWhatIsQueuedAndDeliversNothingMore() {
         InboundQueue in = queue();
         in.arrive(message(1));
