@@ -72,8 +72,25 @@ final class InboundQueue implements Runnable {
      * called after it (in the same step, so a message that ends the stream is handed over at once).
      */
     boolean arrive(Frame message, boolean last) {
+        return arrive(message, last, false);
+    }
+
+    /**
+     * Like {@link #arrive(Frame, boolean)} for a call's first message, before anything else happened to the queue,
+     * when the caller submits a task to the serial executor that runs this queue ({@link #run}) at its end: the
+     * queue counts as scheduled, so the message waits for that task (and a request made before it, such as the
+     * handler's in its start, does not submit one of its own). One submission for the start and the first delivery.
+     */
+    boolean arriveForCaller(Frame message, boolean last) {
+        return arrive(message, last, true);
+    }
+
+    private boolean arrive(Frame message, boolean last, boolean callerRuns) {
         boolean schedule;
         synchronized (this) {
+            if (callerRuns) {
+                scheduled = true; // the caller's task runs the queue, whatever happens below
+            }
             if (closed || finished) {
                 return true;
             }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ServerCall.Listener#onCancel}.
  */
 final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
-        implements CarriedCall, OutboundQueue.Sink, InboundQueue.Receiver {
+        implements CarriedCall, OutboundQueue.Sink, InboundQueue.Receiver, Runnable {
     private static final Logger log = LoggerFactory.getLogger(ServerCallImpl.class);
     /** The listener until the handler has given its own: hears nothing. Stateless, so one serves every call. */
     private static final ServerCall.Listener<Object> NO_LISTENER = new ServerCall.Listener<>() {};
@@ -68,6 +68,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
     private ServerCall.Listener<Req> listener = (ServerCall.Listener<Req>) NO_LISTENER;
 
     private boolean closed; // handler threads, one at a time
+    private boolean handlerStarted; // the serial executor's threads, one at a time
+    /** Set by begin before the start task is submitted: that task runs the inbound queue after the start. */
+    private boolean deliverAfterStart;
     /** The state of the thread that ran the last callback; the serial executor's threads, one at a time. */
     private @Nullable RpcThread thread;
 
@@ -102,12 +105,44 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return;
         }
         deadline.arm(conn.config().scheduler(), this::deadlinePassed);
-        serial.execute(this::startHandler);
         boolean halfClose = start.has(Frames.FLAG_HALF_CLOSE);
+        if (start.has(Frames.FLAG_MESSAGE) && start.payload != null) {
+            // A unary request: message and half-close go to the queue in one step, and the task that starts the
+            // handler delivers them after the start (one task for both; see run).
+            if (tracer != null) {
+                tracer.inboundMessage(start.payloadLength);
+            }
+            deliverAfterStart = true;
+            boolean credited = in.arriveForCaller(start, halfClose);
+            serial.execute(this);
+            if (!credited) {
+                abort(Status.RESOURCE_EXHAUSTED.withDescription("the client sent past its flow-control window"), true);
+            }
+            return;
+        }
+        serial.execute(this);
         if (start.has(Frames.FLAG_MESSAGE)) {
-            onMessageFrame(start, halfClose); // a unary request: message and half-close handed over in one step
+            onMessageFrame(start, halfClose); // over the size limit: the call fails, after the handler's start
         } else if (halfClose) {
             in.finish();
+        }
+    }
+
+    /**
+     * The call's own task on its serial executor, submitted twice: by {@link #begin}, to start the handler (and run
+     * the inbound queue after, if begin handed it the request); then by {@link #write} once the end is written, for
+     * {@code onComplete}. One object for both, where a task object each would be made per call.
+     */
+    @Override
+    public void run() {
+        if (!handlerStarted) {
+            handlerStarted = true;
+            startHandler();
+            if (deliverAfterStart) {
+                in.run();
+            }
+        } else {
+            completed();
         }
     }
 
@@ -242,7 +277,7 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
         if (tracer != null) {
             tracer.callEnded(Status.fromCodeValue(f.code).withDescription(f.text));
         }
-        serial.execute(this::completed);
+        serial.execute(this); // the second run: onComplete (see run)
         return written;
     }
 

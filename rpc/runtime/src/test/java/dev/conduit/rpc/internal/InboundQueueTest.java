@@ -176,6 +176,20 @@ class InboundQueueTest {
     }
 
     @Test
+    void aFirstMessageHeldForTheCallersTaskWaitsForItEvenWhenRequested() {
+        InboundQueue in = queue();
+        assertThat(in.arriveForCaller(message(1), true)).isTrue();
+        in.request(2); // what a handler does in its start, which runs before the caller's task runs the queue
+        assertThat(handOvers.get()).as("no task of the queue's own").isZero();
+        assertThat(delivered).isEmpty();
+        in.run(); // the caller's task
+        assertThat(delivered).containsExactly(1);
+        assertThat(finishes.get()).isEqualTo(1);
+        in.request(1);
+        assertThat(handOvers.get()).as("nothing left to hand over").isZero();
+    }
+
+    @Test
     void closeDropsWhatIsQueuedAndDeliversNothingMore() {
         InboundQueue in = queue();
         in.arrive(message(1));
