@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt of a client call ({@link RetryingCall} makes the attempts of each call). Frames are queued from {@link #start} on, and written once a connection is picked
- * (at once when one is ready); a single request is sent together with CALL_START and the half-close, in one frame.
+ * One attempt of a client call ({@link RetryingCall} makes the attempts of each call). Frames are queued from {@link
+ * #start} on, and written once a connection is picked (at once when one is ready); a single request is sent together
+ * with CALL_START and the half-close, in one frame ({@link ClientRequests} makes the frames).
  * Responses arrive on the transport thread and reach the listener through a {@link SerialExecutor}.
  *
  * <p>The call ends once: remotely by CALL_END (the listener's {@code onClose} follows the queued responses), or
@@ -65,10 +66,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private ClientCall.Listener<Resp> listener = noListener();
     private boolean started;
     private boolean halfClosed;
-    /**
-     * Set once in {@link #start}, before the call is registered with a carrier, and read after that (by the carrier's
-     * thread, the deadline timer, the writer): a plain field, as a volatile one would cost a fence per call.
-     */
+    /** Set once in {@link #start}, before the call is registered, and read after: plain, no fence per call. */
     private CallDeadline deadline = CallDeadline.NONE;
     // Set on the transport thread before in.finish() (or the last in.arrive()); read on the serial executor after it.
     private @Nullable Status remoteStatus;
@@ -80,10 +78,7 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
     private volatile boolean transmitted;
     /** The server said it did not process the call (GOAWAY past it, or a refused stream). */
     private volatile boolean refused;
-    /**
-     * Where this call's outcome is counted for outlier ejection, until it is (taken once by {@link #OUTCOMES}); set by
-     * a {@link CountingCarrier} at registration, so counting costs no object per call.
-     */
+    /** Where outlier ejection counts this call's outcome, until it has (taken once); set by a CountingCarrier. */
     private volatile @Nullable OutlierEjection outcomes;
 
     @SuppressWarnings("unchecked")
@@ -269,17 +264,10 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         if (c == null) {
             return false;
         }
-        f.callId = id;
-        if (f.type == Frames.CALL_START && deadline.isSet()) {
-            f.longValue = deadline.remainingNanos();
-        }
-        if (f.carriesMessage()) {
-            f.maxPayload = c.peerMaxMessageSize();
-        }
+        ClientRequests.stamp(f, id, deadline, c);
         boolean start = f.type == Frames.CALL_START;
         if (start) {
-            // Before the write (in-process, the server may answer within it); a release store, as the write that
-            // follows is what publishes it, and the fence of a volatile store would be one more per call.
+            // Before the write (in-process, the server may answer within it); a release store: the write publishes it.
             TRANSMITTED.setRelease(this, true);
         }
         boolean written = c.write(f);
@@ -322,18 +310,12 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
                 }
                 Frame last = f.has(Frames.FLAG_MESSAGE) ? f : null;
                 if (last == null || withinLimit(last)) {
-                    remoteEnd(remoteStatus(f), f.metadata != null ? f.metadata : new Metadata(), last);
+                    remoteEnd(f, last);
                 }
             }
             case Frames.WINDOW_UPDATE -> out.grant(Integer.toUnsignedLong(f.value));
             default -> throw new IllegalArgumentException("not a client call frame: " + f);
         }
-    }
-
-    /** The server's status in a CALL_END, as {@link CallDeadline#seenFromServer} reads it. */
-    private Status remoteStatus(Frame f) {
-        return deadline.seenFromServer(
-                Status.fromCodeValue(f.code).withDescription(f.text == null || f.text.isEmpty() ? null : f.text));
     }
 
     @Override
@@ -397,13 +379,17 @@ final class ClientCallImpl<Req, Resp> extends ClientCall<Req, Resp>
         return true;
     }
 
-    /** The server ended the call; {@code lastMessage}, if not null, is a response that came with the status. */
-    private void remoteEnd(Status status, Metadata trailers, @Nullable Frame lastMessage) {
+    /**
+     * The server ended the call with {@code end}, its status read as {@link CallDeadline#seenFromServer} reads it;
+     * {@code lastMessage}, if not null, is a response that came with it.
+     */
+    private void remoteEnd(Frame end, @Nullable Frame lastMessage) {
         if (!ENDED.compareAndSet(this, false, true)) {
             return;
         }
-        remoteStatus = status;
-        remoteTrailers = trailers;
+        String text = end.text == null || end.text.isEmpty() ? null : end.text;
+        remoteStatus = deadline.seenFromServer(Status.fromCodeValue(end.code).withDescription(text));
+        remoteTrailers = end.metadata != null ? end.metadata : new Metadata();
         cleanup();
         out.abort(null, false);
         if (lastMessage == null) {

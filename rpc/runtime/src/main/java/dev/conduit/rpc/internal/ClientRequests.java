@@ -35,7 +35,21 @@ final class ClientRequests<Req> {
         this.hasDeadline = hasDeadline;
     }
 
-    /** CALL_START with {@code flags}; its call id and time left are filled in when it is written. */
+    /**
+     * Fills in what is known only as {@code f} is written to {@code c}: the call's {@code id}, CALL_START's time left
+     * until {@code deadline}, and the peer's message size limit for a message.
+     */
+    static void stamp(Frame f, int id, CallDeadline deadline, ClientCarrier c) {
+        f.callId = id;
+        if (f.type == Frames.CALL_START && deadline.isSet()) {
+            f.longValue = deadline.remainingNanos();
+        }
+        if (f.carriesMessage()) {
+            f.maxPayload = c.peerMaxMessageSize();
+        }
+    }
+
+    /** CALL_START with {@code flags}; its call id and time left are filled in when it is written ({@link #stamp}). */
     Frame callStart(int flags) {
         Frame f = new Frame(Frames.CALL_START, flags | (hasDeadline ? Frames.FLAG_DEADLINE : 0), 0);
         f.text = method.fullName();
