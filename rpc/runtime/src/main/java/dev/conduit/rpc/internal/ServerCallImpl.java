@@ -104,7 +104,9 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             abort(Status.DEADLINE_EXCEEDED.withDescription("deadline already passed when the call arrived"), true);
             return;
         }
-        deadline.arm(conn.config().scheduler(), this::deadlinePassed);
+        if (deadline.isSet()) {
+            deadline.arm(conn.config().scheduler(), this::deadlinePassed); // no task object for a call without one
+        }
         boolean halfClose = start.has(Frames.FLAG_HALF_CLOSE);
         if (start.has(Frames.FLAG_MESSAGE) && start.payload != null) {
             // A unary request: message and half-close go to the queue in one step, and the task that starts the
