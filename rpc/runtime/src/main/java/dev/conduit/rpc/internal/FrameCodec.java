@@ -249,7 +249,9 @@ final class FrameCodec implements Codec<Frame> {
 
     /**
      * Between two ends in this process (inproc): the frame {@code receiver} would decode from {@code f}'s encoding,
-     * made without it ({@link FrameCopies}), the message held to the receiver's size limit.
+     * made without it ({@link FrameCopies}), the message held to the receiver's size limit. The copy is {@code f}
+     * itself, turned into that frame: RPC never changes a frame after sending it but to mark it sent, which no
+     * receiver reads, so nothing the receiver holds is shared with anything the sender may change.
      */
     @Override
     public Frame copyFor(Codec<Frame> receiver, Frame f) {

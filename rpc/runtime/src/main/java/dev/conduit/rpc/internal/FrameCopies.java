@@ -5,11 +5,14 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Frames copied for a connection whose two ends are in this process (inproc; see {@link FrameCodec#copyFor}): each
- * copy is the frame {@link FrameCodec} would decode from the frame's encoding, made without encoding the frame. Only
- * the message is encoded, as it must be (the receiver decodes it with its own codec, and may not share the sender's
- * object), into an array sized by its codec's hint, which the copy owns (copied once more only if the hint was not
- * exact).
+ * Frames passed to a connection whose two ends are in this process (inproc; see {@link FrameCodec#copyFor}): the
+ * frame is turned, in place, into the frame {@link FrameCodec} would decode from its encoding, made without encoding
+ * the frame. Only the message is encoded, as it must be (the receiver decodes it with its own codec, and may not share
+ * the sender's object), into an array sized by its codec's hint, which the frame then owns (copied once more only if
+ * the hint was not exact); metadata is copied. The frame object itself passes to the receiver: a sender never changes
+ * a frame it has sent, and reads of it after the send (its cost and wire size, its type, code and text) find what
+ * they found before; the one field it still writes, {@link Frame#sent}, no receiver reads. So a frame costs one
+ * object, not two.
  *
  * <p>Stateless: any thread.
  */
@@ -17,7 +20,8 @@ final class FrameCopies {
     private FrameCopies() {}
 
     /**
-     * The frame a receiver whose messages may be at most {@code limit} bytes would decode from {@code f}'s encoding.
+     * {@code f} as a receiver whose messages may be at most {@code limit} bytes would decode it from its encoding:
+     * {@code f} itself, changed in place (a new frame for a HELLO). On an exception {@code f} is as it was.
      *
      * @throws IllegalArgumentException for a frame type that cannot be encoded
      * @throws MessageTooLargeException if the message is larger than the peer accepts (checked as when encoding)
@@ -28,42 +32,43 @@ final class FrameCopies {
             c.value = f.value;
             return c;
         }
-        Frame c = new Frame(f.type, f.flags, f.callId);
         switch (f.type) {
-            case Frames.CALL_START -> {
-                c.text = f.method();
-                if (f.has(Frames.FLAG_DEADLINE)) {
-                    c.longValue = f.timeoutNanos();
-                }
-                c.metadata = metadata(f.metadata);
-                if (f.has(Frames.FLAG_MESSAGE)) {
-                    payload(f, c, limit);
+            case Frames.CALL_START, Frames.MESSAGE, Frames.CALL_END -> {
+                if (f.carriesMessage()) {
+                    payload(f, limit); // first: it may throw, and the frame must then be as it was
                 }
             }
-            case Frames.MESSAGE -> payload(f, c, limit);
-            case Frames.CALL_END -> {
-                c.code = f.code & 0xFF;
-                c.text = text(f.text);
-                c.metadata = metadata(f.metadata);
-                if (f.has(Frames.FLAG_MESSAGE)) {
-                    payload(f, c, limit);
-                }
-            }
-            case Frames.CANCEL -> {
-                c.code = f.code & 0xFF;
-                c.text = text(f.text);
-            }
-            case Frames.WINDOW_UPDATE -> c.value = f.value;
-            case Frames.PING, Frames.PONG -> c.longValue = f.pingData();
-            case Frames.GOAWAY -> {
-                c.value = f.value;
-                c.code = f.code & 0xFF;
-                c.text = text(f.text);
-            }
-            case Frames.HALF_CLOSE -> {}
+            case Frames.CANCEL, Frames.WINDOW_UPDATE, Frames.PING, Frames.PONG, Frames.GOAWAY, Frames.HALF_CLOSE -> {}
             default -> throw new IllegalArgumentException("cannot encode " + f);
         }
-        return c;
+        switch (f.type) {
+            case Frames.CALL_START -> {
+                f.text = f.method();
+                if (!f.has(Frames.FLAG_DEADLINE)) {
+                    f.longValue = 0;
+                }
+                f.metadata = metadata(f.metadata);
+            }
+            case Frames.CALL_END -> {
+                f.code &= 0xFF;
+                f.text = text(f.text);
+                f.metadata = metadata(f.metadata);
+            }
+            case Frames.CANCEL, Frames.GOAWAY -> {
+                f.code &= 0xFF;
+                f.text = text(f.text);
+            }
+            default -> {}
+        }
+        // What only an outbound frame has: the receiver's frame has none of it.
+        f.message = null;
+        f.codec = null;
+        f.compressed = false;
+        f.responseHeaders = null;
+        f.encoding = null;
+        f.abortEnd = false;
+        f.carried = null;
+        return f;
     }
 
     /** As the wire carries metadata: absent becomes empty; values are immutable arrays, so the copy shares them. */
@@ -83,15 +88,14 @@ final class FrameCopies {
         return b.length <= 0xFFFF ? text : new String(b, 0, 0xFFFF, StandardCharsets.UTF_8);
     }
 
-    /** Encodes {@code f}'s message and gives {@code c} the bytes, or only their size if over {@code limit}. */
-    private static void payload(Frame f, Frame c, int limit) {
+    /**
+     * Encodes {@code f}'s message and gives {@code f} the bytes, or only their size if over {@code limit} (the size
+     * and cost are what encoding the message sets, which its sender reads after the send).
+     */
+    private static void payload(Frame f, int limit) {
         ArrayWriteBuffer out = new ArrayWriteBuffer(f.messageSizeHint());
         f.encodeMessage(out);
         int n = out.size();
-        c.payloadLength = n;
-        c.cost = Frames.cost(n);
-        if (n <= limit) {
-            c.payload = out.toArray();
-        }
+        f.payload = n <= limit ? out.toArray() : null;
     }
 }

@@ -270,14 +270,16 @@ final class ServerCallImpl<Req, Resp> extends ServerCall<Req, Resp>
             return false;
         }
         finished();
+        // Read before the write: an in-process receiver gets the frame itself, in its received form (FrameCopies).
+        Status ended = tracer == null ? null : Status.fromCodeValue(f.code).withDescription(f.text);
         boolean written;
         try {
             written = traced(f, conn.write(f));
         } finally {
             conn.endWritten();
         }
-        if (tracer != null) {
-            tracer.callEnded(Status.fromCodeValue(f.code).withDescription(f.text));
+        if (tracer != null && ended != null) {
+            tracer.callEnded(ended);
         }
         serial.execute(this); // the second run: onComplete (see run)
         return written;

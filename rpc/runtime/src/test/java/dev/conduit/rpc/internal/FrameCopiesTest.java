@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A frame copied for a receiver in this process is, field by field, the frame that receiver decodes from the frame's
+ * A frame passed to a receiver in this process is, field by field, the frame that receiver decodes from the frame's
  * encoding: for every frame type, with the receiver's own message size limit, and with a copy of the message bytes
- * the sender cannot reach.
+ * the sender cannot reach; and it is the sent frame itself, which keeps what its sender reads after the send.
  */
 class FrameCopiesTest {
     private final FrameCodec sender = new FrameCodec(1 << 20);
@@ -39,6 +39,8 @@ class FrameCopiesTest {
         List<String> d = new ArrayList<>();
         d.add("type=" + f.type + " flags=" + f.flags + " id=" + f.callId);
         d.add("text=" + f.text + " long=" + f.longValue + " code=" + f.code + " value=" + f.value);
+        d.add("message=" + f.message + " codec=" + f.codec + " encoding=" + f.encoding + " responseHeaders="
+                + f.responseHeaders + " abortEnd=" + f.abortEnd + " carried=" + f.carried);
         d.add("payload="
                 + (f.payload == null ? "null" : java.util.HexFormat.of().formatHex(f.payload)) + " length="
                 + f.payloadLength + " cost=" + f.cost + " compressed=" + f.compressed);
@@ -130,11 +132,31 @@ class FrameCopiesTest {
     }
 
     @Test
+    void theSentFrameIsPassedItselfAndKeepsWhatItsSenderReadsAfterTheSend() {
+        Frame end = Frame.callEnd(7, 5, "gone", new Metadata());
+        end.flags |= Frames.FLAG_MESSAGE;
+        end.abortEnd = true; // outbound only: a received CALL_END is never an aborted call's
+        end.encoding = "gzip";
+        end.responseHeaders = new Metadata().put("h", "1");
+        end.withMessage(new byte[] {1, 2, 3, 4}, Codecs.bytes(), 1 << 20);
+        Frame copy = sender.copyFor(new FrameCodec(1 << 20), end);
+        assertThat(copy).isSameAs(end);
+        assertThat(copy.isAbortEnd()).isFalse();
+        assertThat(copy.encoding).isNull();
+        assertThat(copy.responseHeaders).isNull();
+        assertThat(copy.cost).as("the credit its sender takes").isEqualTo(Frames.cost(4));
+        assertThat(copy.wireSize).as("what its sender's tracer counts").isEqualTo(4);
+        assertThat(copy.type).isEqualTo(Frames.CALL_END);
+        assertThat(copy.code).isEqualTo(5);
+    }
+
+    @Test
     void aMessageOverThePeersLimitFailsAsItsEncodingWould() {
         Frame big = new Frame(Frames.MESSAGE, 0, 7);
         big.withMessage(new byte[2000], Codecs.bytes(), 1000);
         assertThatThrownBy(() -> sender.copyFor(new FrameCodec(1 << 20), big))
                 .isInstanceOf(MessageTooLargeException.class);
+        assertThat(big.message).as("a failed copy leaves the frame as it was").isNotNull();
         assertThatThrownBy(() -> encode(sender, big)).isInstanceOf(MessageTooLargeException.class);
     }
 }
