@@ -9,6 +9,7 @@ import dev.conduit.rpc.CallOptions;
 import dev.conduit.rpc.ClientCalls;
 import dev.conduit.rpc.MethodDescriptor;
 import dev.conduit.rpc.MethodType;
+import dev.conduit.rpc.ResponseStream;
 import dev.conduit.rpc.RpcChannel;
 import dev.conduit.rpc.RpcServer;
 import dev.conduit.rpc.ServerResponseObserver;
@@ -23,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /**
- * Blocking calls on virtual threads (JDK 21+; skipped on older JDKs, and run again by the build on JDK 25 where one is
+ * Blocking calls and response streams on virtual threads (JDK 21+; skipped on older JDKs, and run again by the build on JDK 25 where one is
  * installed, with a single carrier thread, see this module's pom): many more calls wait at once than there are carrier
  * threads, which only works if a waiting call releases its carrier.
  */
@@ -32,6 +33,11 @@ class VirtualThreadsTest {
     private static final MethodDescriptor<StringValue, StringValue> GATHER = MethodDescriptor.protobuf(
             "conduit.test.Gather/Wait",
             MethodType.UNARY,
+            StringValue.getDefaultInstance(),
+            StringValue.getDefaultInstance());
+    private static final MethodDescriptor<StringValue, StringValue> GATHER_STREAM = MethodDescriptor.protobuf(
+            "conduit.test.Gather/Stream",
+            MethodType.SERVER_STREAMING,
             StringValue.getDefaultInstance(),
             StringValue.getDefaultInstance());
 
@@ -88,6 +94,65 @@ class VirtualThreadsTest {
             }
             for (Future<String> r : replies) {
                 assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo("released");
+            }
+        } finally {
+            perCall.shutdownNow();
+        }
+    }
+
+    @Test
+    void fiveHundredResponseStreamsWaitTogetherOnVirtualThreads() throws Exception {
+        ExecutorService perCall = virtualThreadPerTaskExecutor();
+        if (Boolean.getBoolean("conduit.requireVirtualThreads")) {
+            assertThat(perCall).as("virtual threads on " + Runtime.version()).isNotNull();
+        }
+        assumeTrue(perCall != null, "virtual threads need JDK 21+");
+        // Each stream's reader waits for its first response on an empty buffer; none comes until all of them wait.
+        List<ServerResponseObserver<StringValue>> waiting = new ArrayList<>();
+        ReentrantLock lock = new ReentrantLock();
+        ServiceDefinition gather = ServiceDefinition.builder("conduit.test.Gather")
+                .serverStreaming(GATHER_STREAM, (req, out) -> {
+                    List<ServerResponseObserver<StringValue>> all = null;
+                    lock.lock();
+                    try {
+                        waiting.add(out);
+                        if (waiting.size() == CALLERS) {
+                            all = List.copyOf(waiting);
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (all != null) {
+                        for (ServerResponseObserver<StringValue> o : all) {
+                            o.onNext(StringValue.of("one"));
+                            o.onNext(StringValue.of("two"));
+                            o.onCompleted();
+                        }
+                    }
+                })
+                .build();
+        try (Conduit conduit = Conduit.builder().name("virtual-streams").build();
+                RpcServer server = RpcServer.builder(conduit)
+                        .listen("inproc://*")
+                        .addService(gather)
+                        .directExecutor()
+                        .start();
+                RpcChannel channel = RpcChannel.builder(conduit)
+                        .target(server.endpoints().get(0).toString())
+                        .build()) {
+            List<Future<List<String>>> replies = new ArrayList<>();
+            for (int i = 0; i < CALLERS; i++) {
+                replies.add(perCall.submit(() -> {
+                    List<String> got = new ArrayList<>();
+                    try (ResponseStream<StringValue> responses = ClientCalls.blockingServerStreaming(
+                            channel, GATHER_STREAM, CallOptions.DEFAULT, StringValue.of("x"))) {
+                        responses.forEachRemaining(r -> got.add(r.getValue()));
+                    }
+                    return got;
+                }));
+            }
+            for (Future<List<String>> r : replies) {
+                assertThat(r.get(30, TimeUnit.SECONDS)).containsExactly("one", "two");
             }
         } finally {
             perCall.shutdownNow();
