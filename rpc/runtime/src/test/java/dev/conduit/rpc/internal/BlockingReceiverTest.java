@@ -133,19 +133,10 @@ class BlockingReceiverTest {
 
     @Test
     void aTakerRacingADeliveringThreadGetsEveryResponseInOrderAndNeverAsksPastThePrefetch() throws Exception {
-        int count = 50_000;
-        RacingServer server = new RacingServer(count, Status.OK);
-        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
-        server.receiver = receiver;
-        receiver.bind(server);
-        CompletableFuture<Void> delivered = CompletableFuture.runAsync(server, deliverer);
-        for (int i = 0; i < count; i++) {
-            server.takesEntered = i + 1;
-            // A lost wake-up leaves the taker parked past TIMEOUT: a TimeoutException fails the test.
-            assertThat(receiver.take(TIMEOUT)).isEqualTo(i);
-        }
+        RacingServer server = new RacingServer(50_000, Status.OK);
+        BlockingReceiver<Integer> receiver = takeRacing(server);
         assertThat(receiver.take(TIMEOUT)).as("the end of the stream").isNull();
-        delivered.get(10, TimeUnit.SECONDS);
+        server.delivered.get(10, TimeUnit.SECONDS);
         assertThat(server.violation)
                 .as("asked for more than PREFETCH ahead of the taker")
                 .isNull();
@@ -153,20 +144,26 @@ class BlockingReceiverTest {
 
     @Test
     void aFailedStreamRacedAgainstItsTakerThrowsOnlyAfterEveryResponse() throws Exception {
-        int count = 5_000;
-        RacingServer server = new RacingServer(count, Status.ABORTED.withDescription("gone"));
-        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
-        server.receiver = receiver;
-        receiver.bind(server);
-        CompletableFuture<Void> delivered = CompletableFuture.runAsync(server, deliverer);
-        for (int i = 0; i < count; i++) {
-            server.takesEntered = i + 1;
-            assertThat(receiver.take(TIMEOUT)).isEqualTo(i);
-        }
+        RacingServer server = new RacingServer(5_000, Status.ABORTED.withDescription("gone"));
+        BlockingReceiver<Integer> receiver = takeRacing(server);
         assertThatThrownBy(() -> receiver.take(TIMEOUT))
                 .isInstanceOfSatisfying(
                         RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.ABORTED));
-        delivered.get(10, TimeUnit.SECONDS);
+        server.delivered.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts {@code server} on the deliverer thread and takes its responses here, checking their order. */
+    private BlockingReceiver<Integer> takeRacing(RacingServer server) throws Exception {
+        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
+        server.receiver = receiver;
+        receiver.bind(server);
+        server.delivered = CompletableFuture.runAsync(server, deliverer);
+        for (int i = 0; i < server.count; i++) {
+            server.takesEntered = i + 1;
+            // A lost wake-up leaves the taker parked past TIMEOUT: a TimeoutException fails the test.
+            assertThat(receiver.take(TIMEOUT)).isEqualTo(i);
+        }
+        return receiver;
     }
 
     @Test
@@ -264,6 +261,7 @@ class BlockingReceiverTest {
         volatile BlockingReceiver<Integer> receiver;
         volatile int takesEntered;
         volatile @Nullable String violation;
+        volatile CompletableFuture<Void> delivered = new CompletableFuture<>();
 
         RacingServer(int count, Status end) {
             this.count = count;
