@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +27,7 @@ class BlockingReceiverTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private volatile @Nullable Thread takerThread;
+    private final ExecutorService deliverer = Executors.newSingleThreadExecutor();
     private final ExecutorService taker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "blocking-receiver-taker");
         takerThread = t;
@@ -33,11 +37,13 @@ class BlockingReceiverTest {
     @AfterEach
     void stop() throws InterruptedException {
         taker.shutdownNow();
+        deliverer.shutdownNow();
         assertThat(taker.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(deliverer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     /** A call that only records what was requested of it. */
-    private static final class RequestRecorder extends ClientCall<Integer, Integer> {
+    private static class RequestRecorder extends ClientCall<Integer, Integer> {
         final List<Integer> requests = new ArrayList<>();
 
         int requested() {
@@ -123,6 +129,171 @@ class BlockingReceiverTest {
         ok.bind(new RequestRecorder());
         ok.onClose(Status.OK, new Metadata());
         assertThat(ok.take(TIMEOUT)).as("the end of a successful stream").isNull();
+    }
+
+    @Test
+    void aTakerRacingADeliveringThreadGetsEveryResponseInOrderAndNeverAsksPastThePrefetch() throws Exception {
+        RacingServer server = new RacingServer(50_000, Status.OK);
+        BlockingReceiver<Integer> receiver = takeRacing(server);
+        assertThat(receiver.take(TIMEOUT)).as("the end of the stream").isNull();
+        server.delivered.get(10, TimeUnit.SECONDS);
+        assertThat(server.violation)
+                .as("asked for more than PREFETCH ahead of the taker")
+                .isNull();
+    }
+
+    @Test
+    void aFailedStreamRacedAgainstItsTakerThrowsOnlyAfterEveryResponse() throws Exception {
+        RacingServer server = new RacingServer(5_000, Status.ABORTED.withDescription("gone"));
+        BlockingReceiver<Integer> receiver = takeRacing(server);
+        assertThatThrownBy(() -> receiver.take(TIMEOUT))
+                .isInstanceOfSatisfying(
+                        RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.ABORTED));
+        server.delivered.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts {@code server} on the deliverer thread and takes its responses here, checking their order. */
+    private BlockingReceiver<Integer> takeRacing(RacingServer server) throws Exception {
+        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
+        server.receiver = receiver;
+        receiver.bind(server);
+        server.delivered = CompletableFuture.runAsync(server, deliverer);
+        for (int i = 0; i < server.count; i++) {
+            server.takesEntered = i + 1;
+            // A lost wake-up leaves the taker parked past TIMEOUT: a TimeoutException fails the test.
+            assertThat(receiver.take(TIMEOUT)).isEqualTo(i);
+        }
+        return receiver;
+    }
+
+    @Test
+    void responsesDeliveredOnTheTakingThreadItselfAreTakenAndALaterOneFromElsewhereWakesIt() throws Exception {
+        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
+        int[] sent = {0};
+        int inline = 100;
+        ClientCall<Integer, Integer> call = new RequestRecorder() {
+            @Override
+            public void request(int count) { // as an in-process call does: delivers within the request
+                for (int i = 0; i < count && sent[0] < inline; i++) {
+                    receiver.onMessage(sent[0]++);
+                }
+            }
+        };
+        receiver.bind(call);
+        CompletableFuture<List<Integer>> taken = CompletableFuture.supplyAsync(
+                () -> {
+                    List<Integer> got = new ArrayList<>();
+                    for (int i = 0; i <= inline; i++) {
+                        got.add(take(receiver));
+                    }
+                    return got;
+                },
+                taker);
+        Awaitility.await().atMost(TIMEOUT).until(this::takerWaits);
+        receiver.onMessage(inline);
+        assertThat(taken.get(10, TimeUnit.SECONDS))
+                .hasSize(inline + 1)
+                .isSorted()
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void responsesBeyondThoseAskedForAreKeptInOrder() throws Exception {
+        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
+        receiver.bind(new RequestRecorder());
+        for (int i = 0; i < 10 * BlockingReceiver.PREFETCH; i++) { // an interceptor asked for more, say
+            receiver.onMessage(i);
+        }
+        for (int i = 0; i < 10 * BlockingReceiver.PREFETCH; i++) {
+            assertThat(receiver.take(TIMEOUT)).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void takeTimesOutOnAnEmptyBufferAndLaterTakesWhatArrived() throws Exception {
+        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
+        receiver.bind(new RequestRecorder());
+        assertThatThrownBy(() -> receiver.take(Duration.ofMillis(20))).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> receiver.take(Duration.ZERO)).isInstanceOf(TimeoutException.class);
+        receiver.onMessage(7);
+        assertThat(receiver.take(Duration.ZERO))
+                .as("a buffered response needs no time")
+                .isEqualTo(7);
+        assertThat(receiver.isDone()).isFalse();
+    }
+
+    @Test
+    void anInterruptedTakerThrowsAndTheStreamGoesOnForTheNextTake() throws Exception {
+        BlockingReceiver<Integer> receiver = new BlockingReceiver<>();
+        receiver.bind(new RequestRecorder());
+        CompletableFuture<Throwable> waiting = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new AssertionError("took " + receiver.take(TIMEOUT));
+                    } catch (Exception e) {
+                        return e;
+                    }
+                },
+                taker);
+        Awaitility.await().atMost(TIMEOUT).until(this::takerWaits);
+        Thread t = takerThread;
+        assertThat(t).isNotNull();
+        t.interrupt();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+
+        receiver.onMessage(1);
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> receiver.take(TIMEOUT))
+                .as("interrupted on entry, even with a response buffered")
+                .isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).as("the flag is consumed").isFalse();
+        assertThat(receiver.take(TIMEOUT)).isEqualTo(1);
+    }
+
+    /**
+     * A server on its own thread that sends each response as soon as it is asked for (with random pauses, so that
+     * it also hits the taker about to park), then ends with {@code end}; records asking past the prefetch.
+     */
+    private static final class RacingServer extends RequestRecorder implements Runnable {
+        private final int count;
+        private final Status end;
+        private final AtomicLong requested = new AtomicLong();
+        volatile BlockingReceiver<Integer> receiver;
+        volatile int takesEntered;
+        volatile @Nullable String violation;
+        volatile CompletableFuture<Void> delivered = new CompletableFuture<>();
+
+        RacingServer(int count, Status end) {
+            this.count = count;
+            this.end = end;
+        }
+
+        @Override
+        public void request(int n) {
+            long total = requested.addAndGet(n);
+            if (total > takesEntered + BlockingReceiver.PREFETCH && violation == null) {
+                violation = total + " asked for after " + takesEntered + " takes";
+            }
+        }
+
+        @Override
+        public void run() {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int sent = 0; sent < count; ) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // the test failed and is stopping
+                }
+                if (sent < requested.get()) {
+                    receiver.onMessage(sent++);
+                    for (int spins = random.nextInt(64); spins > 0; spins--) {
+                        Thread.onSpinWait();
+                    }
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            receiver.onClose(end, new Metadata());
+        }
     }
 
     private static Integer take(BlockingReceiver<Integer> receiver) {

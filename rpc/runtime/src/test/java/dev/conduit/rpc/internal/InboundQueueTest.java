@@ -231,6 +231,46 @@ class InboundQueueTest {
     }
 
     @Test
+    void creditForMessagesDeliveredInARowComesBackOnlyAfterTheirDelivery() {
+        long cost = Frames.cost(10);
+        List<Integer> grants = new ArrayList<>();
+        List<Integer> grantedAtDelivery = new ArrayList<>();
+        InboundQueue in = new InboundQueue(
+                Runnable::run,
+                new InboundQueue.Receiver() {
+                    @Override
+                    public void deliver(Frame message) {
+                        grantedAtDelivery.add(
+                                grants.stream().mapToInt(Integer::intValue).sum());
+                    }
+
+                    @Override
+                    public void finish() {}
+
+                    @Override
+                    public void giveCredit(int increment) {
+                        grants.add(increment);
+                    }
+                },
+                (int) cost * 4);
+        for (int i = 1; i <= 4; i++) {
+            assertThat(in.arrive(message(i))).isTrue();
+        }
+        in.request(4); // delivered in one go, one after the other
+        for (int k = 0; k < 4; k++) {
+            assertThat((long) grantedAtDelivery.get(k))
+                    .as("credit given back when message %d is delivered", k + 1)
+                    .isLessThanOrEqualTo(k * cost);
+        }
+        assertThat(grants.stream().mapToLong(Integer::longValue).sum())
+                .as("all of it once delivered")
+                .isEqualTo(4 * cost);
+        for (int i = 5; i <= 8; i++) {
+            assertThat(in.arrive(message(i))).as("within the credit given back").isTrue();
+        }
+    }
+
+    @Test
     void arrivalsAndRequestsFromTwoThreadsDeliverEachMessageOnceAndInOrder() throws Exception {
         int count = 100_000;
         AtomicInteger delivering = new AtomicInteger();
