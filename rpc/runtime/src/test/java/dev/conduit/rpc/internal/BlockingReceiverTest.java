@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
 /** The buffer behind blocking response streams: bounded, asked for in batches, never waiting on itself. */
 class BlockingReceiverTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a taker on another thread waits: far longer than the test waits for what it takes, so that a lost
+     * wake-up fails the test instead of passing once the taker's own wait runs out.
+     */
+    private static final Duration TAKE_LIMIT = Duration.ofMinutes(5);
 
     private volatile @Nullable Thread takerThread;
     private final ExecutorService deliverer = Executors.newSingleThreadExecutor();
@@ -298,7 +303,7 @@ class BlockingReceiverTest {
 
     private static Integer take(BlockingReceiver<Integer> receiver) {
         try {
-            return receiver.take(TIMEOUT);
+            return receiver.take(TAKE_LIMIT);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
