@@ -80,23 +80,25 @@ class CopyingCodecTest {
         conduit.close();
     }
 
-    /** A client over inproc with {@code clientCodec} and the server's end of it; {@code [0]} client, {@code [1]} server. */
-    private List<Channel<Box>> pair(String listenUri, Codec<Box> serverCodec, Codec<Box> clientCodec)
-            throws InterruptedException {
+    /** Both ends of one inproc connection. */
+    private record Ends(Channel<Box> client, Channel<Box> server) {}
+
+    /** A client over inproc with {@code clientCodec} and the server's end of it. */
+    private Ends pair(String listenUri, Codec<Box> serverCodec, Codec<Box> clientCodec) throws InterruptedException {
         Listener<Box> listener = conduit.listen(listenUri, serverCodec);
         Channel<Box> client = conduit.connect(listener.endpoint(), clientCodec);
         Channel<Box> server = listener.accept(WAIT);
         assertThat(server).isNotNull();
-        return List.of(client, server);
+        return new Ends(client, server);
     }
 
     @Test
     void messagesPassAsCopiesInOrderBothWaysWithoutBeingEncoded() throws Exception {
         BoxCodec serverCodec = new BoxCodec();
         BoxCodec clientCodec = new BoxCodec();
-        List<Channel<Box>> ends = pair("inproc://*", serverCodec, clientCodec);
-        Channel<Box> client = ends.get(0);
-        Channel<Box> server = ends.get(1);
+        Ends ends = pair("inproc://*", serverCodec, clientCodec);
+        Channel<Box> client = ends.client();
+        Channel<Box> server = ends.server();
 
         List<Box> sent = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -122,9 +124,9 @@ class CopyingCodecTest {
     void aPausedReceiverQueuesCopiesAndGetsThemInOrderWhenItReadsAgain() throws Exception {
         // A receive buffer of a few messages: the server's channel stops reading, and the rest wait in the link.
         BoxCodec clientCodec = new BoxCodec();
-        List<Channel<Box>> ends = pair("inproc://*?receiveBuffer=64", new BoxCodec(), clientCodec);
-        Channel<Box> client = ends.get(0);
-        Channel<Box> server = ends.get(1);
+        Ends ends = pair("inproc://*?receiveBuffer=64", new BoxCodec(), clientCodec);
+        Channel<Box> client = ends.client();
+        Channel<Box> server = ends.server();
         for (int i = 0; i < 50; i++) {
             assertThat(client.offer(new Box(i))).isTrue();
         }
@@ -141,9 +143,9 @@ class CopyingCodecTest {
     void aPeerWithACodecOfAnotherClassGetsBytes() throws Exception {
         PlainBoxCodec serverCodec = new PlainBoxCodec();
         BoxCodec clientCodec = new BoxCodec();
-        List<Channel<Box>> ends = pair("inproc://*", serverCodec, clientCodec);
-        Channel<Box> client = ends.get(0);
-        Channel<Box> server = ends.get(1);
+        Ends ends = pair("inproc://*", serverCodec, clientCodec);
+        Channel<Box> client = ends.client();
+        Channel<Box> server = ends.server();
         client.send(new Box(7)).join();
         assertThat(server.receive(WAIT).get()).isEqualTo(7);
         assertThat(clientCodec.copies).hasValue(0);
@@ -153,9 +155,9 @@ class CopyingCodecTest {
     @Test
     void aFailingCopyFailsTheSendAndLeavesTheChannelOpen() throws Exception {
         BoxCodec clientCodec = new BoxCodec();
-        List<Channel<Box>> ends = pair("inproc://*", new BoxCodec(), clientCodec);
-        Channel<Box> client = ends.get(0);
-        Channel<Box> server = ends.get(1);
+        Ends ends = pair("inproc://*", new BoxCodec(), clientCodec);
+        Channel<Box> client = ends.client();
+        Channel<Box> server = ends.server();
         clientCodec.failCopies = true;
         assertThatThrownBy(() -> client.send(new Box(1)).join())
                 .hasCauseInstanceOf(CodecException.class)

@@ -10,6 +10,10 @@ import org.jspecify.annotations.Nullable;
  * moves on to a ring twice the size and leaves a marker pointing there, which the reader follows. A reader and a
  * writer that are held to a bound (as the blocking receiver's prefetch holds them) keep the first ring for good.
  *
+ * <p>Not a JDK queue: {@code ConcurrentLinkedQueue} makes a node per element and serves many writers with compare-and-
+ * set, and the bounded {@code ArrayBlockingQueue} takes a lock; the unbounded single-writer queue Netty carries makes
+ * a node per element too. This ring makes nothing per element while the bound holds.
+ *
  * <p>Threading: {@link #offer} from one thread at a time, {@link #poll} from one thread at a time, each side ordered
  * with its own earlier calls by the caller (a serial executor, one reading thread). Neither side blocks.
  */

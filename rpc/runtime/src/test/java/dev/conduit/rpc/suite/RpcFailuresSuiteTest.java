@@ -145,10 +145,10 @@ class RpcFailuresSuiteTest extends SuiteFixture {
 
     @Test
     void clientThatDisconnectsCancelsAllItsCallsOnTheServer() throws Exception {
-        // Over pipe: the server is a process of the leaving connection's own, gone with it: nobody left to ask.
-        // Right on every machine: over pipe: each connection spawns a server process of its own, so there is no
-        // server shared by the client's connections for this case to observe; every other transport runs it.
-        assumeTrue(transport.sharedServer(), "each pipe: connection has a server process of its own");
+        // Right on every machine: over pipe each connection spawns a server process of its own, gone with it, so
+        // there is no server shared by the client's connections for this case to observe; every other transport
+        // runs it.
+        assumeTrue(transport.sharedServer(), "each pipe connection has a server process of its own");
         Conduit other = Conduit.builder().name("leaver").build();
         RpcChannel leaver = RpcChannel.builder(other).target(server.uri()).build();
         String[] tags = {tag("gone-a"), tag("gone-b"), tag("gone-c")};
