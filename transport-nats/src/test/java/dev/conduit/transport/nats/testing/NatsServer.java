@@ -125,39 +125,71 @@ public final class NatsServer implements AutoCloseable {
 
     /**
      * {@code size} servers routed to each other on loopback as one cluster with JetStream: node {@code i}'s cluster
-     * port is picked free here, its client port by the server.
+     * port is picked free here, its client port by the server. Another socket may take a picked port before its node
+     * listens on it (the node then exits); such a cluster is stopped and started again on other ports, a few times.
      */
     public static List<NatsServer> cluster(int size) {
-        int[] clusterPorts = new int[size];
-        for (int i = 0; i < size; i++) {
-            clusterPorts[i] = freePort();
-        }
-        List<NatsServer> nodes = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            List<String> routes = new ArrayList<>();
-            for (int j = 0; j < size; j++) {
-                if (j != i) {
-                    routes.add("nats://127.0.0.1:" + clusterPorts[j]);
+        List<String> tries = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int[] clusterPorts = new int[size];
+            for (int i = 0; i < size; i++) {
+                clusterPorts[i] = freePort();
+            }
+            List<NatsServer> nodes = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                List<String> routes = new ArrayList<>();
+                for (int j = 0; j < size; j++) {
+                    if (j != i) {
+                        routes.add("nats://127.0.0.1:" + clusterPorts[j]);
+                    }
                 }
+                List<String> a = List.of(
+                        "--cluster_name",
+                        "conduit-test",
+                        "--cluster",
+                        "nats://127.0.0.1:" + clusterPorts[i],
+                        "--routes",
+                        String.join(",", routes));
+                nodes.add(new NatsServer(tempDir(), "n" + (i + 1), a));
             }
-            List<String> a = List.of(
-                    "--cluster_name",
-                    "conduit-test",
-                    "--cluster",
-                    "nats://127.0.0.1:" + clusterPorts[i],
-                    "--routes",
-                    String.join(",", routes));
-            nodes.add(new NatsServer(tempDir(), "n" + (i + 1), a));
-        }
-        try {
-            for (NatsServer n : nodes) {
-                n.launch(-1);
+            try {
+                for (NatsServer n : nodes) {
+                    n.launch(-1);
+                }
+                for (int i = 0; i < size; i++) {
+                    nodes.get(i).awaitLog("Listening for route connections on 127.0.0.1:" + clusterPorts[i]);
+                }
+                return nodes;
+            } catch (RuntimeException e) {
+                String logs = nodes.stream().map(NatsServer::log).reduce("", String::concat);
+                nodes.forEach(NatsServer::close);
+                if (!logs.contains("address already in use")) {
+                    throw e;
+                }
+                tries.add(e.getMessage());
             }
-        } catch (RuntimeException e) {
-            nodes.forEach(NatsServer::close);
-            throw e;
         }
-        return nodes;
+        throw new IllegalStateException("a cluster port was taken by another socket on every try: " + tries);
+    }
+
+    /** Waits until the server's log holds {@code line}; fails if the server exits first or 20 s pass. */
+    private void awaitLog(String line) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!log().contains(line)) {
+            Process p = process;
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException("nats-server " + name + " exited; its log: " + log());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nats-server " + name + " did not log '" + line + "' within 20 s");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while nats-server started");
+            }
+        }
     }
 
     /** The server's name ({@code -n}): {@code solo}, or {@code n1}, {@code n2}... in a cluster. */
