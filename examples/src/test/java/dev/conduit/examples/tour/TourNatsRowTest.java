@@ -1,9 +1,14 @@
 package dev.conduit.examples.tour;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.conduit.transport.nats.testing.NatsServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +17,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tour's {@code nats} row where no nats-server is installed, and how the tour looks for one. */
+/**
+ * The tour's {@code nats} row where no nats-server is installed, how the tour looks for one, and how it starts one (a
+ * real nats-server; skipped without one unless NATS is required, as in CI).
+ */
 class TourNatsRowTest {
 
     @Test
@@ -41,5 +49,36 @@ class TourNatsRowTest {
         assertThat(program.toFile().setExecutable(true)).isTrue();
         assertThat(TourNatsServer.find("/nonexistent:" + dir, List.of())).contains(program);
         assertThat(TourNatsServer.find("", List.of(dir.toString()))).contains(program);
+    }
+
+    @Test
+    void theServerIsReachedOnThePortItPickedAndStopsWhenClosed() throws Exception {
+        Path program = NatsServer.assumeInstalled();
+        Process child;
+        try (TourNatsServer server = TourNatsServer.start(program)) {
+            assertThat(server.address()).matches("127\\.0\\.0\\.1:\\d+");
+            child = server.process();
+            String[] hostPort = server.address().split(":");
+            try (Socket s = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                s.setSoTimeout(10_000);
+                byte[] greeting = s.getInputStream().readNBytes(5);
+                assertThat(new String(greeting, StandardCharsets.US_ASCII))
+                        .as("a NATS server greets with INFO")
+                        .isEqualTo("INFO ");
+            }
+        }
+        assertThat(child.isAlive()).as("nats-server after close").isFalse();
+    }
+
+    @Test
+    void aProgramThatExitsBeforeListeningFailsTheStartWithItsLastLine(@TempDir Path dir) throws Exception {
+        Path program = dir.resolve("nats-server");
+        Files.writeString(
+                program, "#!/bin/sh\necho 'starting'\necho '[FTL] cannot listen: no such thing' >&2\nexit 1\n");
+        assertThat(program.toFile().setExecutable(true)).isTrue();
+
+        assertThatThrownBy(() -> TourNatsServer.start(program))
+                .isInstanceOf(IOException.class)
+                .hasMessage(program + " exited before it listened: [FTL] cannot listen: no such thing");
     }
 }
