@@ -69,6 +69,9 @@ final class TourNatsServer implements AutoCloseable {
         } catch (ExecutionException e) {
             destroy(p);
             throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            p.destroyForcibly(); // not waited for: this thread is being stopped
+            throw e;
         }
     }
 

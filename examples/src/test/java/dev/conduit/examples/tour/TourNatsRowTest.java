@@ -2,6 +2,7 @@ package dev.conduit.examples.tour;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.conduit.transport.nats.testing.NatsServer;
 import java.io.IOException;
@@ -11,9 +12,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +84,36 @@ class TourNatsRowTest {
         assertThatThrownBy(() -> TourNatsServer.start(program))
                 .isInstanceOf(IOException.class)
                 .hasMessage(program + " exited before it listened: [FTL] cannot listen: no such thing");
+    }
+
+    @Test
+    void aStartInterruptedWhileItWaitsStopsTheServerItStarted(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("pid");
+        Path program = dir.resolve("nats-server");
+        Files.writeString(program, "#!/bin/sh\necho $$ > '" + pidFile + "'\nexec sleep 600\n"); // never listens
+        assertThat(program.toFile().setExecutable(true)).isTrue();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                TourNatsServer.start(program).close();
+                outcome.complete(new AssertionError("started a program that never listens"));
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        starter.start();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+            starter.interrupt();
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            await("the started program is stopped")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            starter.join(10_000);
+        }
     }
 }
