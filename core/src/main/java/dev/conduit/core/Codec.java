@@ -46,8 +46,9 @@ public interface Codec<T> {
      * codec's class at the other end, would decode this codec's encoding of it, made without the bytes; or null (the
      * default) to have the channel encode and decode it as over any other transport. The copy must share nothing the
      * sender may change after its send; it may be {@code message} itself, turned into that form, by a codec whose
-     * messages are made and sent by code that never touches them after the send (a protocol's own frames, say). A message passed as a copy is counted in the channel's traffic at its {@link
-     * #sizeHint}, and the channel's {@code maxFrame} does not apply to it (no frame is made): a codec that copies
+     * messages are made and sent by code that never touches them after the send (a protocol's own frames, say). A
+     * message passed as a copy is counted in the channel's traffic at its {@link #sizeHint}, and the channel's {@code
+     * maxFrame} does not apply to it (no frame is made): a codec that copies
      * applies what limits its receiver has itself. Runs on the sending thread, like {@link #encode}; exceptions fail
      * the send as {@code encode}'s do.
      */

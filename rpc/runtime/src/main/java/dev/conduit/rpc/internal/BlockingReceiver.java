@@ -3,6 +3,7 @@ package dev.conduit.rpc.internal;
 import dev.conduit.rpc.ClientCall;
 import dev.conduit.rpc.Metadata;
 import dev.conduit.rpc.Status;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -69,7 +70,7 @@ public final class BlockingReceiver<Resp> extends ClientCall.Listener<Resp> {
 
     /** After publishing: the full fence orders that store before the read of {@link #waiter} (the taker's mirror). */
     private void wakeWaiter() {
-        java.lang.invoke.VarHandle.fullFence();
+        VarHandle.fullFence();
         Thread w = waiter;
         if (w != null) {
             LockSupport.unpark(w);
@@ -125,7 +126,7 @@ public final class BlockingReceiver<Resp> extends ClientCall.Listener<Resp> {
                 return end(s);
             }
             waiter = self;
-            java.lang.invoke.VarHandle.fullFence(); // the mirror of wakeWaiter's: this store, then the look
+            VarHandle.fullFence(); // the mirror of wakeWaiter's: this store, then the look
             try {
                 if (status != null || (next = buffer.poll()) != null) {
                     if (next != null) {

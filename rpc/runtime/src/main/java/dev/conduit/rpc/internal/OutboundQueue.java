@@ -165,9 +165,8 @@ final class OutboundQueue {
         }
         aborted = true;
         // With nothing to drop, write or run and nobody draining, there is nothing to drain: an add that starts
-        // draining
-        // after this volatile store sees aborted and drops its frame itself. (The common case: a call whose status
-        // arrived, whose queue never held a frame.)
+        // draining after this volatile store sees aborted and drops its frame itself. (The common case: a call whose
+        // status arrived, whose queue never held a frame.)
         if (last != null || done != null || queue != null || wip != 0) {
             drain();
         }

@@ -27,9 +27,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Blocking calls and response streams on virtual threads (JDK 21+; skipped on older JDKs, and run again by the build on JDK 25 where one is
- * installed, with a single carrier thread, see this module's pom): many more calls wait at once than there are carrier
- * threads, which only works if a waiting call releases its carrier.
+ * Blocking calls and response streams on virtual threads (JDK 21+; skipped on older JDKs, and run again by the build
+ * on JDK 25 where one is installed, with a single carrier thread, see this module's pom): many more calls wait at once
+ * than there are carrier threads, which only works if a waiting call releases its carrier.
  */
 class VirtualThreadsTest {
     private static final int CALLERS = 500;
